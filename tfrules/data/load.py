@@ -1,0 +1,401 @@
+"""Load a data set (a directory of Parquet/CSV files, or Polars frames) lazily.
+
+Loading reads only file headers and Parquet metadata. Every column is cast to
+its canonical Polars dtype by an expression that yields null where a value does
+not convert, so that `tfrules.data.validate` can report the raw value. Call
+`validate` before computing anything from a `Dataset`: loading alone does not
+look at the rows.
+
+CSV files are read as text and parsed here: ints are plain base-10 integers,
+bools are true/false (any case) or 1/0, dates are ISO 8601 (YYYY-MM-DD), money
+is a plain decimal in pounds with at most two places (`1234.50`, no `£` or
+thousands commas), decimals and percents plain decimals with at most six places
+(a percent is written as a number, not with `%`). An empty CSV field is null.
+Parquet (or frame) columns of a compatible dtype are cast; float money is
+rounded to the penny.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Mapping
+from functools import partial
+from pathlib import Path
+
+import attrs
+import polars as pl
+
+from tfrules.check.schema import Column, Level, Schema, Table
+from tfrules.check.types import DECIMAL_SCALE, MONEY_SCALE, TEXT, Kind, Type
+from tfrules.data.errors import DataError, DataProblem
+
+Source = str | os.PathLike[str] | Mapping[str, pl.DataFrame | pl.LazyFrame]
+
+_ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+_BOOL_WORDS = {"true": True, "false": False, "1": True, "0": False}
+
+#: How each kind is described in "… is not <expected>" messages.
+EXPECTED: dict[Kind, str] = {
+    Kind.INT: "a whole number",
+    Kind.BOOL: "true or false (true, false, 1 or 0)",
+    Kind.DATE: "a date (YYYY-MM-DD)",
+    Kind.MONEY: "an amount in pounds with at most 2 decimal places (like 1234.50, no £ or commas)",
+    Kind.DECIMAL: f"a decimal number with at most {DECIMAL_SCALE} decimal places",
+    Kind.PERCENT: f"a decimal number with at most {DECIMAL_SCALE} decimal places",
+    Kind.TEXT: "text",
+    Kind.CATEGORY: "text",
+}
+
+
+def canonical_dtype(type_: Type) -> pl.DataType:
+    """The Polars dtype a column of this language type is held in."""
+    kind = type_.kind
+    if kind is Kind.INT:
+        return pl.Int64()
+    if kind is Kind.BOOL:
+        return pl.Boolean()
+    if kind is Kind.DATE:
+        return pl.Date()
+    if kind in (Kind.TEXT, Kind.CATEGORY):
+        return pl.String()
+    if kind is Kind.MONEY:
+        return pl.Decimal(38, MONEY_SCALE)
+    if kind in (Kind.DECIMAL, Kind.PERCENT):
+        return pl.Decimal(38, DECIMAL_SCALE)
+    raise ValueError(f"a data column cannot have type {type_}")
+
+
+def cast_expr(name: str, dtype: pl.DataType, type_: Type) -> pl.Expr | None:
+    """Convert column `name` (held as `dtype`) to the canonical dtype of `type_`.
+
+    Values that do not convert become null (the validator compares with the raw
+    column to find them). None when no value of `dtype` can be converted.
+    """
+    c = pl.col(name)
+    target = canonical_dtype(type_)
+    kind = type_.kind
+    if dtype == target:
+        return c
+    if dtype == pl.Null:  # an all-empty column, e.g. written from a frame of Nones
+        return c.cast(target)
+    if kind is Kind.INT:
+        if dtype.is_integer():
+            return c.cast(pl.Int64, strict=False)
+        if dtype == pl.String:
+            return c.str.to_integer(strict=False).cast(pl.Int64, strict=False)
+        if dtype.is_float() or dtype.is_decimal():
+            return pl.when(c == c.round(0)).then(c).otherwise(None).cast(pl.Int64, strict=False)
+    elif kind is Kind.BOOL:
+        if dtype == pl.String:
+            words = c.str.to_lowercase()
+            return words.replace_strict(_BOOL_WORDS, default=None, return_dtype=pl.Boolean)
+        if dtype.is_integer():
+            return c.replace_strict({1: True, 0: False}, default=None, return_dtype=pl.Boolean)
+    elif kind is Kind.DATE:
+        if dtype == pl.String:
+            parsed = c.str.to_date("%Y-%m-%d", strict=False)
+            return pl.when(c.str.contains(_ISO_DATE)).then(parsed).otherwise(None)
+        if isinstance(dtype, pl.Datetime):
+            return c.dt.date()
+    elif kind in (Kind.TEXT, Kind.CATEGORY):
+        if isinstance(dtype, pl.Categorical | pl.Enum) or dtype.is_integer():
+            return c.cast(pl.String)
+    else:  # money, decimal, percent: fixed point
+        scale = MONEY_SCALE if kind is Kind.MONEY else DECIMAL_SCALE
+        if dtype == pl.String:
+            pattern = rf"^-?\d+(\.\d{{1,{scale}}})?$"
+            parsed = c.str.to_decimal(scale=scale).cast(target, strict=False)
+            return pl.when(c.str.contains(pattern)).then(parsed).otherwise(None)
+        if dtype.is_integer():
+            return c.cast(target, strict=False)
+        if dtype.is_float():
+            return c.round(scale).cast(target, strict=False)
+        if isinstance(dtype, pl.Decimal):
+            rounded = c.round(scale) if (dtype.scale or 0) > scale else c
+            return rounded.cast(target, strict=False)
+    return None
+
+
+@attrs.frozen
+class TableInput:
+    """One supplied table as read, before and after casting.
+
+    `raw` has the table's needed columns that are present, under their schema
+    names, in the dtypes they were read with. `casts` converts each of them.
+    `problems` are column-level problems found while loading (a missing column,
+    a column of an unusable dtype); the validator reports them with the rest.
+    """
+
+    table: Table
+    origin: str
+    #: The needed columns, in schema order, whether present or not.
+    columns: tuple[Column, ...]
+    raw: pl.LazyFrame
+    casts: Mapping[str, pl.Expr]
+    missing: tuple[str, ...] = ()
+    problems: tuple[DataProblem, ...] = ()
+    #: The file read, if any (for "cannot read" errors).
+    path: str | None = None
+
+    @property
+    def unusable(self) -> frozenset[str]:
+        """Columns that are missing or cannot be converted at all."""
+        return frozenset(p.column for p in self.problems if p.column is not None)
+
+    def frame(self) -> pl.LazyFrame:
+        """The cast frame; missing or unusable columns are all null."""
+        exprs = []
+        for column in self.columns:
+            if column.name in self.casts and column.name not in self.unusable:
+                exprs.append(self.casts[column.name].alias(column.name))
+            else:
+                exprs.append(pl.lit(None, dtype=canonical_dtype(column.type)).alias(column.name))
+        return self.raw.select(exprs)
+
+
+@attrs.frozen
+class Dataset:
+    """A loaded (not yet validated) data set.
+
+    `frames` holds each supplied table, cast to canonical dtypes, with only the
+    columns needed. A table in `missing_tables` was not supplied: every fact
+    drawn from it is unknown. An absent table marked `empty_when_missing` (the
+    claims ledger) is not missing: it is in `frames` with no rows.
+    """
+
+    frames: dict[str, pl.LazyFrame]
+    missing_tables: frozenset[str]
+    schema: Schema
+    source_description: str
+    inputs: dict[str, TableInput] = attrs.field(factory=dict, repr=False, eq=False)
+
+
+def load_dataset(
+    source: Source,
+    schema: Schema,
+    required: Mapping[str, set[str]] | None = None,
+) -> Dataset:
+    """Load the tables of `schema` from a directory or a mapping of frames.
+
+    `required` maps table name to the columns a ruleset uses; only those, the
+    table's key and its owner key must be present. When given, optional tables
+    it does not name are not loaded. When None, every column of every table is
+    required. Raises `DataError` for problems that stop loading (a core table
+    missing, an unreadable file, both a CSV and a Parquet file for one table);
+    everything else is reported by `validate`.
+    """
+    _check_required(schema, required)
+    if isinstance(source, Mapping):
+        description = "frames given in Python"
+        finder = _FrameFinder(source)
+    else:
+        directory = Path(source)
+        description = str(directory)
+        if not directory.is_dir():
+            problem = DataProblem(
+                "", None, None, None, str(directory), f"{directory} is not a directory"
+            )
+            raise DataError([problem], description)
+        finder = _DirectoryFinder(directory)
+
+    inputs: dict[str, TableInput] = {}
+    missing: set[str] = set()
+    fatal: list[DataProblem] = []
+    for table in schema.tables:
+        core = not table.optional
+        if required is not None and not core and table.name not in required:
+            continue
+        names = None if required is None else required.get(table.name, set())
+        try:
+            found = finder.find(table)
+        except _LoadFailed as failed:
+            fatal.append(failed.problem)
+            continue
+        if found is None:
+            if core:
+                fatal.append(_table_problem(table, finder.absent_message(table)))
+            elif table.empty_when_missing:
+                inputs[table.name] = _empty_input(table, names)
+            else:
+                missing.add(table.name)
+            continue
+        lf, origin, path = found
+        inputs[table.name] = _table_input(table, lf, origin, path, names)
+    if fatal:
+        raise DataError(fatal, description)
+    frames = {name: inp.frame() for name, inp in inputs.items()}
+    return Dataset(frames, frozenset(missing), schema, description, inputs)
+
+
+def needed_columns(table: Table, names: Iterable[str] | None) -> tuple[Column, ...]:
+    """The table's columns in schema order: key, owner key and `names` (all if None)."""
+    ids = [n for n in (table.key, table.owner_key) if n is not None]
+    wanted = set(table.column_names) if names is None else set(names) | set(ids)
+    # An id the schema declares without listing it as a column is text.
+    unlisted = tuple(Column(n, TEXT) for n in ids if table.column(n) is None)
+    return unlisted + tuple(c for c in table.columns if c.name in wanted)
+
+
+def owner_table(schema: Schema, table: Table) -> Table | None:
+    """The table whose rows `table`'s rows belong to (None for households).
+
+    `Table.owner` may name the owner table or its level (`household`, `person`);
+    without it, persons belong to households and events to whichever core
+    table's key is their owner key.
+    """
+    if table.level is Level.HOUSEHOLD:
+        return None
+    if table.owner is not None:
+        named = schema.table(table.owner)
+        if named is not None:
+            return named
+        if table.owner == Level.HOUSEHOLD.label:
+            return schema.households
+        if table.owner == Level.PERSON.label:
+            return schema.persons
+    if table.level is Level.PERSON:
+        return schema.households
+    for core in (schema.persons, schema.households):
+        if table.owner_key is not None and table.owner_key == core.key:
+            return core
+    return None
+
+
+def row_key_column(table: Table) -> str | None:
+    """The id shown to locate a row: the table's key, else its owner's."""
+    return table.key or table.owner_key
+
+
+class _LoadFailed(Exception):
+    def __init__(self, problem: DataProblem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def _table_problem(table: Table, message: str, source: str | None = None) -> DataProblem:
+    return DataProblem(table.name, None, None, None, None, message, source=source)
+
+
+class _DirectoryFinder:
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def absent_message(self, table: Table) -> str:
+        return (
+            f"the {table.name} table is required but there is no {table.name}.parquet "
+            f"or {table.name}.csv in {self.directory}"
+        )
+
+    def find(self, table: Table) -> tuple[pl.LazyFrame, str, str | None] | None:
+        parquet = self.directory / f"{table.name}.parquet"
+        csv = self.directory / f"{table.name}.csv"
+        if parquet.is_file() and csv.is_file():
+            message = (
+                f"both {parquet.name} and {csv.name} are in {self.directory}; "
+                "keep only one so it is clear which to use"
+            )
+            raise _LoadFailed(_table_problem(table, message, parquet.name))
+        if parquet.is_file():
+            lf = _scan(table, parquet, "Parquet", pl.scan_parquet)
+            return lf, parquet.name, str(parquet)
+        if csv.is_file():
+            lf = _scan(table, csv, "UTF-8 CSV", partial(pl.scan_csv, infer_schema=False))
+            if any("\ufffd" in name for name in lf.collect_schema().names()):
+                message = f"cannot read {csv}: its header is not valid UTF-8 text"
+                raise _LoadFailed(_table_problem(table, message, csv.name))
+            return lf, csv.name, str(csv)
+        return None
+
+
+def _scan(
+    table: Table, path: Path, kind: str, scan: Callable[[Path], pl.LazyFrame]
+) -> pl.LazyFrame:
+    try:
+        lf = scan(path)
+        lf.collect_schema()  # reads the Parquet footer or the CSV header
+    except (pl.exceptions.PolarsError, OSError) as error:
+        detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        message = f"cannot read {path}: it is not a readable {kind} file ({detail})"
+        raise _LoadFailed(_table_problem(table, message, path.name)) from error
+    return lf
+
+
+class _FrameFinder:
+    def __init__(self, frames: Mapping[str, pl.DataFrame | pl.LazyFrame]) -> None:
+        self.frames = frames
+
+    def absent_message(self, table: Table) -> str:
+        return f"the {table.name} table is required but no frame named {table.name!r} was given"
+
+    def find(self, table: Table) -> tuple[pl.LazyFrame, str, str | None] | None:
+        frame = self.frames.get(table.name)
+        if frame is None:
+            return None
+        if not isinstance(frame, pl.DataFrame | pl.LazyFrame):
+            message = f"the {table.name} table must be a Polars DataFrame or LazyFrame"
+            raise _LoadFailed(_table_problem(table, message))
+        return frame.lazy(), f"table {table.name}", None
+
+
+def _table_input(
+    table: Table, lf: pl.LazyFrame, origin: str, path: str | None, names: set[str] | None
+) -> TableInput:
+    present = lf.collect_schema()
+    selected: list[pl.Expr] = []
+    casts: dict[str, pl.Expr] = {}
+    missing: list[str] = []
+    problems: list[DataProblem] = []
+    columns = needed_columns(table, names)
+    for column in columns:
+        file_name = column.source_name or column.name
+        if file_name not in present:
+            missing.append(column.name)
+            problems.append(_missing_problem(table, column, origin, path))
+            continue
+        dtype = present[file_name]
+        selected.append(pl.col(file_name).alias(column.name))
+        cast = cast_expr(column.name, dtype, column.type)
+        if cast is None:
+            expected = EXPECTED[column.type.kind]
+            message = f"the column holds {dtype} values, which cannot be read as {expected}"
+            problems.append(
+                DataProblem(table.name, column.name, None, None, str(dtype), message, origin)
+            )
+            cast = pl.lit(None, dtype=canonical_dtype(column.type))
+        casts[column.name] = cast
+    return TableInput(
+        table, origin, columns, lf.select(selected), casts, tuple(missing), tuple(problems), path
+    )
+
+
+def _missing_problem(table: Table, column: Column, origin: str, path: str | None) -> DataProblem:
+    where = "file" if path is not None else "table"
+    if column.name == table.key:
+        why = f"it is the {table.name} table's id"
+    elif column.name == table.owner_key:
+        why = "it links each row to its owner"
+    else:
+        why = "the rules use it"
+    named = column.name if column.source_name is None else f"{column.source_name} ({column.name})"
+    message = f"the {where} has no column {named}, but {why}"
+    return DataProblem(table.name, column.name, None, None, None, message, origin)
+
+
+def _empty_input(table: Table, names: set[str] | None) -> TableInput:
+    columns = needed_columns(table, names)
+    lf = pl.LazyFrame(schema={c.name: canonical_dtype(c.type) for c in columns})
+    casts = {c.name: pl.col(c.name) for c in columns}
+    return TableInput(table, f"{table.name} (not supplied: empty)", columns, lf, casts)
+
+
+def _check_required(schema: Schema, required: Mapping[str, set[str]] | None) -> None:
+    """Reject a `required` naming tables or columns the schema lacks (a caller's bug)."""
+    if required is None:
+        return
+    for name, columns in required.items():
+        table = schema.table(name)
+        if table is None:
+            raise ValueError(f"required names unknown table {name!r}")
+        unknown = set(columns) - set(table.column_names)
+        if unknown:
+            raise ValueError(f"required names unknown columns of {name}: {sorted(unknown)}")

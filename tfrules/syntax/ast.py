@@ -1,0 +1,444 @@
+"""The abstract syntax tree of tfrules files.
+
+Nodes are frozen attrs classes. Every node carries a `Span` (file, line,
+column) that takes no part in equality, so two trees that differ only in
+layout compare equal: the formatter's round-trip tests rely on that.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal as TypingLiteral
+
+import attrs
+
+
+@attrs.frozen
+class Span:
+    """A region of a source file; lines and columns count from 1."""
+
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @classmethod
+    def unknown(cls, file: str = "<unknown>") -> Span:
+        return cls(file, 1, 1, 1, 1)
+
+
+NO_SPAN = Span.unknown()
+
+
+def span_field() -> Span:
+    return attrs.field(default=NO_SPAN, eq=False, repr=False, kw_only=True)
+
+
+# ---------------------------------------------------------------- expressions
+
+
+@attrs.frozen
+class Expr:
+    """Base class of expressions."""
+
+
+LiteralKind = TypingLiteral[
+    "int", "decimal", "percent", "money", "date", "duration", "text", "bool", "unknown"
+]
+DurationUnit = TypingLiteral["days", "weeks", "months", "years", "terms"]
+
+
+@attrs.frozen
+class Duration:
+    amount: int
+    unit: DurationUnit
+
+    def __str__(self) -> str:
+        unit = self.unit if self.amount != 1 else self.unit[:-1]
+        return f"{self.amount} {unit}"
+
+
+@attrs.frozen
+class Literal(Expr):
+    """A constant. `value` is an int, Decimal (decimal, and percent as a
+    fraction: 15% is Decimal('0.15')), Decimal pounds for money, a date, a
+    Duration, a str, a bool, or None for `unknown`."""
+
+    kind: LiteralKind
+    value: int | Decimal | dt.date | Duration | str | bool | None
+    span: Span = span_field()
+
+
+@attrs.frozen
+class Name(Expr):
+    """A name: a column, rule, parameter, builtin or category value; the checker decides."""
+
+    name: str
+    span: Span = span_field()
+
+
+@attrs.frozen
+class Call(Expr):
+    """A builtin function call such as `min(a, b)`."""
+
+    function: str
+    args: tuple[Expr, ...]
+    span: Span = span_field()
+
+
+@attrs.frozen
+class SetLiteral(Expr):
+    items: tuple[Expr, ...]
+    span: Span = span_field()
+
+
+BinaryOp = TypingLiteral["+", "-", "*", "/", "of"]
+CompareOp = TypingLiteral["=", "!=", "<", "<=", ">", ">="]
+
+
+@attrs.frozen
+class Arith(Expr):
+    op: BinaryOp
+    left: Expr
+    right: Expr
+    span: Span = span_field()
+
+
+@attrs.frozen
+class Negate(Expr):
+    operand: Expr
+    span: Span = span_field()
+
+
+@attrs.frozen
+class Compare(Expr):
+    op: CompareOp
+    left: Expr
+    right: Expr
+    span: Span = span_field()
+
+
+@attrs.frozen
+class InSet(Expr):
+    """`x in S` or, with `negated`, `x not in S`."""
+
+    item: Expr
+    set: Expr
+    negated: bool = False
+    span: Span = span_field()
+
+
+@attrs.frozen
+class IsKnown(Expr):
+    """`x is known` or, with `negated`, `x is unknown`: always true or false."""
+
+    operand: Expr
+    negated: bool = False
+    span: Span = span_field()
+
+
+@attrs.frozen
+class InWindow(Expr):
+    """`d in the last 12 months`; with no `date`, the row's own date (or span,
+    or term) in an event filter."""
+
+    date: Expr | None
+    length: Expr  # a duration Literal or the Name of a duration parameter
+    span: Span = span_field()
+
+
+@attrs.frozen
+class And(Expr):
+    operands: tuple[Expr, ...]
+    span: Span = span_field()
+
+
+@attrs.frozen
+class Or(Expr):
+    operands: tuple[Expr, ...]
+    span: Span = span_field()
+
+
+@attrs.frozen
+class Not(Expr):
+    operand: Expr
+    span: Span = span_field()
+
+
+@attrs.frozen
+class If(Expr):
+    condition: Expr
+    then: Expr
+    otherwise: Expr
+    span: Span = span_field()
+
+
+@attrs.frozen
+class At(Expr):
+    """`x at d`: the value of `x` with the reference date moved to `d`."""
+
+    operand: Expr
+    date: Expr
+    span: Span = span_field()
+
+
+CountOp = TypingLiteral["at least", "at most", "exactly"]
+
+
+@attrs.frozen
+class CountOf(Expr):
+    """`at least 2 of [a, b, c]` (also `at most`, `exactly`)."""
+
+    op: CountOp
+    count: int
+    items: tuple[Expr, ...]
+    span: Span = span_field()
+
+
+@attrs.frozen
+class Collection:
+    """What a quantifier or aggregate ranges over: `members` (optionally
+    `adult members`, meaning members where `adult`) or an event table."""
+
+    name: str  # "members" or a table name
+    qualifier: str | None = None
+    span: Span = span_field()
+
+    @property
+    def is_members(self) -> bool:
+        return self.name == "members"
+
+
+Quantifier = TypingLiteral["any", "every", "no"]
+
+
+@attrs.frozen
+class Quantified(Expr):
+    """`any members where F1, F2 has ...` / `... satisfies C1, C2`.
+
+    `has` holds the nested quantifier of a `has` body; `satisfies` the
+    conditions of a `satisfies` body. At most one of the two is set.
+    """
+
+    quantifier: Quantifier
+    collection: Collection
+    where: tuple[Expr, ...] = ()
+    has: Quantified | None = None
+    satisfies: tuple[Expr, ...] = ()
+    span: Span = span_field()
+
+
+AggregateOp = TypingLiteral["count", "count distinct", "sum", "lowest", "highest", "latest", "earliest"]
+
+
+@attrs.frozen
+class Aggregate(Expr):
+    """`count C where F`, `count distinct a, b over C`, `sum x over C where F`, ..."""
+
+    op: AggregateOp
+    collection: Collection
+    values: tuple[Expr, ...] = ()
+    where: tuple[Expr, ...] = ()
+    span: Span = span_field()
+
+
+# ---------------------------------------------------------------- declarations
+
+
+@attrs.frozen
+class TypeRef:
+    """A written type: a type name, `{a, b}`, `set of T`, or `table.column`."""
+
+    name: str | None = None
+    values: tuple[str, ...] = ()
+    element: TypeRef | None = None
+    column: tuple[str, str] | None = None
+    span: Span = span_field()
+
+
+@attrs.frozen
+class ColumnDecl:
+    name: str
+    type: TypeRef
+    optional: bool = False
+    title: str | None = None
+    default: Literal | None = None
+    span: Span = span_field()
+
+
+@attrs.frozen
+class EntityDecl:
+    name: str
+    title: str | None = None
+    key: str | None = None
+    owner: tuple[str, str] | None = None  # (entity, key column)
+    aged_by: str | None = None
+    columns: tuple[ColumnDecl, ...] = ()
+    span: Span = span_field()
+
+
+@attrs.frozen
+class EventsDecl:
+    name: str
+    owner: str
+    owner_key: str
+    title: str | None = None
+    dated: str | None = None
+    spanning: tuple[str, str] | None = None
+    termly: tuple[str, str] | None = None
+    empty_when_missing: bool = False
+    columns: tuple[ColumnDecl, ...] = ()
+    span: Span = span_field()
+
+
+@attrs.frozen
+class SchemaFile:
+    name: str
+    title: str | None = None
+    sources: tuple[str, ...] = ()
+    tables: tuple[EntityDecl | EventsDecl, ...] = ()
+    span: Span = span_field()
+
+
+@attrs.frozen
+class YearTable:
+    """A parameter's values by financial year, with a value for other years."""
+
+    entries: tuple[tuple[int, Expr], ...]
+    otherwise: Expr | None = None
+    span: Span = span_field()
+
+
+@attrs.frozen
+class DateTable:
+    """A parameter's values in force from given dates."""
+
+    entries: tuple[tuple[dt.date, Expr], ...]
+    otherwise: Expr | None = None
+    span: Span = span_field()
+
+
+ParamModifier = TypingLiteral["overridable", "override"]
+
+
+@attrs.frozen
+class ParamDecl:
+    name: str
+    value: Expr | YearTable | DateTable
+    title: str | None = None
+    sources: tuple[str, ...] = ()
+    type: TypeRef | None = None
+    modifier: ParamModifier | None = None
+    span: Span = span_field()
+
+
+RuleKind = TypingLiteral["criterion", "measure"]
+
+
+@attrs.frozen
+class RuleDecl:
+    kind: RuleKind
+    name: str
+    body: Expr | None  # None for an abstract rule
+    title: str | None = None
+    sources: tuple[str, ...] = ()
+    level: str | None = None  # `for person`; None means household
+    type: TypeRef | None = None
+    abstract: bool = False
+    span: Span = span_field()
+
+
+@attrs.frozen
+class Field:
+    """`column value` in a test row."""
+
+    column: str
+    value: Literal | Name
+    span: Span = span_field()
+
+
+@attrs.frozen
+class TestMember:
+    name: str
+    born: dt.date
+    fields: tuple[Field, ...] = ()
+    span: Span = span_field()
+
+
+@attrs.frozen
+class TestHousehold:
+    name: str
+    fields: tuple[Field, ...] = ()
+    members: tuple[TestMember, ...] = ()
+    span: Span = span_field()
+
+
+@attrs.frozen
+class TestRow:
+    table: str
+    owner: str
+    fields: tuple[Field, ...] = ()
+    span: Span = span_field()
+
+
+@attrs.frozen
+class Expectation:
+    rule: str
+    value: Literal | Name
+    span: Span = span_field()
+
+
+@attrs.frozen
+class TestExpect:
+    household: str | None
+    expectations: tuple[Expectation, ...]
+    span: Span = span_field()
+
+
+@attrs.frozen
+class TestParam:
+    name: str
+    value: Expr
+    span: Span = span_field()
+
+
+@attrs.frozen
+class TestMissing:
+    tables: tuple[str, ...]
+    span: Span = span_field()
+
+
+@attrs.frozen
+class TestAsOf:
+    date: dt.date
+    span: Span = span_field()
+
+
+TestItem = TestAsOf | TestParam | TestHousehold | TestRow | TestMissing | TestExpect
+
+
+@attrs.frozen
+class TestDecl:
+    title: str
+    items: tuple[TestItem, ...] = ()
+    span: Span = span_field()
+
+
+Decl = ParamDecl | RuleDecl | TestDecl
+
+
+@attrs.frozen
+class RulesetFile:
+    name: str
+    title: str | None = None
+    extends: str | None = None
+    schema: str | None = None
+    applies_to: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    decls: tuple[Decl, ...] = ()
+    span: Span = span_field()
+
+
+File = SchemaFile | RulesetFile

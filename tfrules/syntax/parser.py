@@ -1,0 +1,306 @@
+"""Reading and parsing rule files into the AST, with every syntax error reported.
+
+`parse_text` never raises on bad input: a file that is not text, is too big,
+is empty, nests too deeply or does not follow the grammar gives diagnostics.
+After a syntax error the parser resumes at the next declaration, so one run
+reports the errors of every declaration; a file with any error is never
+checked or compiled further.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+import attrs
+from lark import Token, Tree
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.lexer import PatternStr
+
+from tfrules import diagnostics as diag
+from tfrules.syntax import ast
+from tfrules.syntax.grammar import parser
+from tfrules.syntax.transform import ToAst
+
+MAX_FILE_BYTES = 5_000_000
+MAX_NESTING = 150
+MAX_SYNTAX_ERRORS = 50
+
+_DECL_START = re.compile(
+    r"^[ \t]*(abstract|overridable|override|parameter|criterion|measure|test|entity|events)\b",
+    re.MULTILINE,
+)
+
+_TERMINAL_WORDS = {
+    "NAME": "a name",
+    "STRING": 'a quoted text such as "Title"',
+    "INT": "a whole number",
+    "DECIMAL": "a number",
+    "PERCENT": "a percentage such as 15%",
+    "MONEY": "an amount such as £4,000",
+    "DATE": "a date such as 2013-04-01",
+    "DURATION": "a duration such as 12 months",
+    "$END": "the end of the file",
+}
+
+
+@attrs.frozen
+class ParseResult:
+    file: ast.File | None
+    diagnostics: tuple[diag.Diagnostic, ...]
+    text: str
+
+    @property
+    def ok(self) -> bool:
+        return self.file is not None and not any(d.is_error for d in self.diagnostics)
+
+
+def read_source(path: Path, display: str | None = None) -> tuple[str | None, list[diag.Diagnostic]]:
+    """The text of a rule file, or diagnostics saying why it cannot be read."""
+    name = display or str(path)
+    where = ast.Span(name, 1, 1, 1, 1)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, [
+                diag.error(
+                    "E002",
+                    f"the file is too large to be a rule file ({size / 1e6:.1f} MB; "
+                    f"the limit is {MAX_FILE_BYTES / 1e6:.0f} MB)",
+                    where,
+                    "split the rules into several files, or check that this is the right file",
+                )
+            ]
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [diag.error("E003", f"cannot read the file: {exc.strerror or exc}", where)]
+    return decode_source(data, name)
+
+
+def decode_source(data: bytes, name: str) -> tuple[str | None, list[diag.Diagnostic]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [
+            diag.error(
+                "E001",
+                f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+                ast.Span(name, line, column, line, column + 1),
+                "save the file as UTF-8 text; rule files cannot be binary",
+            )
+        ]
+    if "\x00" in text:
+        offset = text.index("\x00")
+        line = text.count("\n", 0, offset) + 1
+        return None, [
+            diag.error(
+                "E001",
+                "the file contains a NUL character: it looks like binary data, not rules",
+                ast.Span(name, line, 1, line, 2),
+                "save the file as UTF-8 text; rule files cannot be binary",
+            )
+        ]
+    return text, []
+
+
+def parse_path(path: Path, display: str | None = None) -> ParseResult:
+    text, problems = read_source(path, display)
+    if text is None:
+        return ParseResult(None, tuple(problems), "")
+    return parse_text(text, display or str(path))
+
+
+def parse_text(text: str, file: str = "<text>") -> ParseResult:
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
+        span = ast.Span(file, 1, 1, 1, 1)
+        return ParseResult(None, (diag.error("E002", "the text is too large", span),), text)
+    if not text.strip() or _only_comments(text):
+        hint = "a rule file starts with 'ruleset NAME \"Title\"' or 'schema NAME'"
+        return ParseResult(
+            None,
+            (diag.error("E016", "the file is empty", ast.Span(file, 1, 1, 1, 1), hint),),
+            text,
+        )
+    tree, problems = _parse_tree(text, file)
+    if tree is None or problems:
+        return ParseResult(None, tuple(problems), text)
+    deep = _too_deep(tree)
+    if deep is not None:
+        span = ast.Span(file, deep.meta.line, deep.meta.column, deep.meta.line, deep.meta.column + 1)
+        message = f"the expression is nested more than {MAX_NESTING} levels deep"
+        hint = "split it into named rules"
+        return ParseResult(None, (diag.error("E013", message, span, hint),), text)
+    builder = ToAst(file)
+    result = builder.transform(tree)
+    return ParseResult(result, tuple(builder.diagnostics), text)
+
+
+def _only_comments(text: str) -> bool:
+    return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
+
+
+def _parse_tree(text: str, file: str) -> tuple[Tree | None, list[diag.Diagnostic]]:
+    """The parse tree, or every syntax error found by resuming at each
+    declaration after an error."""
+    problems: list[diag.Diagnostic] = []
+    is_schema = re.match(r"\s*(#[^\n]*\s*)*schema\b", text) is not None
+    start, source, resumed_at = "start", text, -1
+    while True:
+        try:
+            tree = parser().parse(source, start=start)
+        except UnexpectedInput as exc:
+            problems.append(_syntax_diagnostic(exc, file, text))
+            resume = _resume_point(text, exc, resumed_at)
+            if resume is None or len(problems) >= MAX_SYNTAX_ERRORS:
+                return None, problems
+            resumed_at = resume
+            source = _blank(text, resume)
+            start = "table_decls" if is_schema else "decls"
+            continue
+        return (tree if not problems else None), problems
+
+
+def _blank(text: str, upto: int) -> str:
+    """The text with everything before `upto` turned to spaces, keeping line
+    and column numbers of what follows."""
+    head = re.sub(r"[^\n]", " ", text[:upto])
+    return head + text[upto:]
+
+
+def _resume_point(text: str, exc: UnexpectedInput, previous: int) -> int | None:
+    if isinstance(exc, UnexpectedEOF) or getattr(exc, "token", None) == "$END":
+        return None
+    pos = getattr(exc, "pos_in_stream", None)
+    if pos is None:
+        return None
+    for match in _DECL_START.finditer(text):
+        if match.start(1) >= pos and match.start() > previous:
+            return match.start()
+    return None
+
+
+def _describe(names: Iterable[str]) -> list[str]:
+    words = set()
+    terminals = {t.name: t for t in parser().terminals}
+    for name in names:
+        terminal = terminals.get(name)
+        if name in _TERMINAL_WORDS:
+            words.add(_TERMINAL_WORDS[name])
+        elif terminal is not None and isinstance(terminal.pattern, PatternStr):
+            words.add(f"'{terminal.pattern.value}'")
+        else:
+            words.add(name.lower())
+    return sorted(words, key=lambda w: (not w.startswith("'"), w))
+
+
+def _syntax_diagnostic(exc: UnexpectedInput, file: str, text: str) -> diag.Diagnostic:
+    line = getattr(exc, "line", None) or 1
+    column = getattr(exc, "column", None) or 1
+    if isinstance(exc, UnexpectedCharacters):
+        char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
+        span = ast.Span(file, line, column, line, column + 1)
+        return diag.error(
+            "E011", f"unexpected character {char!r}", span, _character_hint(char, text, exc)
+        )
+    if isinstance(exc, UnexpectedEOF) or (
+        isinstance(exc, UnexpectedToken) and exc.token.type == "$END"
+    ):
+        last_line = text.rstrip().count("\n") + 1
+        last_col = len(text.rstrip().rsplit("\n", 1)[-1]) + 1
+        expected = _describe(getattr(exc, "expected", None) or [])
+        span = ast.Span(file, last_line, max(last_col - 1, 1), last_line, last_col)
+        return diag.error(
+            "E012",
+            "the file ends in the middle of a declaration",
+            span,
+            ("expected " + _join(expected)) if expected else None,
+        )
+    assert isinstance(exc, UnexpectedToken)
+    token: Token = exc.token
+    expected = _describe(exc.accepts or exc.expected)
+    end_column = (token.end_column or column + len(str(token))) if token.end_line == line else column + 1
+    span = ast.Span(file, line, column, line, end_column)
+    shown = str(token) if len(str(token)) <= 40 else str(token)[:40] + "…"
+    message = f"unexpected {_token_word(token)} '{shown}'"
+    return diag.error("E010", message, span, _token_hint(token, expected))
+
+
+def _join(words: list[str]) -> str:
+    if len(words) > 8:
+        words = [*words[:8], "…"]
+    if len(words) == 1:
+        return words[0]
+    return "one of " + ", ".join(words)
+
+
+def _token_word(token: Token) -> str:
+    if token.type == "NAME":
+        return "name"
+    if token.type in _TERMINAL_WORDS:
+        return _TERMINAL_WORDS[token.type].split(" such as")[0].removeprefix("a ").removeprefix(
+            "an "
+        )
+    return "word" if str(token).isalpha() else "symbol"
+
+
+_KEYWORDS = {
+    "and", "or", "not", "if", "then", "else", "any", "every", "no", "count", "sum", "lowest",
+    "highest", "latest", "earliest", "where", "has", "satisfies", "over", "at", "in", "is",
+    "true", "false", "unknown", "of", "members", "member", "distinct", "exactly",
+}  # fmt: skip
+
+
+def _token_hint(token: Token, expected: list[str]) -> str | None:
+    value = str(token)
+    if value == ":" and "'='" in expected:
+        return "a definition follows '=', as in: criterion work = ..."
+    if value == "=" and "'='" not in expected and any(w in expected for w in ("a name",)):
+        return "compare with a single '=' between two values"
+    if value in _KEYWORDS and "a name" in expected:
+        return f"'{value}' is a word of the language here; choose another name"
+    if value in ("and", "or") and "','" in expected:
+        return (
+            "conditions after 'where' are separated by commas; to combine them with "
+            f"'{value}', put them in parentheses: where (a {value} b)"
+        )
+    if value in ("where", "has", "satisfies", "over"):
+        return (
+            "a count, sum or quantifier inside a comparison or a list must be put "
+            "in parentheses, e.g. (count offences where proven) >= 2"
+        )
+    if expected:
+        return "expected " + _join(expected)
+    return None
+
+
+def _character_hint(char: str, text: str, exc: UnexpectedCharacters) -> str | None:
+    following = text[exc.pos_in_stream : exc.pos_in_stream + 2]
+    if following in ("&&", "||"):
+        return f"write '{'and' if following == '&&' else 'or'}'"
+    if char == "!":
+        return "write 'not', or '!=' for 'is not equal to'"
+    if char == "'":
+        return 'text goes in double quotes: "like this"'
+    if char == "$":
+        return "amounts of money are written in pounds: £4,000"
+    if char == "€":
+        return "amounts of money are written in pounds: £4,000"
+    if char in "\t\r\f\v":
+        return None
+    return None
+
+
+def _too_deep(tree: Tree) -> Tree | None:
+    """The first node nested deeper than the limit, found without recursion."""
+    stack: list[tuple[Tree, int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_NESTING:
+            return node
+        for child in node.children:
+            if isinstance(child, Tree):
+                stack.append((child, depth + 1))
+    return None
