@@ -12,19 +12,19 @@ import polars as pl
 from bench.baseline import phase1
 
 MONEY = pl.Decimal(38, 2)
-S, I, B, D = pl.String, pl.Int64, pl.Boolean, pl.Date
+S, INT, B, D = pl.String, pl.Int64, pl.Boolean, pl.Date
 
 SCHEMAS: dict[str, dict[str, pl.DataType]] = {
     "households": {"household_id": S, "la_code": S, "attached_on": D},
     "persons": {"person_id": S, "household_id": S, "date_of_birth": D},
     "school_terms": {
         "person_id": S,
-        "academic_year": I,
+        "academic_year": INT,
         "term": S,
-        "sessions_possible": I,
-        "sessions_authorised_absence": I,
-        "sessions_unauthorised_absence": I,
-        "fixed_exclusions": I,
+        "sessions_possible": INT,
+        "sessions_authorised_absence": INT,
+        "sessions_unauthorised_absence": INT,
+        "fixed_exclusions": INT,
         "permanently_excluded": B,
         "alternative_provision": B,
         "on_roll": B,
@@ -109,3 +109,19 @@ def one(frames: Mapping[str, pl.LazyFrame], as_of: date, **kwargs: Any) -> dict[
     rows = run(frames, as_of, **kwargs)
     assert len(rows) == 1
     return next(iter(rows.values()))
+
+
+def prefixed(frames: Mapping[str, pl.LazyFrame], prefix: str) -> dict[str, pl.LazyFrame]:
+    """The same data set with every household and person id prefixed by ``prefix``."""
+    out = {}
+    for name, lf in frames.items():
+        ids = [c for c in ("household_id", "person_id") if c in SCHEMAS[name]]
+        out[name] = lf.with_columns((pl.lit(prefix) + pl.col(c)).alias(c) for c in ids)
+    return out
+
+
+def merged(*datasets: Mapping[str, pl.LazyFrame]) -> dict[str, pl.LazyFrame]:
+    """Several data sets (with disjoint ids and the same tables) as one."""
+    names = set(datasets[0])
+    assert all(set(d) == names for d in datasets), "data sets must supply the same tables"
+    return {name: pl.concat([d[name] for d in datasets]) for name in datasets[0]}

@@ -358,9 +358,7 @@ def test_work_missing_table() -> None:
     ],
 )
 def test_local_burglary(category: str, incident_date: date, expected: bool) -> None:
-    f = dataset(
-        [("H1", None)], [ADULT], police_incidents=[("A", incident_date, category)]
-    )
+    f = dataset([("H1", None)], [ADULT], police_incidents=[("A", incident_date, category)])
     assert one(f, AS_OF)["local"] is expected
 
 
@@ -384,9 +382,7 @@ def _identified_case(crime: bool | None, edu: bool | None, work: bool | None, lo
     if edu is None:
         missing.append("school_terms")
     else:
-        events["school_terms"] = [
-            term("C", ay, t, perm=edu and t == "autumn") for ay, t in LAST3
-        ]
+        events["school_terms"] = [term("C", ay, t, perm=edu and t == "autumn") for ay, t in LAST3]
     if work is None:
         missing.append("benefit_claims")
     elif work:

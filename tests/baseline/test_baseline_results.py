@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from .builders import clean_terms, dataset, one, run, term
+from .builders import clean_terms, dataset, one, term
 
 A = date(2012, 6, 1)
 C = date(2013, 6, 15)
@@ -129,20 +129,30 @@ def test_education_result_requirement(terms_c: list[tuple], expected: bool | Non
 
 
 def test_education_result_neutral_when_education_false_at_a() -> None:
-    # C clean over the last 3 terms at a (education false at a), 5 fixed
-    # exclusions at c: the requirement fails, but the result is neutral: true.
-    f = family(terms_c=[term("C", 2011, "summer", fixed=5), *clean_terms("C", *WINDOW_C[1:])])
-    f["school_terms"] = f["school_terms"].with_columns(
-        permanently_excluded=False
-    )  # drop the spring 2011 exclusion ...
-    f["school_terms"] = f["school_terms"].collect().vstack(
-        dataset([], school_terms=clean_terms("C", (2010, "summer"), (2011, "autumn")))[
-            "school_terms"
-        ].collect()
-    ).lazy()  # ... and complete the window at a
-    row = one(f, C)
+    # C clean over 3 terms at a (education false at a); 5 fixed exclusions at c
+    # break the requirement, but the result is neutral: (not false) or false = true.
+    terms_c = [term("C", 2011, "summer", fixed=5), *clean_terms("C", *WINDOW_C[1:])]
+    row = one(family(terms_a=CLEAN_A, terms_c=terms_c), C)
     assert row["education_at_a"] is False
     assert row["education_result"] is True
+
+
+@pytest.mark.parametrize(
+    ("terms_c", "expected"),
+    [
+        # Education unknown at a (2 terms at a, both clean). Pinned 2: with the
+        # requirement true at c both branches are true -> true ...
+        (clean_terms("C", *WINDOW_C), True),
+        # ... with the requirement false -> (not unknown) or false = unknown.
+        ([term("C", 2011, "summer", fixed=3), *clean_terms("C", *WINDOW_C[1:])], None),
+    ],
+)
+def test_education_result_if_then_else_with_unknown_condition(
+    terms_c: list[tuple], expected: bool | None
+) -> None:
+    row = one(family(terms_a=CLEAN_A[:2], terms_c=terms_c), C)
+    assert row["education_at_a"] is None
+    assert row["education_result"] is expected
 
 
 def test_education_result_no_school_age_child_at_c() -> None:
@@ -199,9 +209,9 @@ def test_crime_asb_result_asb_reduction(at_a: int, at_c: int, expected: bool) ->
     ],
 )
 def test_crime_asb_result_offence_reduction(at_a: int, at_c: int, expected: bool) -> None:
-    # C's offences: at_a in (2011-12-01, 2012-06-01] (the default 2012-04-01 one
-    # included) and at_c in (2012-12-15, 2013-06-15]; all proven, C under 18.
-    extra_a = [("C", date(2012, 5, 1), True)] * (at_a - 1)
+    # C's offences: at_a in (2011-12-01, 2012-06-01] and at_c in
+    # (2012-12-15, 2013-06-15]; all proven, C (12-13) under 18.
+    extra_a = [("C", date(2012, 5, 1), True)] * at_a
     extra_c = [("C", date(2013, 2, 1), True)] * at_c
     row = one(family(offences=extra_a + extra_c), C)
     assert (row["offences_6m_a"], row["offences_6m_c"]) == (at_a, at_c)
@@ -211,18 +221,22 @@ def test_crime_asb_result_offence_reduction(at_a: int, at_c: int, expected: bool
 def test_crime_asb_result_counts_only_proven_under_18() -> None:
     # A (adult) offends at c and C has an unproven offence at c: neither counts,
     # so offences 1 at a, 0 at c -> passes.
-    extra = [("A", date(2013, 2, 1), True), ("C", date(2013, 2, 1), False)]
+    extra = [
+        ("C", date(2012, 4, 1), True),
+        ("A", date(2013, 2, 1), True),
+        ("C", date(2013, 2, 1), False),
+    ]
     row = one(family(offences=extra), C)
-    assert row["offences_6m_c"] == 0
+    assert (row["offences_6m_a"], row["offences_6m_c"]) == (1, 0)
     assert row["crime_asb_result"] is True
 
 
 def test_crime_asb_result_neutral_when_not_crime_at_a() -> None:
-    # No offence at a (the only offence is at c): crime_asb false at a -> neutral true.
-    f = family(missing=("offences",), offences=[])
-    f["offences"] = dataset([], offences=[("C", date(2013, 2, 1), True)])["offences"]
-    row = one(f, C)
+    # The only offence is at c (2013-02-01): crime_asb false at a; the counts
+    # (1 at c, 0 at a) fail the requirement, but the result is neutral: true.
+    row = one(family(offences=[("C", date(2013, 2, 1), True)]), C)
     assert row["crime_asb_at_a"] is False
+    assert (row["offences_6m_a"], row["offences_6m_c"]) == (0, 1)
     assert row["crime_asb_result"] is True
 
 
@@ -237,11 +251,8 @@ def test_crime_asb_result_missing_asb_table() -> None:
 # ------------------------------------------------------------- employment_result
 
 
-def _employment(claims: list[tuple], spells: list[tuple], as_of: date = C, **kw) -> bool | None:
-    f = family(benefit_claims=claims, employment_spells=spells, **kw)
-    if claims:  # replace the standard JSA claim
-        f["benefit_claims"] = dataset([], benefit_claims=claims)["benefit_claims"]
-    return one(f, as_of)["employment_result"]
+def _employment(claims: list[tuple], spells: list[tuple], as_of: date = C) -> bool | None:
+    return one(family(claims=claims, employment_spells=spells), as_of)["employment_result"]
 
 
 @pytest.mark.parametrize(
@@ -323,32 +334,47 @@ def test_employment_needs_claim_at_a() -> None:
 
 def test_employment_adult_at_c_child_at_a() -> None:
     # Y born 1994-09-01: 17 at a, 18 at c. "Some adult" is adult at c (pinned 4),
-    # Y had JSA at a, and a spell from a of 379 days by c -> true.
-    y = ("Y", "H1", date(1994, 9, 1))
-    claims = [("Y", "JSA", date(2012, 1, 1), None)]
-    f = family(persons=[ADULT, CHILD, y], employment_spells=[("Y", A, None)])
-    f["benefit_claims"] = dataset([], benefit_claims=claims)["benefit_claims"]
+    # Y had JSA at a, and a spell from a lasting 379 days by c (>= 182) -> true.
+    f = family(
+        persons=[ADULT, CHILD, ("Y", "H1", date(1994, 9, 1))],
+        claims=[("Y", "JSA", date(2012, 1, 1), None)],
+        employment_spells=[("Y", A, None)],
+    )
     assert one(f, C)["employment_result"] is True
 
 
 def test_employment_child_at_c_does_not_count() -> None:
-    # Z born 1996-01-01: 17 at c, not an adult at the claim date.
-    z = ("Z", "H1", date(1996, 1, 1))
-    f = family(persons=[ADULT, CHILD, z], employment_spells=[("Z", A, None)])
-    f["benefit_claims"] = dataset([], benefit_claims=[("Z", "JSA", date(2012, 1, 1), None)])[
-        "benefit_claims"
-    ]
+    # Z born 1996-01-01: 17 at c, not an adult at the claim date -> false.
+    f = family(
+        persons=[ADULT, CHILD, ("Z", "H1", date(1996, 1, 1))],
+        claims=[("Z", "JSA", date(2012, 1, 1), None)],
+        employment_spells=[("Z", A, None)],
+    )
     assert one(f, C)["employment_result"] is False
 
 
-def test_employment_missing_tables() -> None:
-    # employment_spells not supplied: A had a claim at a -> unknown.
-    assert one(family(missing=("employment_spells",)), C)["employment_result"] is None
-    # benefit_claims not supplied, no spells: whatever the claims, no spell -> false.
-    assert one(family(missing=("benefit_claims",)), C)["employment_result"] is False
-    # benefit_claims not supplied, a long spell from a: unknown.
-    f = family(missing=("benefit_claims",), employment_spells=[("A", A, None)])
-    assert one(f, C)["employment_result"] is None
+@pytest.mark.parametrize(
+    ("missing", "spells", "expected"),
+    [
+        # employment_spells not supplied: A had a claim at a -> unknown.
+        ("employment_spells", None, None),
+        # benefit_claims not supplied, no spell from a: adult and unknown and
+        # false -> false.
+        ("benefit_claims", [], False),
+        # benefit_claims not supplied, a spell of 379 days from a: whether A had
+        # a claim at a is unknown -> unknown.
+        ("benefit_claims", [("A", A, None)], None),
+        # ... a 100-day spell: unknown claim, unknown whether JSA (26 or 13
+        # weeks): (unknown and false) or (unknown and true) -> unknown.
+        ("benefit_claims", [("A", A, date(2012, 9, 9))], None),
+    ],
+)
+def test_employment_missing_tables(
+    missing: str, spells: list[tuple] | None, expected: bool | None
+) -> None:
+    extra = {} if spells is None else {"employment_spells": spells}
+    f = family(missing=(missing,), **extra)
+    assert one(f, C)["employment_result"] is expected
 
 
 # --------------------------------------------------------------- progress_to_work
@@ -358,7 +384,6 @@ def test_employment_missing_tables() -> None:
     ("who", "referred_on", "expected"),
     [
         ("A", date(2013, 3, 1), True),
-        # On a itself (and within 6 months at c) counts ... choose c accordingly below.
         # Before a: does not count.
         ("A", date(2012, 5, 31), False),
         # Exactly 6 months before c (2012-12-15): outside the window.
@@ -403,12 +428,9 @@ def test_turned_around_by_employment_alone() -> None:
 
 
 def test_turned_around_false_when_not_identified_at_a() -> None:
-    # No offence and no exclusion at a: only work at a (1 of 3) -> not identified.
-    f = family(employment_spells=[("A", A, None)])
-    f["offences"] = dataset([], offences=[])["offences"]
-    f["school_terms"] = dataset(
-        [], school_terms=clean_terms("C", (2010, "summer"), (2011, "autumn"), *WINDOW_C)
-    )["school_terms"]
+    # No offence and no exclusion at a: only work at a (1 of 3) -> not identified
+    # at a, so employment alone does not turn the family around.
+    f = family(terms_a=CLEAN_A, offences=[], employment_spells=[("A", A, None)])
     row = one(f, C)
     assert row["identified_at_a"] is False
     assert row["employment_result"] is True
@@ -416,14 +438,11 @@ def test_turned_around_false_when_not_identified_at_a() -> None:
 
 
 def test_local_is_the_as_of_value_at_a() -> None:
-    # Pinned 1: local is one value per household. Work only at a (education and
-    # crime false at a)... make two national criteria at a: offence + JSA, with
-    # C's window at a clean. A burglary near c (not within 12 months of a) makes
-    # local true at as_of, and that value is used at a: identified at a.
-    f = family(police_incidents=[("A", date(2013, 5, 1), "burglary")])
-    f["school_terms"] = dataset(
-        [], school_terms=clean_terms("C", (2010, "summer"), (2011, "autumn"), (2011, "spring"))
-    )["school_terms"]
+    # Pinned 1: local is one value per household. C's window at a is clean, so
+    # two national criteria hold at a (offence, JSA). A burglary on 2013-05-01
+    # (within 12 months of c, not of a) makes local true at as_of, and that
+    # value is used at a -> identified at a.
+    f = family(terms_a=CLEAN_A, police_incidents=[("A", date(2013, 5, 1), "burglary")])
     row = one(f, C)
     assert (row["crime_asb_at_a"], row["education_at_a"], row["work_at_a"]) == (True, False, True)
     assert row["local"] is True
@@ -431,21 +450,23 @@ def test_local_is_the_as_of_value_at_a() -> None:
 
 
 def test_local_near_a_only_does_not_count() -> None:
-    # Burglary in the 12 months before a but not in the 12 months before c:
-    # local (at as_of) is false, so 2 of 3 national at a is not enough.
-    f = family(police_incidents=[("A", date(2012, 5, 1), "burglary")])
-    f["school_terms"] = dataset(
-        [], school_terms=clean_terms("C", (2010, "summer"), (2011, "autumn"), (2011, "spring"))
-    )["school_terms"]
+    # A burglary on 2012-05-01 is within 12 months of a but not of c: local (at
+    # as_of) is false, so 2 of the 3 national criteria at a are not enough.
+    f = family(terms_a=CLEAN_A, police_incidents=[("A", date(2012, 5, 1), "burglary")])
     row = one(f, C)
     assert row["local"] is False
     assert row["identified_at_a"] is False
 
 
 def test_attached_after_as_of_still_has_results() -> None:
-    # Pinned 11: attached_on after as_of is still attached. a = 2013-07-01 > c.
-    rows = run(family(attached_on=date(2013, 7, 1)), C)
-    row = rows["H1"]
-    assert row["attached"] is True
-    assert row["education_result"] is not None or row["education_at_a"] is None
-    assert row["employment_result"] is False
+    # Pinned 11: attached_on after as_of is still attached. a = 2013-07-01 > c:
+    # a is in summer 2012, so the window at a is summer 2011, autumn 2012,
+    # spring 2012 (C clean there) -> education false at a; the 2012-04-01 offence
+    # is not within 12 months of a -> crime false; JSA -> work true. Not
+    # identified at a; both neutral results true; no spell or referral.
+    row = one(family(attached_on=date(2013, 7, 1)), C)
+    assert (row["crime_asb_at_a"], row["education_at_a"], row["work_at_a"]) == (False, False, True)
+    assert row["identified_at_a"] is False
+    assert (row["education_result"], row["crime_asb_result"]) == (True, True)
+    assert (row["employment_result"], row["progress_to_work"]) == (False, False)
+    assert row["turned_around"] is False

@@ -32,15 +32,13 @@ def _frames() -> dict[str, pl.DataFrame]:
         household_id=pl.format("H{}", "h"),
         date_of_birth=pl.date(2003, 9, 1),
     )
-    possible = rng.integers(100, 150, N_TERMS)
-    authorised = rng.integers(0, 30, N_TERMS)
     terms = pl.DataFrame(
         {
             "p": rng.integers(0, N_PERSONS, N_TERMS),
             "academic_year": rng.integers(2010, 2015, N_TERMS),
             "t": rng.integers(0, 3, N_TERMS),
-            "sessions_possible": possible,
-            "sessions_authorised_absence": authorised,
+            "sessions_possible": rng.integers(100, 150, N_TERMS),
+            "sessions_authorised_absence": rng.integers(0, 30, N_TERMS),
             "sessions_unauthorised_absence": rng.integers(0, 30, N_TERMS),
             "fixed_exclusions": rng.integers(0, 3, N_TERMS),
             "permanently_excluded": rng.random(N_TERMS) < 0.01,
@@ -48,8 +46,9 @@ def _frames() -> dict[str, pl.DataFrame]:
     ).select(
         pl.format("P{}", "p").alias("person_id"),
         "academic_year",
-        pl.Series(["autumn", "spring", "summer"]).gather(pl.col("t")).alias("term"),
-        *[c for c in ("sessions_possible", "sessions_authorised_absence")],
+        pl.col("t").replace_strict({0: "autumn", 1: "spring", 2: "summer"}).alias("term"),
+        "sessions_possible",
+        "sessions_authorised_absence",
         "sessions_unauthorised_absence",
         "fixed_exclusions",
         "permanently_excluded",

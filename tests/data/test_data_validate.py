@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 from pathlib import Path
 
 import polars as pl
@@ -10,7 +11,7 @@ import pytest
 from data_fixtures import SCHEMA, clean_frames, write_dir
 
 from tfrules.data.errors import DataError, DataProblem
-from tfrules.data.load import load_dataset
+from tfrules.data.load import Dataset, load_dataset
 from tfrules.data.validate import ROW_RULES, RowRule, validate
 
 FORMATS = ["csv", "parquet"]
@@ -283,4 +284,25 @@ def test_every_problem_is_reported_at_once(tmp_path, fmt):
         f"  school_terms.{fmt}: column term, row 2 (person_id P2): "
         '"winter" is not an allowed value of term '
         "(allowed: autumn, spring, summer; capitals matter)"
+    )
+
+
+def test_dataset_built_by_hand_is_validated_from_its_frames():
+    frames = clean_frames()
+    _set(frames, "offences", "person_id", ["P2", "P99"])
+    lazy = {name: frame.lazy() for name, frame in frames.items()}
+    dataset = Dataset(lazy, frozenset(), SCHEMA, "by hand")
+    with pytest.raises(DataError) as info:
+        validate(dataset)
+    [p] = info.value.problems
+    assert (p.table, p.column, p.row, p.source) == ("offences", "person_id", 2, "table offences")
+
+
+def test_data_error_survives_pickling():
+    problem = DataProblem("offences", "proven", "P1", 3, "yes", '"yes" is not true or false')
+    error = pickle.loads(pickle.dumps(DataError([problem], "here")))
+    assert error.problems == [problem]
+    assert str(error) == (
+        "1 problem in the input data (here):\n"
+        '  table offences: column proven, row 3: "yes" is not true or false'
     )

@@ -35,6 +35,11 @@ class Column:
     name: str
     type: Type
     nullable: bool = False
+    #: A count: an int that cannot be negative.
+    non_negative: bool = False
+    #: The value a test row gets when it does not give one.
+    default: object = None
+    title: str | None = None
     #: The column's name in the council's own extract, when it differs.
     source_name: str | None = None
 
@@ -43,7 +48,7 @@ class Column:
 class Table:
     """One input table.
 
-    `owner` is the table whose rows this one's rows belong to (`household` for
+    `owner` is the name of the table whose rows this one's rows belong to (`household` for
     persons and household events, `person` for person events) and `owner_key`
     the column that links them. `date_column` (or `span` for start/end tables,
     or `term` for termly tables) is what time windows and `latest` look at.
@@ -63,6 +68,10 @@ class Table:
     #: When the table is left out it reads as empty (no rows) rather than unknown.
     empty_when_missing: bool = False
     title: str | None = None
+    #: The entity's own name (`household`, `person`) for entity tables.
+    entity: str | None = None
+    #: For the persons table: the date-of-birth column that `age` reads.
+    aged_by: str | None = None
 
     def column(self, name: str) -> Column | None:
         for column in self.columns:

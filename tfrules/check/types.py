@@ -26,6 +26,7 @@ class Kind(enum.Enum):
     SET = "set"
     TABLE = "table"
     NULL = "unknown"  # the type of a bare `unknown` literal: fits anywhere
+    ERROR = "error"  # the type of an expression already reported as wrong
 
 
 @attrs.frozen
@@ -36,12 +37,16 @@ class Type:
     kind: Kind
     values: tuple[str, ...] = ()
     element: Type | None = None
+    #: For durations: "days" (days and weeks), "months" (months and years) or "terms".
+    unit: str | None = None
 
     def __str__(self) -> str:
         if self.kind is Kind.CATEGORY and self.values:
             return "{" + ", ".join(self.values) + "}"
         if self.kind is Kind.SET and self.element is not None:
             return f"set of {self.element}"
+        if self.kind is Kind.DURATION and self.unit:
+            return f"duration in {self.unit}"
         return self.kind.value
 
     @property
@@ -58,6 +63,17 @@ DATE = Type(Kind.DATE)
 DURATION = Type(Kind.DURATION)
 TEXT = Type(Kind.TEXT)
 NULL = Type(Kind.NULL)
+ERROR = Type(Kind.ERROR)
+DAYS = Type(Kind.DURATION, unit="days")
+MONTHS = Type(Kind.DURATION, unit="months")
+TERMS = Type(Kind.DURATION, unit="terms")
+
+UNIT_FAMILY = {"days": "days", "weeks": "days", "months": "months", "years": "months", "terms": "terms"}
+
+
+def duration(unit: str) -> Type:
+    """The type of a duration written in `unit` (days, weeks, months, years, terms)."""
+    return Type(Kind.DURATION, unit=UNIT_FAMILY[unit])
 
 NUMERIC_KINDS = frozenset({Kind.INT, Kind.DECIMAL, Kind.MONEY, Kind.PERCENT})
 

@@ -60,6 +60,9 @@ class DataError(Exception):
         self.source = source
         super().__init__(str(self))
 
+    def __reduce__(self) -> tuple[type[DataError], tuple[list[DataProblem], str | None]]:
+        return (DataError, (self.problems, self.source))
+
     def __str__(self) -> str:
         n = len(self.problems)
         head = f"{n} problem{'s' if n != 1 else ''} in the input data"

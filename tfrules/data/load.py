@@ -192,9 +192,8 @@ def load_dataset(
         directory = Path(source)
         description = str(directory)
         if not directory.is_dir():
-            problem = DataProblem(
-                "", None, None, None, str(directory), f"{directory} is not a directory"
-            )
+            message = f"{directory} is not a directory of data files (or does not exist)"
+            problem = DataProblem("", None, None, None, str(directory), message, description)
             raise DataError([problem], description)
         finder = _DirectoryFinder(directory)
 
@@ -225,6 +224,17 @@ def load_dataset(
         raise DataError(fatal, description)
     frames = {name: inp.frame() for name, inp in inputs.items()}
     return Dataset(frames, frozenset(missing), schema, description, inputs)
+
+
+def inputs_from_frames(schema: Schema, frames: Mapping[str, pl.LazyFrame]) -> dict[str, TableInput]:
+    """Inputs for a `Dataset` built by hand from frames: each frame's schema columns."""
+    inputs = {}
+    for table in schema.tables:
+        if table.name in frames:
+            lf = frames[table.name].lazy()
+            names = set(lf.collect_schema().names()) & set(table.column_names)
+            inputs[table.name] = _table_input(table, lf, f"table {table.name}", None, names)
+    return inputs
 
 
 def needed_columns(table: Table, names: Iterable[str] | None) -> tuple[Column, ...]:

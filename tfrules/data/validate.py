@@ -18,7 +18,14 @@ import polars as pl
 from tfrules.check.schema import Column, Level, Table
 from tfrules.check.types import Kind
 from tfrules.data.errors import DataError, DataProblem, format_value
-from tfrules.data.load import EXPECTED, Dataset, TableInput, owner_table, row_key_column
+from tfrules.data.load import (
+    EXPECTED,
+    Dataset,
+    TableInput,
+    inputs_from_frames,
+    owner_table,
+    row_key_column,
+)
 
 ROW = "__tfrules_row"
 
@@ -95,7 +102,8 @@ def validate(dataset: Dataset, row_rules: Mapping[str, tuple[RowRule, ...]] = RO
     readable: dict[str, TableInput] = {}
     # Schema order puts households and persons first, so an owner is checked
     # (and known to be readable) before the tables that point at it.
-    for name, inp in dataset.inputs.items():
+    inputs = dataset.inputs or inputs_from_frames(dataset.schema, dataset.frames)
+    for name, inp in inputs.items():
         owner = owner_table(dataset.schema, inp.table)
         problems.extend(inp.problems)
         try:

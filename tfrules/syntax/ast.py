@@ -140,6 +140,17 @@ class IsKnown(Expr):
 
 
 @attrs.frozen
+class IsTrue(Expr):
+    """`x is true` (or, with `value` False, `x is false`): unknown counts as
+    neither, so the result is always true or false. Payments use it: a
+    condition that is unknown pays nothing."""
+
+    operand: Expr
+    value: bool = True
+    span: Span = span_field()
+
+
+@attrs.frozen
 class InWindow(Expr):
     """`d in the last 12 months`; with no `date`, the row's own date (or span,
     or term) in an event filter."""
@@ -272,6 +283,7 @@ class ColumnDecl:
 class EntityDecl:
     name: str
     title: str | None = None
+    table: str | None = None  # the data table's name; the entity's name + "s" if not given
     key: str | None = None
     owner: tuple[str, str] | None = None  # (entity, key column)
     aged_by: str | None = None

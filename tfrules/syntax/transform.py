@@ -140,6 +140,9 @@ class ToAst(Transformer_NonRecursive):
         return _Clause("applies", [str(c) for c in children], self._span(meta))
 
     # ---------------------------------------------------------------- schema
+    def table_clause(self, meta: Meta, children: list[Token]) -> _Clause:
+        return _Clause("table", str(children[0]), self._span(meta))
+
     def key_clause(self, meta: Meta, children: list[Token]) -> _Clause:
         return _Clause("key", str(children[0]), self._span(meta))
 
@@ -178,6 +181,7 @@ class ToAst(Transformer_NonRecursive):
         return ast.EntityDecl(
             str(children[0]),
             title=clauses.get("title"),
+            table=clauses.get("table"),
             key=clauses.get("key"),
             owner=clauses.get("owner"),
             aged_by=clauses.get("aged_by"),
@@ -486,6 +490,12 @@ class ToAst(Transformer_NonRecursive):
 
     def is_known(self, meta: Meta, children: list[Any]) -> ast.IsKnown:
         return ast.IsKnown(children[0], False, span=self._span(meta))
+
+    def is_true(self, meta: Meta, children: list[Any]) -> ast.IsTrue:
+        return ast.IsTrue(children[0], True, span=self._span(meta))
+
+    def is_false(self, meta: Meta, children: list[Any]) -> ast.IsTrue:
+        return ast.IsTrue(children[0], False, span=self._span(meta))
 
     def arith(self, meta: Meta, children: list[Any]) -> ast.Expr:
         result = children[0]

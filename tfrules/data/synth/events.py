@@ -32,6 +32,9 @@ from tfrules.data.synth.rates import Rates
 #: <10, 10-13, 14-17, 18-24, 25-39, 40+.
 AGE_BAND_EDGES = np.array([10.0, 14.0, 18.0, 25.0, 40.0])
 
+#: Rent arrears are capped at £15,000 (a long log-normal tail is not credible).
+MAX_ARREARS_PENCE = 1_500_000
+
 
 def approximate_age(dob: Days, on: Days) -> Floats:
     """Age in fractional years; good enough for thinning by age band."""
@@ -145,6 +148,8 @@ def police_incidents(rng: np.random.Generator, pop: Population, window: Window,
     ).astype(np.int64)
     on_parent = (category == 1) & (rng.random(household.size) < 0.7)
     person = np.where(on_parent, pop.first_person[household], anyone)
+    # Nobody is involved in an incident before they are born: give it to the parent.
+    person = np.where(days < pop.dob[person], pop.first_person[household], person)
     return {"person_id": person, "incident_date": days, "category": category}
 
 
@@ -220,7 +225,8 @@ def housing(rng: np.random.Generator, pop: Population, window: Window, rates: Ra
     in_arrears = rng.random(household.size) < p_arrears
     pence = np.where(
         in_arrears,
-        np.rint(median * 100 * np.exp(sigma * rng.standard_normal(household.size))),
+        np.minimum(np.rint(median * 100 * np.exp(sigma * rng.standard_normal(household.size))),
+                   MAX_ARREARS_PENCE),
         0,
     ).astype(np.int64)
     high, low = rates.eviction

@@ -16,14 +16,13 @@ from datetime import date
 import numpy as np
 import polars as pl
 
-from tfrules.data.synth import events, ledger, school, work
+from tfrules.data.synth import attachment, events, ledger, school, work
 from tfrules.data.synth.areas import DEFAULT_LA_CODES, CouncilEffects, council_effects
-from tfrules.data.synth.calendar import NO_DATE, Term, Window, day_number, terms_between
-from tfrules.data.synth.draws import Bools, Ints
+from tfrules.data.synth.calendar import NO_DATE, Term, Window, terms_between
 from tfrules.data.synth.frames import Raw, household_ids, person_ids, to_frame
-from tfrules.data.synth.households import Population, draw_population
+from tfrules.data.synth.households import draw_population
 from tfrules.data.synth.rates import Rates
-from tfrules.data.synth.schema import TABLE_NAMES
+from tfrules.data.synth.schema import TABLE_NAMES, empty_frame
 
 #: Households per random stream. Chunk sizes are whole numbers of blocks.
 BLOCK_SIZE = 25_000
@@ -79,52 +78,6 @@ def make_plan(
     )
 
 
-def _mark(flag: Bools, household: Ints, day: Ints, by: Ints) -> None:
-    """Set ``flag[h]`` for households with an event dated on or before ``by[h]``."""
-    flag[household[day <= by[household]]] = True
-
-
-def _had_problem_before_attachment(
-    pop: Population, tables: dict[str, Raw], plan: Plan
-) -> Bools:
-    """Attachment only makes sense after something brought the family to notice:
-    a crime/ASB, police, health, social-care or custody record, an out-of-work
-    claim, rent arrears, or a poor school term, on or before the attachment date."""
-    flag = np.zeros(pop.households, dtype=bool)
-    hh = pop.person_household
-    by = pop.attached_on
-    for table, column in (
-        ("offences", "offence_date"),
-        ("asb", "recorded_on"),
-        ("police_incidents", "incident_date"),
-        ("health", "recorded_on"),
-        ("social_care", "start_date"),
-        ("custody", "start_date"),
-    ):
-        raw = tables[table]
-        _mark(flag, hh[raw["person_id"]], raw[column], by)
-    claims = tables["benefit_claims"]
-    out_of_work = claims["benefit"] != work.HB
-    _mark(flag, hh[claims["person_id"][out_of_work]], claims["start_date"][out_of_work], by)
-    housing = tables["housing"]
-    arrears = housing["rent_arrears"] > 0
-    _mark(flag, housing["household_id"][arrears], housing["recorded_on"][arrears], by)
-    terms = tables["school_terms"]
-    poor = (
-        (20 * terms["sessions_unauthorised_absence"] >= 2 * terms["sessions_possible"])
-        | (terms["fixed_exclusions"] > 0)
-        | terms["alternative_provision"]
-        | ~terms["on_roll"]
-    )
-    index = 3 * terms["academic_year"][poor] + terms["term"][poor]
-    term_start = {t.index: day_number(t.first) for t in plan.terms}
-    lookup = np.array([term_start.get(i, 0) for i in range(plan.terms[-1].index + 1)]) if (
-        plan.terms
-    ) else np.zeros(1, np.int64)
-    _mark(flag, hh[terms["person_id"][poor]], lookup[index], by)
-    return flag
-
-
 def generate_block(plan: Plan, block: int) -> dict[str, pl.DataFrame]:
     """Every table for block ``block`` of ``plan``."""
     n = plan.block_households(block)
@@ -150,9 +103,11 @@ def generate_block(plan: Plan, block: int) -> dict[str, pl.DataFrame]:
     raw["employment_spells"] = w.employment_spells
     raw["work_referrals"] = w.work_referrals
 
-    pop = pop.with_attachment(pop.attached & _had_problem_before_attachment(pop, raw, plan))
+    pop = pop.with_attachment(
+        attachment.confirmed(rng, pop, raw, plan.terms, rates.attach_local)
+    )
     raw["claims"] = ledger.claims(
-        rng, pop, rates, w.job_after_attachment & pop.attached,
+        rng, pop, window, rates, w.job_after_attachment & pop.attached,
         w.referred_after_attachment & pop.attached,
     )
     raw["households"] = {
@@ -185,8 +140,6 @@ def iter_blocks(plan: Plan, first: int = 0, stop: int | None = None) -> Iterator
 def concat_blocks(parts: list[dict[str, pl.DataFrame]]) -> dict[str, pl.DataFrame]:
     """One frame per table from per-block frames, in block order."""
     if not parts:
-        from tfrules.data.synth.schema import empty_frame
-
         return {table: empty_frame(table) for table in TABLE_NAMES}
     return {
         table: pl.concat([p[table] for p in parts], how="vertical", rechunk=False)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tfrules.data.synth.calendar import Days, split_ymd
+from tfrules.data.synth.calendar import Days, Window, split_ymd
 from tfrules.data.synth.draws import Bools, uniform_days
 from tfrules.data.synth.frames import Raw
 from tfrules.data.synth.households import Population
@@ -34,6 +34,7 @@ def financial_year(days: Days) -> Days:
 def claims(
     rng: np.random.Generator,
     pop: Population,
+    window: Window,
     rates: Rates,
     job_after_attachment: Bools,
     referred_after_attachment: Bools,
@@ -61,10 +62,11 @@ def claims(
 
     household = np.concatenate([fee, claiming, progress])
     amount = np.concatenate([fee_amount, r_amount, p_amount])
-    keep = amount > 0
+    claimed_on = np.concatenate([fee_on, r_on, p_on])
+    keep = (amount > 0) & (claimed_on <= window.last)
     return {
         "household_id": household[keep],
-        "claimed_on": np.concatenate([fee_on, r_on, p_on])[keep],
+        "claimed_on": claimed_on[keep],
         "claim": np.concatenate([
             np.full(fee.size, ATTACHMENT, np.int64),
             r_kind,

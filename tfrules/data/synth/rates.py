@@ -39,22 +39,22 @@ class Rates:
     crisis_sd_days: float = 300.0
 
     # --- crime and anti-social behaviour ----------------------------------------
-    offence_rate: float = 0.040
+    offence_rate: float = 0.25
     offence_beta: float = 1.3
     #: Relative offending by age band: (<10, 10-13, 14-17, 18-24, 25-39, 40+).
     offence_age: tuple[float, ...] = (0.0, 0.5, 1.0, 0.7, 0.3, 0.1)
     offence_proven: float = 0.8
-    asb_rate: float = 0.060
+    asb_rate: float = 0.30
     asb_beta: float = 1.2
     asb_age: tuple[float, ...] = (0.0, 0.7, 1.0, 0.8, 0.5, 0.3)
     #: P(incident, asbo, injunction, acceptable_behaviour_contract, housing_intervention).
-    asb_kinds: tuple[float, ...] = (0.70, 0.06, 0.04, 0.12, 0.08)
+    asb_kinds: tuple[float, ...] = (0.65, 0.07, 0.05, 0.14, 0.09)
     #: Heterogeneity between persons of one household (log-normal sigma).
     person_sigma: float = 1.0
 
     # --- education -----------------------------------------------------------------
     #: Logit of a pupil's unauthorised absence rate: intercept, need beta, pupil sd, term sd.
-    unauthorised: tuple[float, float, float, float] = (-3.6, 0.75, 0.9, 0.45)
+    unauthorised: tuple[float, float, float, float] = (-3.5, 1.3, 1.0, 0.45)
     #: Extra logit for secondary-age pupils (11-15 on 31 August).
     secondary_shift: float = 0.5
     #: Logit of the authorised absence rate: intercept, need beta, pupil sd.
@@ -62,7 +62,7 @@ class Rates:
     #: Fixed exclusions per secondary term (primary gets a quarter), need beta.
     fixed_exclusion: tuple[float, float] = (0.035, 1.1)
     #: P(a pupil has a spell in alternative provision), need beta, mean spell terms.
-    alternative_provision: tuple[float, float, float] = (0.012, 1.0, 4.0)
+    alternative_provision: tuple[float, float, float] = (0.03, 1.0, 4.0)
     #: Share of alternative-provision spells that start with a permanent exclusion.
     permanent_given_ap: float = 0.35
     #: P(a pupil has a spell off roll), need beta, mean spell terms.
@@ -75,11 +75,11 @@ class Rates:
 
     # --- work and benefits ----------------------------------------------------------
     #: Logit that an adult claims out-of-work benefits at all: intercept, need beta.
-    claimant: tuple[float, float] = (0.0, 0.9)
+    claimant: tuple[float, float] = (0.9, 1.0)
     #: Mean number of extra claims per claimant (Poisson), beyond the first.
-    extra_claims: float = 0.7
+    extra_claims: float = 1.2
     #: Claims start this many years before the event window (long-term claimants).
-    claim_lookback_years: float = 5.0
+    claim_lookback_years: float = 3.0
     #: Median claim length in days by benefit (log-normal, sigma below).
     claim_median_days: dict[str, float] = field(
         default_factory=lambda: {
@@ -146,7 +146,9 @@ class Rates:
 
     # --- attachment, turnaround, claims -------------------------------------------
     #: Logit of attachment: intercept, need beta.
-    attach: tuple[float, float] = (-3.2, 1.2)
+    attach: tuple[float, float] = (-2.4, 1.2)
+    #: P(a drawn attachment with one national problem plus another service stands).
+    attach_local: float = 0.3
     #: Logit that an attached family responds to the work (events thin out after).
     respond: float = 0.6
     #: Share of a responder's crime/ASB events after attachment that do not happen.

@@ -38,7 +38,7 @@ SDA_CLOSED = day_number(date(2001, 4, 6))
 #: Multiple Problems from December 2011 to March 2015.
 WORK_PROGRAMME_BEGAN = day_number(date(2011, 6, 1))
 ESF_FIRST, ESF_LAST = day_number(date(2011, 12, 1)), day_number(date(2015, 3, 31))
-UC_YEARS = (day_number(date(2014, 1, 1)), day_number(date(2015, 1, 1)), day_number(date(2016, 1, 1)))
+UC_YEARS = tuple(day_number(date(year, 1, 1)) for year in (2014, 2015, 2016))
 
 _MIX_GROUPS = ("lone_parent", "parent", "adult_child", "grandparent")
 
@@ -82,14 +82,21 @@ def _claims(rng: np.random.Generator, pop: Population, window: Window,
     mix = np.array([rates.benefit_mix[g] for g in _MIX_GROUPS])
     benefit = categorical_rows(rng, mix[group[index]])
     lookback = window.first - int(rates.claim_lookback_years * YEAR_DAYS)
-    start = crisis_days(rng, pop.crisis[household], lookback, window.last, 0.5,
-                        2 * rates.crisis_sd_days)
-    # Incapacity claims are IB before ESA began and ESA after it; SDA claims are
-    # legacy claims from before 2001.
+    adult_on = add_years(pop.dob[person], 18)
+    start = np.maximum(
+        crisis_days(rng, pop.crisis[household], lookback, window.last, 0.5,
+                    2 * rates.crisis_sd_days),
+        adult_on,
+    )
+    # SDA claims are legacy claims from before it closed in 2001; someone too young
+    # to have claimed it then claims an incapacity benefit instead.
+    sda_start = uniform_days(rng, SDA_CLOSED - 11 * 365, SDA_CLOSED - 1, n)
+    sda = (benefit == SDA) & (sda_start >= adult_on)
+    benefit = np.where((benefit == SDA) & ~sda, ESA, benefit)
+    start = np.where(sda, sda_start, start)
+    # Incapacity claims are IB before ESA began and ESA after it.
     incapacity = (benefit == IB) | (benefit == ESA)
     benefit = np.where(incapacity, np.where(start < ESA_BEGAN, IB, ESA), benefit)
-    sda = benefit == SDA
-    start = np.where(sda, uniform_days(rng, SDA_CLOSED - 11 * 365, SDA_CLOSED - 1, n), start)
     # Universal Credit replaced a few new JSA/ESA claims from 2014.
     p_uc = np.select([start >= UC_YEARS[2], start >= UC_YEARS[1], start >= UC_YEARS[0]],
                      list(rates.universal_credit[::-1]), 0.0)
@@ -98,9 +105,7 @@ def _claims(rng: np.random.Generator, pop: Population, window: Window,
 
     medians = np.array([rates.claim_median_days[b] for b in BENEFITS])
     length = lognormal_days(rng, medians[benefit], rates.claim_sigma, n)
-    length = np.where(sda, length * 3, length)
-    start = np.maximum(start, add_years(pop.dob[person], 18))
-    end = start + length
+    end = start + np.where(sda, length * 3, length)
     keep = (start <= window.last) & (end >= window.first)
     return person[keep], benefit[keep], start[keep], end[keep]
 

@@ -1,0 +1,77 @@
+"""write_dataset and generate_to_dir: one file per table, lossless round trips."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pyarrow.parquet as pq
+import pytest
+from polars.testing import assert_frame_equal
+
+from tfrules.data.synth import BLOCK_SIZE, TABLES, generate, generate_to_dir, write_dataset
+
+
+def _read(path: Path, table: str, fmt: str) -> pl.DataFrame:
+    if fmt == "parquet":
+        return pl.read_parquet(path)
+    return pl.read_csv(path, schema=TABLES[table])
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_round_trip(small_tables: dict[str, pl.DataFrame], tmp_path: Path, fmt: str) -> None:
+    paths = write_dataset(small_tables, tmp_path, format=fmt)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{t}.{fmt}" for t in TABLES)
+    for name, frame in small_tables.items():
+        assert_frame_equal(_read(paths[name], name, fmt), frame)
+
+
+def test_csv_text_format(small_tables: dict[str, pl.DataFrame], tmp_path: Path) -> None:
+    write_dataset(small_tables, tmp_path, format="csv")
+    claims = (tmp_path / "claims.csv").read_text().splitlines()
+    assert claims[0] == "household_id,claimed_on,claim,amount"
+    fields = claims[1].split(",")
+    assert len(fields[1]) == 10 and fields[1][4] == "-"  # ISO date
+    assert fields[3] in {"3200.00", "2400.00", "1600.00"} or fields[3].endswith("00")
+    housing = (tmp_path / "housing.csv").read_text().splitlines()[1:]
+    assert {line.rsplit(",", 1)[1] for line in housing} <= {"true", "false"}
+    assert all("." in line.split(",")[2] and len(line.split(",")[2].split(".")[1]) == 2
+               for line in housing)
+    households = (tmp_path / "households.csv").read_text().splitlines()
+    assert any(line.endswith(",") for line in households[1:])  # null attached_on is empty
+
+
+def test_bad_format(small_tables: dict[str, pl.DataFrame], tmp_path: Path) -> None:
+    with pytest.raises(ValueError):
+        write_dataset(small_tables, tmp_path, format="xlsx")  # type: ignore[arg-type]
+
+
+def test_chunked_generation_equals_generate(tmp_path: Path) -> None:
+    """Chunks of whole blocks reproduce generate() exactly, rows and totals."""
+    households = 2 * BLOCK_SIZE + 1_000
+    counts = generate_to_dir(households, 3, tmp_path, chunk_size=BLOCK_SIZE)
+    whole = generate(households, seed=3)
+    assert counts == {name: frame.height for name, frame in whole.items()}
+    assert not list(tmp_path.glob("*.partial"))
+    for name, frame in whole.items():
+        path = tmp_path / f"{name}.parquet"
+        assert pq.ParquetFile(path).metadata.num_row_groups == 3
+        assert_frame_equal(pl.read_parquet(path), frame)
+    ids = pl.read_parquet(tmp_path / "persons.parquet")["person_id"]
+    assert ids.n_unique() == ids.len()
+
+
+def test_chunked_csv_has_one_header(tmp_path: Path) -> None:
+    counts = generate_to_dir(BLOCK_SIZE + 10, 4, tmp_path, format="csv",
+                             chunk_size=BLOCK_SIZE)
+    text = (tmp_path / "households.csv").read_text().splitlines()
+    assert text[0] == "household_id,la_code,attached_on"
+    assert len(text) == counts["households"] + 1 == BLOCK_SIZE + 11
+    persons = pl.read_csv(tmp_path / "persons.csv", schema=TABLES["persons"])
+    assert persons.height == counts["persons"]
+
+
+def test_chunked_zero_households(tmp_path: Path) -> None:
+    counts = generate_to_dir(0, 1, tmp_path)
+    assert set(counts.values()) == {0}
+    assert pl.read_parquet(tmp_path / "claims.parquet").schema == pl.Schema(TABLES["claims"])

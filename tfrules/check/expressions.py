@@ -1,0 +1,678 @@
+"""Types, entity levels and name resolution for expressions.
+
+`ExprChecker.check(node, context)` returns the node's type and records, in
+the ruleset's `Annotations`, the type and entity level of every node, what
+each name refers to, what each quantifier ranges over and how each row
+window reads its row. Every problem becomes a diagnostic; an expression
+already found wrong has the type ERROR so one mistake is reported once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from tfrules import diagnostics as diag
+from tfrules.check import type_rules as R
+from tfrules.check import types as T
+from tfrules.check.model import (
+    Annotations,
+    BuiltinRef,
+    CategoryValue,
+    CollectionInfo,
+    ColumnRef,
+    ParamInfo,
+    ParamRef,
+    RuleRef,
+    WindowInfo,
+)
+from tfrules.check.schema import Level, Schema
+from tfrules.check.scope import Context
+from tfrules.syntax import ast
+
+BUILTINS = ("as_of", "age", "active", "lasted")
+FUNCTIONS = ("min", "max", "first_known", "financial_year")
+_LITERAL_TYPES = {
+    "int": T.INT,
+    "decimal": T.DECIMAL,
+    "percent": T.PERCENT,
+    "money": T.MONEY,
+    "date": T.DATE,
+    "text": T.TEXT,
+    "bool": T.BOOL,
+    "unknown": T.NULL,
+}
+
+
+class Environment(Protocol):
+    """What the expression checker needs to know of the ruleset around it."""
+
+    def rule_signature(self, name: str, used_at: ast.Span) -> tuple[Level, T.Type] | None: ...
+    def param(self, name: str) -> ParamInfo | None: ...
+    def names(self) -> list[str]: ...
+
+
+class ExprChecker:
+    def __init__(
+        self,
+        schema: Schema,
+        env: Environment,
+        notes: Annotations,
+        report: Callable[[diag.Diagnostic], None],
+    ) -> None:
+        self.schema = schema
+        self.env = env
+        self.notes = notes
+        self.report = report
+
+    # ---------------------------------------------------------------- entry
+    def check(self, node: ast.Expr, ctx: Context) -> T.Type:
+        method = getattr(self, f"_{type(node).__name__}")
+        result_type, level = method(node, ctx)
+        self.notes.types[id(node)] = result_type
+        self.notes.levels[id(node)] = level
+        return result_type
+
+    def check_bool(self, node: ast.Expr, ctx: Context, what: str) -> T.Type:
+        found = self.check(node, ctx)
+        if not R.fits(found, T.BOOL):
+            self._error(
+                "E202",
+                f"{what} must be true or false, but this is {_a(found)}",
+                node,
+                _bool_hint(node),
+            )
+        return found
+
+    def level(self, node: ast.Expr) -> Level:
+        return self.notes.levels.get(id(node), Level.HOUSEHOLD)
+
+    # ---------------------------------------------------------------- helpers
+    def _error(self, code: str, message: str, node: object, hint: str | None = None) -> None:
+        self.report(diag.error(code, message, getattr(node, "span", ast.NO_SPAN), hint))
+
+    def _levels(self, ctx: Context, *nodes: ast.Expr | None) -> Level:
+        found = [self.level(n) for n in nodes if n is not None]
+        return max(found, default=Level.HOUSEHOLD)
+
+    # ---------------------------------------------------------------- leaves
+    def _Literal(self, node: ast.Literal, ctx: Context) -> tuple[T.Type, Level]:
+        if node.kind == "duration":
+            assert isinstance(node.value, ast.Duration)
+            return T.duration(node.value.unit), Level.HOUSEHOLD
+        return _LITERAL_TYPES[node.kind], Level.HOUSEHOLD
+
+    def _Name(self, node: ast.Name, ctx: Context) -> tuple[T.Type, Level]:
+        name = node.name
+        found = ctx.find_column(name)
+        if found is not None:
+            table, column = found
+            self.notes.names[id(node)] = ColumnRef(table.name, column.name, table.level)
+            return column.type, table.level
+        param = self.env.param(name)
+        signature = None if param is not None else self.env.rule_signature(name, node.span)
+        if signature is not None:
+            rule_level, rule_type = signature
+            if rule_level > ctx.level or (rule_level is Level.PERSON and ctx.person() is None):
+                self._error(
+                    "E301",
+                    f"'{name}' is about one member, but this is {ctx.describe()}",
+                    node,
+                    f"use a quantifier, e.g. 'any member where {name}'",
+                )
+                return T.ERROR, Level.HOUSEHOLD
+            self.notes.names[id(node)] = RuleRef(name)
+            return rule_type, rule_level
+        if param is not None:
+            self.notes.names[id(node)] = ParamRef(name)
+            return param.type, Level.HOUSEHOLD
+        if name in BUILTINS:
+            return self._builtin(node, ctx)
+        finer = self._finer_owner(name, ctx)
+        if finer is not None:
+            self._error(
+                "E301",
+                f"'{name}' is a column of {finer}, which is not in reach at {ctx.describe()}",
+                node,
+                "reach it through a quantifier or an aggregate, e.g. 'any member where ...' "
+                "or 'count offences where ...'",
+            )
+            return T.ERROR, Level.HOUSEHOLD
+        self._error(
+            "E101",
+            f"unknown name '{name}'",
+            node,
+            diag.did_you_mean(name, self._visible_names(ctx)),
+        )
+        return T.ERROR, Level.HOUSEHOLD
+
+    def _visible_names(self, ctx: Context) -> list[str]:
+        names = [c.name for context in ctx.chain() for c in context.table.columns]
+        return [*names, *self.env.names(), *BUILTINS]
+
+    def _finer_owner(self, name: str, ctx: Context) -> str | None:
+        for table in self.schema.tables:
+            if table.column(name) is not None and table.level > ctx.level:
+                return table.name
+        return None
+
+    def _builtin(self, node: ast.Name, ctx: Context) -> tuple[T.Type, Level]:
+        name = node.name
+        if name == "as_of":
+            self.notes.names[id(node)] = BuiltinRef(name)
+            return T.DATE, Level.HOUSEHOLD
+        if name == "age":
+            if ctx.person() is None:
+                self._error(
+                    "E301",
+                    f"'age' is a member's age, but this is {ctx.describe()}",
+                    node,
+                    "use it about a member: 'any member where age >= 18'",
+                )
+                return T.ERROR, Level.HOUSEHOLD
+            self.notes.names[id(node)] = BuiltinRef(name)
+            return T.INT, Level.PERSON
+        # active, lasted: about the row of a table of spells
+        if ctx.level is not Level.EVENT or ctx.table.span is None:
+            spans = ", ".join(t.name for t in self.schema.event_tables if t.span) or "none"
+            self._error(
+                "E305",
+                f"'{name}' is about a spell (a row with a start and an end date), "
+                f"but this is {ctx.describe()}",
+                node,
+                f"use it in a filter of a table of spells ({spans})",
+            )
+            return T.ERROR, Level.HOUSEHOLD
+        self.notes.names[id(node)] = BuiltinRef(name)
+        return (T.BOOL if name == "active" else T.DAYS), Level.EVENT
+
+    def _category_value(self, node: ast.Expr, category: T.Type, column_label: str) -> bool:
+        """Resolve a bare name (or text) against a category's values, reporting unknown ones.
+
+        Returns True when `node` was taken as a category value (or reported)."""
+        if isinstance(node, ast.Literal) and node.kind == "text":
+            value = node.value
+        elif isinstance(node, ast.Name):
+            value = node.name
+            if value not in category.values and self._resolves(node):
+                return False
+        else:
+            return False
+        assert isinstance(value, str)
+        if value not in category.values:
+            self._error(
+                "E106",
+                f"'{value}' is not an allowed value of {column_label}",
+                node,
+                f"allowed values: {', '.join(category.values)}"
+                + (f" ({hint})" if (hint := diag.did_you_mean(value, category.values)) else ""),
+            )
+        else:
+            self.notes.names[id(node)] = CategoryValue(value)
+        self.notes.types[id(node)] = category
+        self.notes.levels[id(node)] = Level.HOUSEHOLD
+        return True
+
+    def _resolves(self, node: ast.Name) -> bool:
+        return (
+            self.env.param(node.name) is not None
+            or node.name in self.env.names()
+            or node.name in BUILTINS
+        )
+
+    def _label(self, node: ast.Expr) -> str:
+        resolution = self.notes.names.get(id(node))
+        if isinstance(resolution, ColumnRef):
+            return f"{resolution.table}.{resolution.column}"
+        if isinstance(node, ast.Name):
+            return f"'{node.name}'"
+        return "this value"
+
+    # ---------------------------------------------------------------- operators
+    def _And(self, node: ast.And, ctx: Context) -> tuple[T.Type, Level]:
+        for operand in node.operands:
+            self.check_bool(operand, ctx, "each side of 'and'")
+        return T.BOOL, self._levels(ctx, *node.operands)
+
+    def _Or(self, node: ast.Or, ctx: Context) -> tuple[T.Type, Level]:
+        for operand in node.operands:
+            self.check_bool(operand, ctx, "each side of 'or'")
+        return T.BOOL, self._levels(ctx, *node.operands)
+
+    def _Not(self, node: ast.Not, ctx: Context) -> tuple[T.Type, Level]:
+        self.check_bool(node.operand, ctx, "what follows 'not'")
+        return T.BOOL, self.level(node.operand)
+
+    def _If(self, node: ast.If, ctx: Context) -> tuple[T.Type, Level]:
+        self.check_bool(node.condition, ctx, "the condition of 'if'")
+        then_type = self.check(node.then, ctx)
+        else_type = self.check(node.otherwise, ctx)
+        result = R.unify(then_type, else_type)
+        if result is None:
+            self._error(
+                "E209",
+                f"the two branches of 'if' differ: {_a(then_type)} after 'then', "
+                f"{_a(else_type)} after 'else'",
+                node,
+                "both branches must give the same kind of value",
+            )
+            result = T.ERROR
+        return result, self._levels(ctx, node.condition, node.then, node.otherwise)
+
+    def _Compare(self, node: ast.Compare, ctx: Context) -> tuple[T.Type, Level]:
+        left, right = self._compare_sides(node.left, node.right, ctx)
+        if not R.comparable(left, right, node.op):
+            self._error(
+                "E205",
+                f"cannot compare {_a(left)} with {_a(right)} using '{node.op}'",
+                node,
+                _compare_hint(left, right, node.op),
+            )
+        return T.BOOL, self._levels(ctx, node.left, node.right)
+
+    def _value_like(self, node: ast.Expr, ctx: Context) -> bool:
+        """A bare name that is not a column here, or a text: maybe a category value."""
+        if isinstance(node, ast.Literal):
+            return node.kind == "text"
+        return isinstance(node, ast.Name) and ctx.find_column(node.name) is None
+
+    def _compare_sides(
+        self, left: ast.Expr, right: ast.Expr, ctx: Context
+    ) -> tuple[T.Type, T.Type]:
+        """Check both sides of `=`; a bare name facing a category is one of its values."""
+        if self._value_like(right, ctx) and not self._value_like(left, ctx):
+            left_type = self.check(left, ctx)
+            return left_type, self._maybe_category(right, left_type, left, ctx)
+        if self._value_like(left, ctx) and not self._value_like(right, ctx):
+            right_type = self.check(right, ctx)
+            return self._maybe_category(left, right_type, right, ctx), right_type
+        return self.check(left, ctx), self.check(right, ctx)
+
+    def _maybe_category(
+        self, node: ast.Expr, other_type: T.Type, other: ast.Expr, ctx: Context
+    ) -> T.Type:
+        if other_type.kind is T.Kind.CATEGORY and self._category_value(
+            node, other_type, self._label(other)
+        ):
+            return self.notes.types[id(node)]
+        return self.check(node, ctx)
+
+    def _InSet(self, node: ast.InSet, ctx: Context) -> tuple[T.Type, Level]:
+        item = self.check(node.item, ctx)
+        label = self._label(node.item)
+        if isinstance(node.set, ast.SetLiteral):
+            for element in node.set.items:
+                if item.kind is T.Kind.CATEGORY and self._category_value(element, item, label):
+                    continue
+                element_type = self.check(element, ctx)
+                if not R.comparable(item, element_type, "="):
+                    self._error("E208", f"{_a(element_type)} cannot be in a set of {item}", element)
+            self.notes.types[id(node.set)] = T.set_of(item)
+            self.notes.levels[id(node.set)] = self._levels(ctx, *node.set.items)
+        else:
+            set_type = self.check(node.set, ctx)
+            if set_type.kind is T.Kind.ERROR:
+                pass
+            elif set_type.kind is not T.Kind.SET:
+                self._error(
+                    "E208",
+                    f"'in' needs a set of values, but this is {_a(set_type)}",
+                    node.set,
+                    "write the values in braces: {JSA, ESA}",
+                )
+            elif item.kind is T.Kind.CATEGORY and set_type.element is not None:
+                unknown = [v for v in set_type.element.values if v not in item.values]
+                if unknown:
+                    self._error(
+                        "E106",
+                        f"{_names(unknown)} {'is' if len(unknown) == 1 else 'are'} not "
+                        f"allowed values of {label}",
+                        node.set,
+                        f"allowed values: {', '.join(item.values)}",
+                    )
+            elif set_type.element is not None and not R.comparable(item, set_type.element, "="):
+                self._error("E208", f"{_a(item)} cannot be in {_a(set_type)}", node)
+        return T.BOOL, self._levels(ctx, node.item, node.set)
+
+    def _SetLiteral(self, node: ast.SetLiteral, ctx: Context) -> tuple[T.Type, Level]:
+        element: T.Type = T.NULL
+        for item in node.items:
+            found = self.check(item, ctx)
+            merged = R.unify(element, found)
+            if merged is None:
+                self._error("E208", "the values of a set must all be of one kind", item)
+                merged = T.ERROR
+            element = merged
+        return T.set_of(element), self._levels(ctx, *node.items)
+
+    def _IsKnown(self, node: ast.IsKnown, ctx: Context) -> tuple[T.Type, Level]:
+        self.check(node.operand, ctx)
+        return T.BOOL, self.level(node.operand)
+
+    def _IsTrue(self, node: ast.IsTrue, ctx: Context) -> tuple[T.Type, Level]:
+        self.check_bool(node.operand, ctx, f"what comes before 'is {str(node.value).lower()}'")
+        return T.BOOL, self.level(node.operand)
+
+    def _Negate(self, node: ast.Negate, ctx: Context) -> tuple[T.Type, Level]:
+        found = self.check(node.operand, ctx)
+        if not (found.is_numeric or found.kind in (T.Kind.DURATION, T.Kind.ERROR, T.Kind.NULL)):
+            self._error("E201", f"cannot make {_a(found)} negative", node)
+            return T.ERROR, self.level(node.operand)
+        return found, self.level(node.operand)
+
+    def _Arith(self, node: ast.Arith, ctx: Context) -> tuple[T.Type, Level]:
+        left = self.check(node.left, ctx)
+        right = self.check(node.right, ctx)
+        result = R.arith_result(node.op, left, right)
+        if result is None:
+            self._error(
+                "E201",
+                f"cannot {_VERBS[node.op]} {_a(left)} {_PREPOSITIONS[node.op]} {_a(right)}",
+                node,
+                _arith_hint(node.op, left, right),
+            )
+            result = T.ERROR
+        return result, self._levels(ctx, node.left, node.right)
+
+    def _Call(self, node: ast.Call, ctx: Context) -> tuple[T.Type, Level]:
+        arg_types = [self.check(arg, ctx) for arg in node.args]
+        level = self._levels(ctx, *node.args)
+        if node.function not in FUNCTIONS:
+            self._error(
+                "E107",
+                f"there is no function '{node.function}'",
+                node,
+                diag.did_you_mean(node.function, FUNCTIONS)
+                or f"the functions are {', '.join(FUNCTIONS)}",
+            )
+            return T.ERROR, level
+        if node.function == "financial_year":
+            if len(arg_types) != 1 or not R.fits(arg_types[0], T.DATE):
+                self._error("E204", "financial_year takes one date: financial_year(attached_on)", node)
+            return T.INT, level
+        if len(arg_types) < 2:
+            self._error("E204", f"{node.function} takes two values or more", node)
+            return T.ERROR, level
+        result: T.Type | None = arg_types[0]
+        for found in arg_types[1:]:
+            result = R.unify(result, found) if result is not None else None
+        if result is None or (
+            node.function in ("min", "max")
+            and not (result.is_numeric or result.kind in (T.Kind.DATE, T.Kind.DURATION))
+            and result.kind not in (T.Kind.ERROR, T.Kind.NULL)
+        ):
+            self._error(
+                "E204",
+                f"the values given to {node.function} are not of one comparable kind: "
+                + ", ".join(str(t) for t in arg_types),
+                node,
+            )
+            return T.ERROR, level
+        return result, level
+
+    def _CountOf(self, node: ast.CountOf, ctx: Context) -> tuple[T.Type, Level]:
+        for item in node.items:
+            self.check_bool(item, ctx, f"each item of '{node.op} {node.count} of'")
+        if node.count > len(node.items):
+            self._error(
+                "E204",
+                f"'{node.op} {node.count} of' a list of {len(node.items)} can never be met",
+                node,
+            )
+        return T.BOOL, self._levels(ctx, *node.items)
+
+    # ---------------------------------------------------------------- time
+    def _At(self, node: ast.At, ctx: Context) -> tuple[T.Type, Level]:
+        date_type = self.check(node.date, ctx)
+        if not R.fits(date_type, T.DATE):
+            self._error(
+                "E206",
+                f"'at' needs a date, but this is {_a(date_type)}",
+                node.date,
+                "for example: education at attached_on",
+            )
+        operand_type = self.check(node.operand, ctx)
+        date_level = self.level(node.date)
+        if date_level > Level.HOUSEHOLD and _aggregates(node.operand, self.notes):
+            self._error(
+                "E303",
+                "a rule, count or quantifier can be moved to a household's date only, "
+                f"but this date belongs to {'a member' if date_level is Level.PERSON else 'an event'}",
+                node.date,
+                "use a date of the household (attached_on, as_of) or a fixed date",
+            )
+        return operand_type, self._levels(ctx, node.operand, node.date)
+
+    def _InWindow(self, node: ast.InWindow, ctx: Context) -> tuple[T.Type, Level]:
+        length_type = self._window_length(node.length, ctx)
+        unit = length_type.unit if length_type.kind is T.Kind.DURATION else None
+        if node.date is not None:
+            date_type = self.check(node.date, ctx)
+            if not R.fits(date_type, T.DATE):
+                self._error("E206", f"'in the last ...' needs a date, but this is {_a(date_type)}", node.date)
+            return T.BOOL, self.level(node.date)
+        table = ctx.table if ctx.level is Level.EVENT else None
+        if table is None:
+            self._error(
+                "E304",
+                f"'in the last ...' without a date can only filter the rows of an event table, "
+                f"but this is {ctx.describe()}",
+                node,
+                "give the date: 'attached_on in the last 12 months'",
+            )
+            return T.BOOL, Level.HOUSEHOLD
+        if table.term is not None:
+            mode = "termly"
+            if unit not in (None, "terms"):
+                self._error(
+                    "E207",
+                    f"{table.name} rows are by school term: use a window in terms",
+                    node.length,
+                    "for example: in the last 3 terms",
+                )
+        elif table.span is not None:
+            mode = "span"
+        elif table.date_column is not None:
+            mode = "dated"
+        else:
+            self._error("E304", f"{table.name} has no date for 'in the last ...' to look at", node)
+            return T.BOOL, Level.EVENT
+        self.notes.windows[id(node)] = WindowInfo(table, mode)
+        return T.BOOL, Level.EVENT
+
+    def _window_length(self, node: ast.Expr, ctx: Context) -> T.Type:
+        found = self.check(node, ctx)
+        if found.kind not in (T.Kind.DURATION, T.Kind.ERROR):
+            self._error(
+                "E207",
+                f"a window's length must be a duration such as 12 months, but this is {_a(found)}",
+                node,
+            )
+        elif isinstance(node, ast.Name) and self.level(node) > Level.HOUSEHOLD:
+            self._error("E207", "a window's length must be fixed, not read from the data", node)
+        return found
+
+    # ---------------------------------------------------------------- quantifiers
+    def collection_context(self, collection: ast.Collection, ctx: Context) -> Context | None:
+        """The context of one element of `collection` seen from `ctx`."""
+        persons = self.schema.persons
+        if ctx.level is Level.EVENT:
+            self._error(
+                "E302",
+                f"cannot look at {collection.name} from inside a row of {ctx.table.name}",
+                collection,
+                "move this part into a rule of its own about the household or the member",
+            )
+            return None
+        if collection.is_members:
+            if ctx.level is not Level.HOUSEHOLD:
+                self._error(
+                    "E302",
+                    "'members' is about a household, but this is already about one member",
+                    collection,
+                )
+                return None
+            self.notes.collections[id(collection)] = CollectionInfo(persons)
+            inner = Context(Level.PERSON, persons, ctx)
+            if collection.qualifier is not None:
+                self._qualifier(collection, inner)
+            return inner
+        table = self.schema.table(collection.name)
+        if table is None or table.level is not Level.EVENT:
+            candidates = [t.name for t in self.schema.event_tables] + ["members"]
+            self._error(
+                "E104",
+                f"there is no event table '{collection.name}'",
+                collection,
+                diag.did_you_mean(collection.name, candidates)
+                or f"the tables are {', '.join(candidates)}",
+            )
+            return None
+        if table.owner == persons.name:
+            if ctx.level is Level.HOUSEHOLD:
+                self.notes.collections[id(collection)] = CollectionInfo(table, via_members=True)
+                person = Context(Level.PERSON, persons, ctx)
+                return Context(Level.EVENT, table, person)
+            self.notes.collections[id(collection)] = CollectionInfo(table)
+            return Context(Level.EVENT, table, ctx)
+        household = next(c for c in ctx.chain() if c.level is Level.HOUSEHOLD)
+        self.notes.collections[id(collection)] = CollectionInfo(table)
+        return Context(Level.EVENT, table, household)
+
+    def _qualifier(self, collection: ast.Collection, inner: Context) -> None:
+        name = ast.Name(collection.qualifier or "", span=collection.span)
+        found = self.check(name, inner)
+        if not R.fits(found, T.BOOL):
+            self._error(
+                "E202",
+                f"'{collection.qualifier} members' needs '{collection.qualifier}' to be a "
+                f"criterion about a member, but it is {_a(found)}",
+                collection,
+            )
+        elif isinstance(self.notes.names.get(id(name)), RuleRef):
+            self.notes.qualifiers[id(collection)] = collection.qualifier or ""
+        elif found.kind is not T.Kind.ERROR:
+            self._error(
+                "E202",
+                f"'{collection.qualifier} members' needs a criterion about a member",
+                collection,
+            )
+
+    def _Quantified(self, node: ast.Quantified, ctx: Context) -> tuple[T.Type, Level]:
+        inner = self.collection_context(node.collection, ctx)
+        if inner is None:
+            return T.ERROR, ctx.level
+        for condition in node.where:
+            self.check_bool(condition, inner, "a condition after 'where'")
+        if node.has is not None:
+            self.check(node.has, inner)
+        for condition in node.satisfies:
+            self.check_bool(condition, inner, "a condition after 'satisfies'")
+        return T.BOOL, ctx.level
+
+    def _Aggregate(self, node: ast.Aggregate, ctx: Context) -> tuple[T.Type, Level]:
+        inner = self.collection_context(node.collection, ctx)
+        if inner is None:
+            return T.ERROR, ctx.level
+        for condition in node.where:
+            self.check_bool(condition, inner, "a condition after 'where'")
+        value_types = [self.check(value, inner) for value in node.values]
+        if node.op in ("count", "count distinct"):
+            return T.INT, ctx.level
+        value = value_types[0]
+        if node.op == "sum" and not (value.is_numeric or value.kind in (T.Kind.ERROR, T.Kind.DURATION)):
+            self._error("E201", f"cannot add up {_a(value)}", node.values[0])
+            return T.ERROR, ctx.level
+        if node.op in ("lowest", "highest") and not (
+            value.is_numeric or value.kind in (T.Kind.DATE, T.Kind.DURATION, T.Kind.ERROR)
+        ):
+            self._error("E201", f"{_a(value)} has no {node.op} value", node.values[0])
+            return T.ERROR, ctx.level
+        if node.op in ("latest", "earliest"):
+            table = inner.table
+            if inner.level is not Level.EVENT or not (table.date_column or table.span or table.term):
+                self._error(
+                    "E304",
+                    f"'{node.op}' needs rows with a date, and {node.collection.name} has none",
+                    node.collection,
+                )
+        return value, ctx.level
+
+    def _Collection(self, node: ast.Collection, ctx: Context) -> tuple[T.Type, Level]:
+        raise AssertionError("collections are checked by their quantifier")  # pragma: no cover
+
+
+def _aggregates(node: ast.Expr, notes: Annotations) -> bool:
+    """Whether an expression reads a rule, a quantifier or an aggregate."""
+    stack: list[object] = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, ast.Quantified | ast.Aggregate):
+            return True
+        if isinstance(current, ast.Name) and isinstance(notes.names.get(id(current)), RuleRef):
+            return True
+        if isinstance(current, ast.Expr):
+            for value in current.__attrs_attrs__:
+                child = getattr(current, value.name)
+                if isinstance(child, ast.Expr):
+                    stack.append(child)
+                elif isinstance(child, tuple):
+                    stack.extend(c for c in child if isinstance(c, ast.Expr))
+    return False
+
+
+_VERBS = {"+": "add", "-": "subtract", "*": "multiply", "/": "divide", "of": "take"}
+_PREPOSITIONS = {"+": "and", "-": "and", "*": "by", "/": "by", "of": "of"}
+
+
+def _a(found: T.Type) -> str:
+    words = {
+        T.Kind.BOOL: "a true/false value",
+        T.Kind.INT: "a whole number",
+        T.Kind.DECIMAL: "a number",
+        T.Kind.MONEY: "an amount of money",
+        T.Kind.PERCENT: "a percentage",
+        T.Kind.DATE: "a date",
+        T.Kind.DURATION: f"a duration in {found.unit}" if found.unit else "a duration",
+        T.Kind.TEXT: "a text",
+        T.Kind.CATEGORY: f"one of {{{', '.join(found.values[:6])}{', …' if len(found.values) > 6 else ''}}}",
+        T.Kind.SET: "a set of values",
+        T.Kind.NULL: "unknown",
+        T.Kind.ERROR: "a value in error",
+        T.Kind.TABLE: "a table",
+    }
+    return words[found.kind]
+
+
+def _names(values: list[str]) -> str:
+    return ", ".join(f"'{v}'" for v in values)
+
+
+def _bool_hint(node: ast.Expr) -> str | None:
+    if isinstance(node, ast.Aggregate) and node.where:
+        return (
+            "a count or sum ends at the end of its 'where' conditions: to compare it, put it "
+            "in parentheses, e.g. (count offences where proven) >= 2"
+        )
+    return None
+
+
+def _compare_hint(left: T.Type, right: T.Type, op: str) -> str | None:
+    if T.Kind.MONEY in (left.kind, right.kind):
+        return "amounts of money compare with amounts of money: write £500, not 500"
+    if left.kind is T.Kind.DURATION and right.kind is T.Kind.DURATION:
+        return "days and weeks compare with each other, months and years with each other"
+    if left.kind in (T.Kind.BOOL, T.Kind.CATEGORY) and op not in ("=", "!="):
+        return "true/false values and categories compare only with '=' and '!='"
+    return None
+
+
+def _arith_hint(op: str, left: T.Type, right: T.Type) -> str | None:
+    kinds = {left.kind, right.kind}
+    if T.Kind.MONEY in kinds and T.Kind.PERCENT in kinds:
+        return "to take a percentage of an amount, write 'rate of amount', e.g. 40% of £4,000"
+    if T.Kind.DATE in kinds and T.Kind.BOOL in kinds:
+        return "a date can be moved by a duration: attached_on + 12 months"
+    if T.Kind.MONEY in kinds:
+        return "amounts of money add to amounts of money: write £500, not 500"
+    return None

@@ -1,0 +1,522 @@
+"""Checks a ruleset with everything it extends and builds the `CheckedRuleset`.
+
+Layers apply base first: a local ruleset may define the rules its national
+ruleset leaves abstract, add rules of its own, and give new values to the
+parameters marked `overridable`, and nothing else.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from tfrules import diagnostics as diag
+from tfrules.check import params as P
+from tfrules.check import type_rules as R
+from tfrules.check import types as T
+from tfrules.check.expressions import BUILTINS, ExprChecker
+from tfrules.check.model import Annotations, CheckedRuleset, ParamInfo, ParamRef, RuleInfo, RuleRef
+from tfrules.check.schema import Level, Schema
+from tfrules.check.schema_build import build_schema
+from tfrules.check.scope import context_for_level
+from tfrules.check.test_cases import check_tests
+from tfrules.check.workspace import SourceFile, Workspace
+from tfrules.syntax import ast
+
+
+@attrs.frozen
+class CheckResult:
+    ruleset: CheckedRuleset | None
+    diagnostics: tuple[diag.Diagnostic, ...]
+
+    @property
+    def ok(self) -> bool:
+        return self.ruleset is not None and not any(d.is_error for d in self.diagnostics)
+
+
+def check_schema_file(source: SourceFile) -> tuple[Schema | None, list[diag.Diagnostic]]:
+    tree = source.ast
+    if not isinstance(tree, ast.SchemaFile):
+        return None, []
+    schema, problems = build_schema(tree)
+    return schema, problems
+
+
+def check_ruleset(workspace: Workspace, name: str) -> CheckResult:
+    return _RulesetChecker(workspace, name).run()
+
+
+class _RulesetChecker:
+    def __init__(self, workspace: Workspace, name: str) -> None:
+        self.workspace = workspace
+        self.name = name
+        self.problems: list[diag.Diagnostic] = []
+        self.notes = Annotations()
+        self.rules: dict[str, _PendingRule] = {}
+        self.params: dict[str, ParamInfo] = {}
+        self.param_uses: set[str] = set()
+        self.rule_uses: set[str] = set()
+        self.edges: dict[str, list[tuple[str, ast.Span]]] = {}
+        self._current_rule: list[str] = []
+
+    def report(self, problem: diag.Diagnostic) -> None:
+        self.problems.append(problem)
+
+    # ---------------------------------------------------------------- driver
+    def run(self) -> CheckResult:
+        chain = self._chain()
+        if chain is None:
+            return CheckResult(None, tuple(self.problems))
+        files = [source.ast for source in chain]
+        assert all(isinstance(f, ast.RulesetFile) for f in files)
+        rulesets: list[ast.RulesetFile] = files  # type: ignore[assignment]
+        schema = self._schema(rulesets)
+        if schema is None:
+            return CheckResult(None, tuple(self.problems))
+        self.schema = schema
+        self.checker = ExprChecker(schema, self, self.notes, self.report)
+        for layer in rulesets:
+            self._declare(layer)
+        self._abstract_left_undefined(rulesets)
+        self._type_params()
+        for rule_name in list(self.rules):
+            self._type_rule(rule_name)
+        self._cycles()
+        top = rulesets[-1]
+        self._unused(top)
+        tests = [(decl, layer.name) for layer in rulesets for decl in layer.decls if isinstance(decl, ast.TestDecl)]
+        checked = CheckedRuleset(
+            name=top.name,
+            title=top.title,
+            chain=tuple(r.name for r in rulesets),
+            files={source.ast.name: source.display for source in chain},  # type: ignore[union-attr]
+            schema=schema,
+            rules={n: p.info() for n, p in self.rules.items()},
+            params=self.params,
+            tests=tests,
+            applies_to=top.applies_to,
+            annotations=self.notes,
+            sources=top.sources,
+        )
+        check_tests(checked, [t for t, layer in tests if layer == top.name], self.checker, self.report)
+        return CheckResult(checked, tuple(self.problems))
+
+    def _chain(self) -> list[SourceFile] | None:
+        chain: list[SourceFile] = []
+        name: str | None = self.name
+        span: ast.Span | None = None
+        while name is not None:
+            source = self.workspace.ruleset(name)
+            if source is None or source.ast is None:
+                if source is None:
+                    self.report(
+                        diag.error(
+                            "E103",
+                            f"there is no ruleset '{name}'",
+                            span or ast.Span.unknown(name),
+                            diag.did_you_mean(name, self.workspace.known_ruleset_names()),
+                        )
+                    )
+                return None
+            if any(s is source for s in chain):
+                cycle = " → ".join([*(s.ast.name for s in reversed(chain)), name])  # type: ignore[union-attr]
+                self.report(diag.error("E406", f"the rulesets extend each other: {cycle}", span or ast.NO_SPAN))
+                return None
+            chain.append(source)
+            tree = source.ast
+            assert isinstance(tree, ast.RulesetFile)
+            name, span = tree.extends, tree.span
+        return list(reversed(chain))
+
+    def _schema(self, rulesets: list[ast.RulesetFile]) -> Schema | None:
+        named = [(r.schema, r) for r in rulesets if r.schema is not None]
+        if not named:
+            self.report(
+                diag.error(
+                    "E103",
+                    f"the ruleset '{rulesets[0].name}' does not say which schema it uses",
+                    rulesets[0].span,
+                    "add the line 'uses schema canonical'",
+                )
+            )
+            return None
+        schema_name, first = named[0]
+        for other_name, other in named[1:]:
+            if other_name != schema_name:
+                self.report(
+                    diag.error(
+                        "E407",
+                        f"'{other.name}' uses schema '{other_name}' but '{first.name}', which it "
+                        f"builds on, uses '{schema_name}'",
+                        other.span,
+                    )
+                )
+        source = self.workspace.schema(schema_name)
+        if source is None or not isinstance(source.ast, ast.SchemaFile):
+            if source is None:
+                self.report(
+                    diag.error(
+                        "E103",
+                        f"there is no schema '{schema_name}'",
+                        first.span,
+                        diag.did_you_mean(schema_name, self.workspace.schemas),
+                    )
+                )
+            return None
+        schema, problems = build_schema(source.ast)
+        self.problems.extend(problems)
+        if any(p.is_error for p in problems):
+            return None
+        return schema
+
+    # ---------------------------------------------------------------- declarations
+    def _declare(self, layer: ast.RulesetFile) -> None:
+        for decl in layer.decls:
+            if isinstance(decl, ast.ParamDecl):
+                self._declare_param(decl, layer.name)
+            elif isinstance(decl, ast.RuleDecl):
+                self._declare_rule(decl, layer.name)
+
+    def _declare_param(self, decl: ast.ParamDecl, layer: str) -> None:
+        existing = self.params.get(decl.name)
+        if decl.name in self.rules:
+            self.report(
+                diag.error("E102", f"'{decl.name}' is already the name of a rule", decl.span)
+            )
+            return
+        value, found = P.param_value(decl.value, self.report)
+        declared = P.param_type_ref(decl.type, self.schema, self.report) if decl.type else None
+        if declared is not None:
+            if not R.fits(found, declared):
+                self.report(
+                    diag.error(
+                        "E203",
+                        f"'{decl.name}' is declared as {declared} but its value is {found}",
+                        decl.span,
+                    )
+                )
+            value = P.coerce(value, found, declared)
+            found = declared
+        if decl.modifier == "override":
+            if existing is None:
+                self.report(
+                    diag.error(
+                        "E405",
+                        f"there is no parameter '{decl.name}' to override",
+                        decl.span,
+                        diag.did_you_mean(decl.name, self.params),
+                    )
+                )
+                return
+            if not existing.overridable:
+                self.report(
+                    diag.error(
+                        "E404",
+                        f"'{decl.name}' is set by {existing.layer}, which does not let other "
+                        "rulesets change it",
+                        decl.span,
+                        "only parameters declared 'overridable parameter' can be overridden",
+                    )
+                )
+                return
+            if not R.fits(found, existing.type) and found.kind is not T.Kind.ERROR:
+                self.report(
+                    diag.error(
+                        "E203",
+                        f"'{decl.name}' is {existing.type} in {existing.layer}, but the new "
+                        f"value is {found}",
+                        decl.span,
+                    )
+                )
+                return
+            value = P.coerce(value, found, existing.type)
+            self.params[decl.name] = ParamInfo(
+                decl.name, decl, existing.type, value, layer, overridable=True
+            )
+            return
+        if existing is not None:
+            hint = (
+                "to give it another value here, write 'override parameter'"
+                if existing.overridable and existing.layer != layer
+                else None
+            )
+            self.report(
+                diag.error(
+                    "E102",
+                    f"the parameter '{decl.name}' is already declared (in {existing.layer})",
+                    decl.span,
+                    hint,
+                )
+            )
+            return
+        self.params[decl.name] = ParamInfo(
+            decl.name, decl, found, value, layer, overridable=decl.modifier == "overridable"
+        )
+
+    def _declare_rule(self, decl: ast.RuleDecl, layer: str) -> None:
+        if decl.name in self.params or decl.name in BUILTINS:
+            what = "a parameter" if decl.name in self.params else "a word of the language"
+            self.report(diag.error("E102", f"'{decl.name}' is already {what}", decl.span))
+            return
+        level = self._rule_level(decl)
+        existing = self.rules.get(decl.name)
+        if existing is not None:
+            if existing.decl.abstract and not decl.abstract and existing.layer != layer:
+                if existing.decl.kind != decl.kind or existing.level is not level:
+                    self.report(
+                        diag.error(
+                            "E403",
+                            f"'{decl.name}' is declared in {existing.layer} as a {existing.decl.kind} "
+                            f"about the {existing.level.label}; define it the same way",
+                            decl.span,
+                        )
+                    )
+                    return
+                self.rules[decl.name] = _PendingRule(decl, layer, level, declared_from=existing)
+                return
+            if existing.layer != layer:
+                self.report(
+                    diag.error(
+                        "E403",
+                        f"'{decl.name}' is already defined by {existing.layer}, and only its "
+                        "abstract rules can be defined again",
+                        decl.span,
+                        "give your rule another name",
+                    )
+                )
+            else:
+                self.report(diag.error("E102", f"'{decl.name}' is defined twice", decl.span))
+            return
+        if decl.abstract and decl.body is not None:  # pragma: no cover - the grammar rules it out
+            self.report(diag.error("E102", "an abstract rule has no definition", decl.span))
+        if not decl.abstract and decl.body is None:
+            self.report(
+                diag.error(
+                    "E012",
+                    f"'{decl.name}' has no definition",
+                    decl.span,
+                    f"write '= ...' after it, or declare it 'abstract {decl.kind}'",
+                )
+            )
+        self.rules[decl.name] = _PendingRule(decl, layer, level)
+
+    def _rule_level(self, decl: ast.RuleDecl) -> Level:
+        if decl.level is None:
+            return Level.HOUSEHOLD
+        for table in (self.schema.households, self.schema.persons):
+            if decl.level in (table.entity, table.name):
+                return table.level
+        self.report(
+            diag.error(
+                "E110",
+                f"a rule can be about the {self.schema.households.entity} or a "
+                f"{self.schema.persons.entity}, not '{decl.level}'",
+                decl.span,
+            )
+        )
+        return Level.HOUSEHOLD
+
+    def _abstract_left_undefined(self, rulesets: list[ast.RulesetFile]) -> None:
+        top = rulesets[-1]
+        for name, rule in self.rules.items():
+            if rule.decl.abstract and rule.layer != top.name:
+                self.report(
+                    diag.error(
+                        "E402",
+                        f"'{name}' is left for each council to define ({rule.layer} declares it "
+                        f"abstract), but {top.name} does not define it",
+                        top.span,
+                        f"add: {rule.decl.kind} {name} = ...",
+                    )
+                )
+
+    # ---------------------------------------------------------------- typing
+    def _type_params(self) -> None:
+        for info in self.params.values():
+            if info.type.kind is T.Kind.NULL:
+                self.report(
+                    diag.error(
+                        "E203", f"the type of '{info.name}' cannot be told from 'unknown'", info.decl.span,
+                        f"declare it: parameter {info.name}: money = unknown",
+                    )
+                )
+
+    def _type_rule(self, name: str) -> tuple[Level, T.Type]:
+        pending = self.rules[name]
+        if pending.type is not None:
+            return pending.level, pending.type
+        if pending.in_progress:
+            return pending.level, T.ERROR  # a cycle; reported by _cycles
+        pending.in_progress = True
+        self._current_rule.append(name)
+        declared = (
+            P.param_type_ref(pending.decl.type, self.schema, self.report) if pending.decl.type else None
+        )
+        if pending.declared_from is not None and declared is None:
+            declared = pending.declared_from.type
+        found = declared or (T.BOOL if pending.decl.kind == "criterion" else T.NULL)
+        if pending.decl.body is not None:
+            context = context_for_level(self.schema, pending.level)
+            found = self.checker.check(pending.decl.body, context)
+            if pending.decl.kind == "criterion" and not R.fits(found, T.BOOL):
+                self.report(
+                    diag.error(
+                        "E210",
+                        f"the criterion '{name}' must be true or false, but it gives {_describe(found)}",
+                        pending.decl.body.span,
+                        _criterion_hint(pending.decl.body) or "make it a measure instead",
+                    )
+                )
+                found = T.BOOL
+            if declared is not None:
+                if not R.fits(found, declared):
+                    self.report(
+                        diag.error(
+                            "E203",
+                            f"'{name}' is declared as {declared} but gives {found}",
+                            pending.decl.body.span,
+                        )
+                    )
+                found = declared
+            elif found.kind is T.Kind.NULL:
+                self.report(
+                    diag.error(
+                        "E203",
+                        f"the type of '{name}' cannot be told from 'unknown'",
+                        pending.decl.body.span,
+                        f"declare it: {pending.decl.kind} {name}: money = ...",
+                    )
+                )
+                found = T.ERROR
+        elif declared is None and pending.decl.kind == "measure":
+            self.report(
+                diag.error(
+                    "E203",
+                    f"the abstract measure '{name}' needs a type",
+                    pending.decl.span,
+                    f"abstract measure {name}: money",
+                )
+            )
+            found = T.ERROR
+        self._current_rule.pop()
+        pending.in_progress = False
+        pending.type = found
+        return pending.level, found
+
+    # Environment protocol used by ExprChecker
+    def rule_signature(self, name: str, used_at: ast.Span) -> tuple[Level, T.Type] | None:
+        if name not in self.rules:
+            return None
+        if self._current_rule:
+            self.edges.setdefault(self._current_rule[-1], []).append((name, used_at))
+        self.rule_uses.add(name)
+        return self._type_rule(name)
+
+    def param(self, name: str) -> ParamInfo | None:
+        info = self.params.get(name)
+        if info is not None:
+            self.param_uses.add(name)
+        return info
+
+    def names(self) -> list[str]:
+        return [*self.rules, *self.params]
+
+    # ---------------------------------------------------------------- whole-ruleset checks
+    def _cycles(self) -> None:
+        reported: set[frozenset[str]] = set()
+        for start in self.rules:
+            path: list[tuple[str, ast.Span]] = []
+            self._find_cycle(start, start, path, set(), reported)
+
+    def _find_cycle(
+        self,
+        start: str,
+        node: str,
+        path: list[tuple[str, ast.Span]],
+        seen: set[str],
+        reported: set[frozenset[str]],
+    ) -> None:
+        for target, span in self.edges.get(node, []):
+            if target == start:
+                members = frozenset(n for n, _ in path) | {start}
+                if members not in reported:
+                    reported.add(members)
+                    names = [start, *(n for n, _ in path), start]
+                    self.report(
+                        diag.error(
+                            "E401",
+                            "these rules depend on each other in a circle: " + " → ".join(names),
+                            span,
+                            "a rule cannot depend on itself; break the circle",
+                        )
+                    )
+                continue
+            if target in seen:
+                continue
+            seen.add(target)
+            path.append((target, span))
+            self._find_cycle(start, target, path, seen, reported)
+            path.pop()
+
+    def _unused(self, top: ast.RulesetFile) -> None:
+        for name, info in self.params.items():
+            if info.layer == top.name and name not in self.param_uses and info.decl.modifier != "override":
+                self.report(
+                    diag.warning(
+                        "W001",
+                        f"the parameter '{name}' is never used",
+                        info.decl.span,
+                        "remove it, or use it in a rule",
+                    )
+                )
+        for name, pending in self.rules.items():
+            if (
+                pending.layer == top.name
+                and pending.level is Level.PERSON
+                and name not in self.rule_uses
+            ):
+                self.report(
+                    diag.warning(
+                        "W002",
+                        f"the member rule '{name}' is never used",
+                        pending.decl.span,
+                        "member rules only matter where a household rule uses them",
+                    )
+                )
+
+
+@attrs.define
+class _PendingRule:
+    decl: ast.RuleDecl
+    layer: str
+    level: Level
+    declared_from: _PendingRule | None = None
+    type: T.Type | None = None
+    in_progress: bool = False
+
+    def info(self) -> RuleInfo:
+        return RuleInfo(
+            self.decl.name,
+            self.decl,
+            self.level,
+            self.type or T.ERROR,
+            self.layer,
+            abstract=self.decl.abstract,
+        )
+
+
+def _describe(found: T.Type) -> str:
+    from tfrules.check.expressions import _a
+
+    return _a(found)
+
+
+def _criterion_hint(body: ast.Expr) -> str | None:
+    if isinstance(body, ast.Aggregate) and body.where:
+        return (
+            "a count or sum takes every condition after 'where': to compare it, put it in "
+            "parentheses, e.g. (count offences where proven) >= 2"
+        )
+    return None
+
+
+__all__ = ["CheckResult", "ParamRef", "RuleRef", "check_ruleset", "check_schema_file"]

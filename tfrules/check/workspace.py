@@ -1,0 +1,156 @@
+"""The rule files of one run: found, parsed once, and indexed by name.
+
+Rulesets name what they build on (`extends national.phase1`, `uses schema
+canonical`); the workspace finds those among the files given and, failing
+that, among the rulesets that ship with tfrules, so a council's repository
+can hold only its own local files.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
+
+import attrs
+
+from tfrules import diagnostics as diag
+from tfrules.syntax import ast
+from tfrules.syntax.parser import ParseResult, parse_path
+
+RULE_SUFFIX = ".tfr"
+
+
+def bundled_rulesets_dir() -> Path:
+    """The rulesets shipped inside the package (or the checkout's `rulesets/`)."""
+    packaged = Path(str(resources.files("tfrules"))) / "rulesets"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "rulesets"
+
+
+def display_path(path: Path) -> str:
+    """A path as a rule author would type it: relative to the working directory when inside it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+@attrs.define
+class SourceFile:
+    path: Path
+    display: str
+    parsed: ParseResult
+    bundled: bool = False
+
+    @property
+    def ast(self) -> ast.File | None:
+        return self.parsed.file if self.parsed.ok else None
+
+
+class PathError(Exception):
+    """A path given on the command line that does not exist or holds no rule files."""
+
+
+class Workspace:
+    def __init__(self, *, include_bundled: bool = True) -> None:
+        self.files: list[SourceFile] = []
+        self.rulesets: dict[str, SourceFile] = {}
+        self.schemas: dict[str, SourceFile] = {}
+        self.sources = diag.SourceCache()
+        self.diagnostics: list[diag.Diagnostic] = []
+        self._bundled_loaded = not include_bundled
+        self._by_path: dict[Path, SourceFile] = {}
+
+    # ---------------------------------------------------------------- loading
+    def add_paths(self, paths: Iterable[str | Path]) -> list[SourceFile]:
+        """Load files and (recursively) folders of `.tfr` files; the files asked for."""
+        added: list[SourceFile] = []
+        for raw in paths:
+            path = Path(raw)
+            if path.is_dir():
+                found = sorted(path.rglob(f"*{RULE_SUFFIX}"))
+                if not found:
+                    raise PathError(f"{raw}: no {RULE_SUFFIX} files in this folder")
+                added.extend(self.add_file(p) for p in found)
+            elif path.is_file():
+                added.append(self.add_file(path))
+            else:
+                raise PathError(f"{raw}: no such file or folder")
+        return added
+
+    def add_file(self, path: Path, *, bundled: bool = False) -> SourceFile:
+        resolved = path.resolve()
+        if resolved in self._by_path:
+            return self._by_path[resolved]
+        display = display_path(path) if not bundled else f"<tfrules>/{path.relative_to(bundled_rulesets_dir())}"
+        parsed = parse_path(path, display)
+        self.sources.add(display, parsed.text)
+        source = SourceFile(path, display, parsed, bundled)
+        self._by_path[resolved] = source
+        self.files.append(source)
+        self.diagnostics.extend(parsed.diagnostics)
+        self._index(source)
+        return source
+
+    def add_text(self, text: str, display: str) -> SourceFile:
+        """Load rules given as text (tests, notebooks)."""
+        from tfrules.syntax.parser import parse_text
+
+        parsed = parse_text(text, display)
+        self.sources.add(display, text)
+        source = SourceFile(Path(display), display, parsed)
+        self.files.append(source)
+        self.diagnostics.extend(parsed.diagnostics)
+        self._index(source)
+        return source
+
+    def _index(self, source: SourceFile) -> None:
+        tree = source.ast
+        if tree is None:
+            return
+        table = self.schemas if isinstance(tree, ast.SchemaFile) else self.rulesets
+        existing = table.get(tree.name)
+        if existing is not None:
+            if existing.bundled and not source.bundled:
+                table[tree.name] = source  # the user's own copy wins over the shipped one
+                return
+            if source.bundled:
+                return
+            kind = "schema" if isinstance(tree, ast.SchemaFile) else "ruleset"
+            self.diagnostics.append(
+                diag.error(
+                    "E102",
+                    f"the {kind} '{tree.name}' is also declared in {existing.display}",
+                    tree.span,
+                    f"each {kind} name must be declared once",
+                )
+            )
+            return
+        table[tree.name] = source
+
+    def _load_bundled(self) -> None:
+        if self._bundled_loaded:
+            return
+        self._bundled_loaded = True
+        root = bundled_rulesets_dir()
+        if root.is_dir():
+            for path in sorted(root.rglob(f"*{RULE_SUFFIX}")):
+                self.add_file(path, bundled=True)
+
+    # ---------------------------------------------------------------- lookup
+    def ruleset(self, name: str) -> SourceFile | None:
+        if name not in self.rulesets:
+            self._load_bundled()
+        return self.rulesets.get(name)
+
+    def schema(self, name: str) -> SourceFile | None:
+        if name not in self.schemas:
+            self._load_bundled()
+        return self.schemas.get(name)
+
+    def known_ruleset_names(self) -> list[str]:
+        self._load_bundled()
+        return sorted(self.rulesets)
