@@ -388,7 +388,9 @@ class ExprChecker:
             return T.ERROR, level
         if node.function == "financial_year":
             if len(arg_types) != 1 or not R.fits(arg_types[0], T.DATE):
-                self._error("E204", "financial_year takes one date: financial_year(attached_on)", node)
+                self._error(
+                    "E204", "financial_year takes one date: financial_year(attached_on)", node
+                )
             return T.INT, level
         if len(arg_types) < 2:
             self._error("E204", f"{node.function} takes two values or more", node)
@@ -434,10 +436,11 @@ class ExprChecker:
         operand_type = self.check(node.operand, ctx)
         date_level = self.level(node.date)
         if date_level > Level.HOUSEHOLD and _aggregates(node.operand, self.notes):
+            owner = "a member" if date_level is Level.PERSON else "an event"
             self._error(
                 "E303",
                 "a rule, count or quantifier can be moved to a household's date only, "
-                f"but this date belongs to {'a member' if date_level is Level.PERSON else 'an event'}",
+                f"but this date belongs to {owner}",
                 node.date,
                 "use a date of the household (attached_on, as_of) or a fixed date",
             )
@@ -449,7 +452,11 @@ class ExprChecker:
         if node.date is not None:
             date_type = self.check(node.date, ctx)
             if not R.fits(date_type, T.DATE):
-                self._error("E206", f"'in the last ...' needs a date, but this is {_a(date_type)}", node.date)
+                self._error(
+                    "E206",
+                    f"'in the last ...' needs a date, but this is {_a(date_type)}",
+                    node.date,
+                )
             return T.BOOL, self.level(node.date)
         table = ctx.table if ctx.level is Level.EVENT else None
         if table is None:
@@ -580,7 +587,9 @@ class ExprChecker:
         if node.op in ("count", "count distinct"):
             return T.INT, ctx.level
         value = value_types[0]
-        if node.op == "sum" and not (value.is_numeric or value.kind in (T.Kind.ERROR, T.Kind.DURATION)):
+        if node.op == "sum" and not (
+            value.is_numeric or value.kind in (T.Kind.ERROR, T.Kind.DURATION)
+        ):
             self._error("E201", f"cannot add up {_a(value)}", node.values[0])
             return T.ERROR, ctx.level
         if node.op in ("lowest", "highest") and not (
@@ -590,7 +599,9 @@ class ExprChecker:
             return T.ERROR, ctx.level
         if node.op in ("latest", "earliest"):
             table = inner.table
-            if inner.level is not Level.EVENT or not (table.date_column or table.span or table.term):
+            if inner.level is not Level.EVENT or not (
+                table.date_column or table.span or table.term
+            ):
                 self._error(
                     "E304",
                     f"'{node.op}' needs rows with a date, and {node.collection.name} has none",
@@ -635,13 +646,17 @@ def _a(found: T.Type) -> str:
         T.Kind.DATE: "a date",
         T.Kind.DURATION: f"a duration in {found.unit}" if found.unit else "a duration",
         T.Kind.TEXT: "a text",
-        T.Kind.CATEGORY: f"one of {{{', '.join(found.values[:6])}{', …' if len(found.values) > 6 else ''}}}",
+        T.Kind.CATEGORY: "one of {" + _shortlist(found.values) + "}",
         T.Kind.SET: "a set of values",
         T.Kind.NULL: "unknown",
         T.Kind.ERROR: "a value in error",
         T.Kind.TABLE: "a table",
     }
     return words[found.kind]
+
+
+def _shortlist(values: tuple[str, ...]) -> str:
+    return ", ".join(values[:6]) + (", …" if len(values) > 6 else "")
 
 
 def _names(values: list[str]) -> str:

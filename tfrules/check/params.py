@@ -112,7 +112,9 @@ def param_value(
             entry_value, entry_type = constant(expr, report)
             merged = R.unify(result_type, entry_type)
             if merged is None:
-                report(diag.error("E209", "the values of a table must all be of one kind", expr.span))
+                report(
+                    diag.error("E209", "the values of a table must all be of one kind", expr.span)
+                )
                 merged = T.ERROR
             result_type = merged
             entries.append((key, entry_value))

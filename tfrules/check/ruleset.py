@@ -83,7 +83,12 @@ class _RulesetChecker:
         self._cycles()
         top = rulesets[-1]
         self._unused(top)
-        tests = [(decl, layer.name) for layer in rulesets for decl in layer.decls if isinstance(decl, ast.TestDecl)]
+        tests = [
+            (decl, layer.name)
+            for layer in rulesets
+            for decl in layer.decls
+            if isinstance(decl, ast.TestDecl)
+        ]
         checked = CheckedRuleset(
             name=top.name,
             title=top.title,
@@ -97,7 +102,9 @@ class _RulesetChecker:
             annotations=self.notes,
             sources=top.sources,
         )
-        check_tests(checked, [t for t, layer in tests if layer == top.name], self.checker, self.report)
+        check_tests(
+            checked, [t for t, layer in tests if layer == top.name], self.checker, self.report
+        )
         return CheckResult(checked, tuple(self.problems))
 
     def _chain(self) -> list[SourceFile] | None:
@@ -119,7 +126,11 @@ class _RulesetChecker:
                 return None
             if any(s is source for s in chain):
                 cycle = " → ".join([*(s.ast.name for s in reversed(chain)), name])  # type: ignore[union-attr]
-                self.report(diag.error("E406", f"the rulesets extend each other: {cycle}", span or ast.NO_SPAN))
+                self.report(
+                    diag.error(
+                        "E406", f"the rulesets extend each other: {cycle}", span or ast.NO_SPAN
+                    )
+                )
                 return None
             chain.append(source)
             tree = source.ast
@@ -265,8 +276,9 @@ class _RulesetChecker:
                     self.report(
                         diag.error(
                             "E403",
-                            f"'{decl.name}' is declared in {existing.layer} as a {existing.decl.kind} "
-                            f"about the {existing.level.label}; define it the same way",
+                            f"'{decl.name}' is declared in {existing.layer} as a "
+                            f"{existing.decl.kind} about the {existing.level.label}; "
+                            "define it the same way",
                             decl.span,
                         )
                     )
@@ -335,7 +347,9 @@ class _RulesetChecker:
             if info.type.kind is T.Kind.NULL:
                 self.report(
                     diag.error(
-                        "E203", f"the type of '{info.name}' cannot be told from 'unknown'", info.decl.span,
+                        "E203",
+                        f"the type of '{info.name}' cannot be told from 'unknown'",
+                        info.decl.span,
                         f"declare it: parameter {info.name}: money = unknown",
                     )
                 )
@@ -349,7 +363,9 @@ class _RulesetChecker:
         pending.in_progress = True
         self._current_rule.append(name)
         declared = (
-            P.param_type_ref(pending.decl.type, self.schema, self.report) if pending.decl.type else None
+            P.param_type_ref(pending.decl.type, self.schema, self.report)
+            if pending.decl.type
+            else None
         )
         if pending.declared_from is not None and declared is None:
             declared = pending.declared_from.type
@@ -361,7 +377,8 @@ class _RulesetChecker:
                 self.report(
                     diag.error(
                         "E210",
-                        f"the criterion '{name}' must be true or false, but it gives {_describe(found)}",
+                        f"the criterion '{name}' must be true or false, "
+                        f"but it gives {_describe(found)}",
                         pending.decl.body.span,
                         _criterion_hint(pending.decl.body) or "make it a measure instead",
                     )
@@ -459,7 +476,11 @@ class _RulesetChecker:
 
     def _unused(self, top: ast.RulesetFile) -> None:
         for name, info in self.params.items():
-            if info.layer == top.name and name not in self.param_uses and info.decl.modifier != "override":
+            if (
+                info.layer == top.name
+                and name not in self.param_uses
+                and info.decl.modifier != "override"
+            ):
                 self.report(
                     diag.warning(
                         "W001",

@@ -28,9 +28,7 @@ def build_schema(file: ast.SchemaFile) -> tuple[Schema, list[diag.Diagnostic]]:
 
     def claim(name: str, span: ast.Span) -> None:
         if name in seen:
-            problems.append(
-                diag.error("E102", f"the schema declares '{name}' twice", span)
-            )
+            problems.append(diag.error("E102", f"the schema declares '{name}' twice", span))
         seen[name] = span
 
     households = [e for e in entities if e.owner is None]
@@ -140,12 +138,16 @@ def _unknown_entity(name: str, span: ast.Span, known: dict[str, str]) -> diag.Di
     )
 
 
-def _columns(decls: tuple[ast.ColumnDecl, ...], problems: list[diag.Diagnostic]) -> tuple[Column, ...]:
+def _columns(
+    decls: tuple[ast.ColumnDecl, ...], problems: list[diag.Diagnostic]
+) -> tuple[Column, ...]:
     columns: list[Column] = []
     seen: set[str] = set()
     for decl in decls:
         if decl.name in seen:
-            problems.append(diag.error("E102", f"the column '{decl.name}' is declared twice", decl.span))
+            problems.append(
+                diag.error("E102", f"the column '{decl.name}' is declared twice", decl.span)
+            )
             continue
         seen.add(decl.name)
         type_ref = decl.type

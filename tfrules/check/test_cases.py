@@ -28,7 +28,9 @@ _LITERAL_KINDS = {
 }
 
 
-def value_fits(value: ast.Literal | ast.Name, expected: T.Type, nullable: bool = True) -> str | None:
+def value_fits(
+    value: ast.Literal | ast.Name, expected: T.Type, nullable: bool = True
+) -> str | None:
     """Why a written test value does not fit `expected`, or None if it does."""
     if isinstance(value, ast.Literal) and value.kind == "unknown":
         return None if nullable else "this column cannot be unknown"
@@ -76,7 +78,9 @@ class _TestChecker:
         if len(as_of) != 1:
             self._error(
                 "E504",
-                "a test needs one 'as of DATE' line" if not as_of else "a test has one 'as of' line",
+                "a test needs one 'as of DATE' line"
+                if not as_of
+                else "a test has one 'as of' line",
                 self.test.span,
                 "for example: as of 2013-01-15",
             )
@@ -200,7 +204,8 @@ class _TestChecker:
                     f"there is no household rule '{expectation.rule}' to expect a value of",
                     expectation.span,
                     diag.did_you_mean(
-                        expectation.rule, [n for n, r in self.ruleset.rules.items() if r.level is Level.HOUSEHOLD]
+                        expectation.rule,
+                        [n for n, r in self.ruleset.rules.items() if r.level is Level.HOUSEHOLD],
                     ),
                 )
                 continue

@@ -92,7 +92,8 @@ def arith_result(op: str, a: Type, b: Type) -> Type | None:
             return DECIMAL
         return None
     if op == "*":
-        if ka is Kind.MONEY and kb in _PLAIN_NUMBERS or kb is Kind.MONEY and ka in _PLAIN_NUMBERS:
+        money_by_number = ka is Kind.MONEY and kb in _PLAIN_NUMBERS
+        if money_by_number or (kb is Kind.MONEY and ka in _PLAIN_NUMBERS):
             return MONEY
         if ka is Kind.DURATION and kb is Kind.INT:
             return a
@@ -125,8 +126,10 @@ def fits(value: Type, declared: Type) -> bool:
     if declared.kind is Kind.CATEGORY and value.kind is Kind.CATEGORY:
         return set(value.values) <= set(declared.values)
     if declared.kind is Kind.SET and value.kind is Kind.SET:
-        return value.element is None or declared.element is None or fits(
-            value.element, declared.element
+        return (
+            value.element is None
+            or declared.element is None
+            or fits(value.element, declared.element)
         )
     if declared.kind is Kind.DURATION:
         return value.kind is Kind.DURATION and value.unit == declared.unit

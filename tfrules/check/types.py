@@ -68,12 +68,19 @@ DAYS = Type(Kind.DURATION, unit="days")
 MONTHS = Type(Kind.DURATION, unit="months")
 TERMS = Type(Kind.DURATION, unit="terms")
 
-UNIT_FAMILY = {"days": "days", "weeks": "days", "months": "months", "years": "months", "terms": "terms"}
+UNIT_FAMILY = {
+    "days": "days",
+    "weeks": "days",
+    "months": "months",
+    "years": "months",
+    "terms": "terms",
+}
 
 
 def duration(unit: str) -> Type:
     """The type of a duration written in `unit` (days, weeks, months, years, terms)."""
     return Type(Kind.DURATION, unit=UNIT_FAMILY[unit])
+
 
 NUMERIC_KINDS = frozenset({Kind.INT, Kind.DECIMAL, Kind.MONEY, Kind.PERCENT})
 

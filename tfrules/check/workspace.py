@@ -85,7 +85,11 @@ class Workspace:
         resolved = path.resolve()
         if resolved in self._by_path:
             return self._by_path[resolved]
-        display = display_path(path) if not bundled else f"<tfrules>/{path.relative_to(bundled_rulesets_dir())}"
+        display = (
+            display_path(path)
+            if not bundled
+            else f"<tfrules>/{path.relative_to(bundled_rulesets_dir())}"
+        )
         parsed = parse_path(path, display)
         self.sources.add(display, parsed.text)
         source = SourceFile(path, display, parsed, bundled)

@@ -241,7 +241,9 @@ class Quantified(Expr):
     span: Span = span_field()
 
 
-AggregateOp = TypingLiteral["count", "count distinct", "sum", "lowest", "highest", "latest", "earliest"]
+AggregateOp = TypingLiteral[
+    "count", "count distinct", "sum", "lowest", "highest", "latest", "earliest"
+]
 
 
 @attrs.frozen

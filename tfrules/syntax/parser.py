@@ -129,7 +129,9 @@ def parse_text(text: str, file: str = "<text>") -> ParseResult:
         return ParseResult(None, tuple(problems), text)
     deep = _too_deep(tree)
     if deep is not None:
-        span = ast.Span(file, deep.meta.line, deep.meta.column, deep.meta.line, deep.meta.column + 1)
+        span = ast.Span(
+            file, deep.meta.line, deep.meta.column, deep.meta.line, deep.meta.column + 1
+        )
         message = f"the expression is nested more than {MAX_NESTING} levels deep"
         hint = "split it into named rules"
         return ParseResult(None, (diag.error("E013", message, span, hint),), text)
@@ -221,7 +223,9 @@ def _syntax_diagnostic(exc: UnexpectedInput, file: str, text: str) -> diag.Diagn
     assert isinstance(exc, UnexpectedToken)
     token: Token = exc.token
     expected = _describe(exc.accepts or exc.expected)
-    end_column = (token.end_column or column + len(str(token))) if token.end_line == line else column + 1
+    end_column = (
+        (token.end_column or column + len(str(token))) if token.end_line == line else column + 1
+    )
     span = ast.Span(file, line, column, line, end_column)
     shown = str(token) if len(str(token)) <= 40 else str(token)[:40] + "…"
     message = f"unexpected {_token_word(token)} '{shown}'"
@@ -240,8 +244,8 @@ def _token_word(token: Token) -> str:
     if token.type == "NAME":
         return "name"
     if token.type in _TERMINAL_WORDS:
-        return _TERMINAL_WORDS[token.type].split(" such as")[0].removeprefix("a ").removeprefix(
-            "an "
+        return (
+            _TERMINAL_WORDS[token.type].split(" such as")[0].removeprefix("a ").removeprefix("an ")
         )
     return "word" if str(token).isalpha() else "symbol"
 

@@ -1,0 +1,58 @@
+"""Printing diagnostics for people (text with carets) and for machines
+(JSON, GitHub annotations)."""
+
+from __future__ import annotations
+
+import enum
+import sys
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.text import Text
+
+from tfrules import diagnostics as diag
+
+
+class DiagnosticFormat(enum.StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    GITHUB = "github"
+
+
+def console(stderr: bool = False) -> Console:
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+def print_diagnostics(
+    found: Sequence[diag.Diagnostic],
+    sources: diag.SourceCache,
+    fmt: DiagnosticFormat,
+    summary: str | None = None,
+) -> None:
+    if fmt is DiagnosticFormat.JSON:
+        sys.stdout.write(diag.render_json(found) + "\n")
+        return
+    if fmt is DiagnosticFormat.GITHUB:
+        for item in found:
+            sys.stdout.write(diag.render_github(item) + "\n")
+        for item in found:
+            sys.stdout.write(diag.render_text(item, sources) + "\n")
+        if summary:
+            sys.stdout.write(summary + "\n")
+        return
+    out = console()
+    for item in found:
+        text = diag.render_text(item, sources)
+        header, _, rest = text.partition("\n")
+        styled = Text(header, style="bold red" if item.is_error else "bold yellow")
+        out.print(styled)
+        if rest:
+            out.print(Text(rest))
+        out.print()
+    if summary:
+        errors = sum(1 for d in found if d.is_error)
+        out.print(Text(summary, style="bold red" if errors else "bold green"))
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
