@@ -165,37 +165,68 @@ def _scalar(expr: pl.Expr) -> date:
 
 
 def _between(x: pl.Expr, after: pl.Expr | date, upto: pl.Expr | date) -> pl.Expr:
-    """``after < x <= upto`` (a "last N months/weeks at d" window)."""
+    """``after < x <= upto`` (a "last N months at d" window)."""
     return (x > after) & (x <= upto)
 
 
-def _missing(population: str, empty: bool | int, dtype: pl.DataType) -> pl.Expr:
+def _unknown_if(population: pl.Expr | str, empty: bool | int, dtype: pl.DataType) -> pl.Expr:
     """A fact drawn from a table not supplied (pinned reading 12).
 
     Unknown where the household has someone the fact is about (``population``
     true), and the empty-data value (``empty``: false, or a count of 0) otherwise.
     """
-    return pl.when(pl.col(population)).then(pl.lit(None, dtype)).otherwise(pl.lit(empty, dtype))
+    population = pl.col(population) if isinstance(population, str) else population
+    return pl.when(population).then(pl.lit(None, dtype)).otherwise(pl.lit(empty, dtype))
 
 
-def _event_fact(
-    supplied: bool, column: str, population: str, empty: bool | int, dtype: pl.DataType
-) -> pl.Expr:
-    """A household fact aggregated from an event table and left-joined on.
+def _joined(supplied: bool, column: str, population: str, empty: bool | int, dtype: pl.DataType):
+    """A household fact aggregated from one event table and left-joined on.
 
-    Supplied table: a household with no matching events got a null from the
-    join, which means "no such events" (``empty``). Table not supplied: see
-    ``_missing``.
+    Supplied table: a household without matching events got a null from the
+    join, which means "no such events" (``empty``). Not supplied: unknown for
+    households with someone in ``population``.
     """
     if supplied:
         return pl.col(column).fill_null(pl.lit(empty, dtype))
-    return _missing(population, empty, dtype)
+    return _unknown_if(population, empty, dtype)
+
+
+def _kleene_any_children(any_true: str, n_false: str, n_children: str) -> pl.Expr:
+    """ "Some child ..." from per-child facts aggregated over the children with rows.
+
+    True if some child is true; false if every child is known false (children
+    without rows are unknown, so they never count as false); else unknown.
+    """
+    return (
+        pl.when(pl.col(any_true))
+        .then(pl.lit(True))
+        .when(pl.col(n_false) == pl.col(n_children))
+        .then(pl.lit(False))
+        .otherwise(pl.lit(None, pl.Boolean))
+    )
+
+
+def _kleene_every_child(any_false: str, n_true: str, n_children: str) -> pl.Expr:
+    """ "Every child ..." dually: false if one is false, true if all are known true."""
+    return (
+        pl.when(pl.col(any_false))
+        .then(pl.lit(False))
+        .when(pl.col(n_true) == pl.col(n_children))
+        .then(pl.lit(True))
+        .otherwise(pl.lit(None, pl.Boolean))
+    )
+
+
+def _absence_high(w: str, p: type[Params]) -> pl.Expr:
+    """Unauthorised absence >= 15% of sessions possible, exactly, with possible > 0."""
+    possible = pl.col(f"possible_{w}")
+    return (possible > 0) & (p.absence_den * pl.col(f"unauth_{w}") >= p.absence_num * possible)
 
 
 def _child_education(w: str, p: type[Params]) -> pl.Expr:
-    """Per-child ``education`` fact over the term window ``w`` ("c" or "a").
+    """A child's ``education`` fact over the last 3 terms at ``w`` ("c" or "a").
 
-    True if any of the facts holds over the window's rows; otherwise unknown
+    True if one of the facts holds over the window's rows; otherwise unknown
     with fewer than 3 distinct terms in the window, else false.
     """
     fact = (
@@ -214,14 +245,8 @@ def _child_education(w: str, p: type[Params]) -> pl.Expr:
     )
 
 
-def _absence_high(w: str, p: type[Params]) -> pl.Expr:
-    """Unauthorised absence >= 15% of sessions possible, exactly, with possible > 0."""
-    possible = pl.col(f"possible_{w}")
-    return (possible > 0) & (p.absence_den * pl.col(f"unauth_{w}") >= p.absence_num * possible)
-
-
 def _child_requirement_c(p: type[Params]) -> pl.Expr:
-    """Per-child education_result requirement at c (pinned readings 7 and 8).
+    """A child's education_result requirement at c (pinned readings 7 and 8).
 
     Unknown with fewer than 3 distinct terms in the last 3 terms at c, whatever
     the rows show; else fewer than 3 fixed exclusions and absence not >= 15%.
@@ -230,7 +255,368 @@ def _child_requirement_c(p: type[Params]) -> pl.Expr:
     return pl.when(pl.col("terms_c") < p.terms_window).then(pl.lit(None, pl.Boolean)).otherwise(ok)
 
 
+def _term_aggregates(w: str) -> list[pl.Expr]:
+    """Per-child aggregates over the rows of term window ``w`` ("c" or "a")."""
+    inside = pl.col(f"in_{w}")
+
+    def over(col: pl.Expr) -> pl.Expr:
+        return col.filter(inside)
+
+    return [
+        over(pl.col("ti")).n_unique().cast(pl.Int64).alias(f"terms_{w}"),
+        over(pl.col("fixed_exclusions")).sum().cast(pl.Int64).alias(f"fixed_{w}"),
+        over(pl.col("sessions_possible")).sum().cast(pl.Int64).alias(f"possible_{w}"),
+        over(pl.col("sessions_unauthorised_absence")).sum().cast(pl.Int64).alias(f"unauth_{w}"),
+        over(pl.col("permanently_excluded")).any().alias(f"perm_{w}"),
+        over(pl.col("alternative_provision")).any().alias(f"alt_{w}"),
+        over(~pl.col("on_roll")).any().alias(f"off_roll_{w}"),
+    ]
+
+
+# ------------------------------------------------------------------ plan stages
+
+
+class _Ctx:
+    """What every stage needs: the parameters and the scalar reference quantities."""
+
+    def __init__(self, as_of: date, p: type[Params]) -> None:
+        self.p = p
+        self.as_of = as_of
+        c = pl.lit(as_of, pl.Date)
+        self.c = c
+        self.c_12m = _scalar(months_before(c, p.identification_window_months))
+        self.c_local = _scalar(months_before(c, p.local_window_months))
+        self.c_6m = _scalar(months_before(c, p.results_window_months))
+        self.t_c = term_index_py(as_of)
+
+
+def _persons(frames: Mapping[str, pl.LazyFrame], ctx: _Ctx) -> pl.LazyFrame:
+    """Persons with their household's anchor date, its windows and ages at c and a.
+
+    The anchor's derived values (month windows, term index with its Easter
+    computation) are computed once per distinct attached_on date and joined back.
+    """
+    p, a = ctx.p, pl.col("attached_on")
+    households = frames["households"].select("household_id", "attached_on")
+    anchor_dates = (
+        households.select("attached_on")
+        .unique()
+        .drop_nulls()
+        .with_columns(
+            a_12m=months_before(a, p.identification_window_months),
+            a_6m=months_before(a, p.results_window_months),
+            t_a=term_index(a),
+        )
+    )
+    dob = pl.col("date_of_birth")
+    return (
+        frames["persons"]
+        .select("person_id", "household_id", "date_of_birth")
+        .join(households, on="household_id", how="inner")
+        .join(anchor_dates, on="attached_on", how="left")
+        .with_columns(age_c=age_years(dob, ctx.c), age_a=age_years(dob, a))
+        .with_columns(
+            adult_c=pl.col("age_c") >= p.adult_age,
+            school_c=pl.col("age_c").is_between(p.school_age_min, p.school_age_max),
+            adult_a=(pl.col("age_a") >= p.adult_age).fill_null(False),
+            school_a=pl.col("age_a")
+            .is_between(p.school_age_min, p.school_age_max)
+            .fill_null(False),
+        )
+    )
+
+
+def _population(persons: pl.LazyFrame) -> pl.LazyFrame:
+    """Per household: how many members, adults and school-age children at c and a."""
+    return persons.group_by("household_id").agg(
+        n_members=pl.len().cast(pl.Int64),
+        has_adult_c=pl.col("adult_c").any(),
+        has_adult_a=pl.col("adult_a").any(),
+        n_school_c=pl.col("school_c").sum().cast(pl.Int64),
+        n_school_a=pl.col("school_a").sum().cast(pl.Int64),
+    )
+
+
+def _benefit_rows(frames: Mapping[str, pl.LazyFrame], persons: pl.LazyFrame, ctx: _Ctx):
+    """Out-of-work benefit claims of adults (at c or at a) active at c or at a."""
+    p, c, a = ctx.p, ctx.c, pl.col("attached_on")
+    start, end = pl.col("start_date"), pl.col("end_date")
+    return (
+        frames["benefit_claims"]
+        .select("person_id", "benefit", "start_date", "end_date")
+        .filter(pl.col("benefit").is_in(p.out_of_work_benefits))
+        .join(
+            persons.filter(pl.col("adult_c") | pl.col("adult_a")).select(
+                "person_id", "household_id", "attached_on", "adult_c", "adult_a"
+            ),
+            on="person_id",
+            how="inner",
+        )
+        .with_columns(
+            active_c=(start <= c) & (end.is_null() | (end >= c)),
+            active_a=((start <= a) & (end.is_null() | (end >= a))).fill_null(False),
+        )
+        .filter(pl.col("active_c") | pl.col("active_a"))
+    )
+
+
+def _work(benefit_rows: pl.LazyFrame) -> pl.LazyFrame:
+    """``work`` at c and at a: some adult (at that date) with an active claim then."""
+    return benefit_rows.group_by("household_id").agg(
+        work_c=(pl.col("adult_c") & pl.col("active_c")).any(),
+        work_a=(pl.col("adult_a") & pl.col("active_a")).any(),
+    )
+
+
+def _claimants_at_a(benefit_rows: pl.LazyFrame) -> pl.LazyFrame:
+    """Adults at c with an out-of-work claim active at a, and whether one was JSA."""
+    return (
+        benefit_rows.filter(pl.col("adult_c") & pl.col("active_a"))
+        .group_by("person_id")
+        .agg(
+            pl.col("household_id").first(),
+            jsa_a=(pl.col("benefit") == "JSA").any(),
+        )
+    )
+
+
+def _qualifying_spells(
+    frames: Mapping[str, pl.LazyFrame], persons: pl.LazyFrame, ctx: _Ctx
+) -> pl.LazyFrame:
+    """Per adult (at c): has a spell starting on or after a lasting 13 / 26 weeks by c.
+
+    Only spells that reach the shorter of the two lengths are kept, so a person
+    listed has ``spell_short`` or ``spell_long`` (or both) true.
+    """
+    p, c, a = ctx.p, ctx.c, pl.col("attached_on")
+    start, end = pl.col("start_date"), pl.col("end_date")
+    lasted_to = pl.when(end.is_null() | (end > c)).then(c).otherwise(end)
+    short_days, long_days = 7 * p.other_benefit_weeks, 7 * p.jsa_weeks
+    return (
+        frames["employment_spells"]
+        .select("person_id", "start_date", "end_date")
+        .join(
+            persons.filter(pl.col("adult_c") & a.is_not_null()).select(
+                "person_id", "household_id", "attached_on"
+            ),
+            on="person_id",
+            how="inner",
+        )
+        .filter(start >= a)
+        .with_columns(length_days=(lasted_to - start).dt.total_days())
+        .filter(pl.col("length_days") >= min(short_days, long_days))
+        .group_by("person_id")
+        .agg(
+            pl.col("household_id").first(),
+            spell_short=(pl.col("length_days") >= short_days).any(),
+            spell_long=(pl.col("length_days") >= long_days).any(),
+        )
+    )
+
+
+def _employment(
+    claimants: pl.LazyFrame | None, spells: pl.LazyFrame | None
+) -> tuple[pl.LazyFrame | None, pl.Expr]:
+    """``employment_result`` before masking: a household frame and its resolving expression.
+
+    Per adult at c: had a claim at a, and a spell from a lasting 26 weeks if a
+    claim at a was JSA, else 13 weeks. With one of the two tables not supplied,
+    the person's value is unknown where the other table could make it true
+    (a claimant at a, or a qualifying spell), else false.
+    """
+    if claimants is not None and spells is not None:
+        jsa = pl.col("jsa_a")
+        hits = (
+            claimants.join(spells.drop("household_id"), on="person_id", how="inner")
+            .filter((jsa & pl.col("spell_long")) | (~jsa & pl.col("spell_short")))
+            .group_by("household_id")
+            .agg(emp_hit=pl.len())
+        )
+        return hits, pl.col("emp_hit").is_not_null()
+    if claimants is not None or spells is not None:
+        known = claimants if claimants is not None else spells
+        maybe = known.group_by("household_id").agg(emp_maybe=pl.len())
+        return maybe, _unknown_if(pl.col("emp_maybe").is_not_null(), False, pl.Boolean)
+    return None, _unknown_if("has_adult_c", False, pl.Boolean)
+
+
+def _education(
+    frames: Mapping[str, pl.LazyFrame], persons: pl.LazyFrame, ctx: _Ctx
+) -> pl.LazyFrame:
+    """Per household, from the children with school_terms rows in either window.
+
+    For ``education`` at c and at a: whether some school-age child is true, and
+    how many are known false; for the requirement at c: whether one is false
+    and how many are known true. Children without rows are unknown; the
+    household-level resolution compares these counts with the numbers of
+    school-age children.
+    """
+    p, t_c = ctx.p, ctx.t_c
+    ti, school_c, school_a = pl.col("ti"), pl.col("school_c"), pl.col("school_a")
+    edu_c, edu_a, req_c = (
+        _child_education("c", p),
+        _child_education("a", p),
+        _child_requirement_c(p),
+    )
+    return (
+        frames["school_terms"]
+        .select(
+            "person_id",
+            "academic_year",
+            "term",
+            "sessions_possible",
+            "sessions_unauthorised_absence",
+            "fixed_exclusions",
+            "permanently_excluded",
+            "alternative_provision",
+            "on_roll",
+        )
+        .join(
+            persons.filter(school_c | school_a).select(
+                "person_id", "household_id", "school_c", "school_a", "t_a"
+            ),
+            on="person_id",
+            how="inner",
+        )
+        .with_columns(ti=row_term_index(pl.col("academic_year"), pl.col("term")))
+        .with_columns(
+            in_c=ti.is_between(t_c - p.terms_window, t_c - 1),
+            in_a=ti.is_between(pl.col("t_a") - p.terms_window, pl.col("t_a") - 1).fill_null(False),
+        )
+        .filter(pl.col("in_c") | pl.col("in_a"))
+        .group_by("person_id")
+        .agg(
+            pl.col("household_id", "school_c", "school_a").first(),
+            *_term_aggregates("c"),
+            *_term_aggregates("a"),
+        )
+        .group_by("household_id")
+        .agg(
+            edu_true_c=(school_c & edu_c).any(),
+            edu_n_false_c=(school_c & ~edu_c).fill_null(False).sum().cast(pl.Int64),
+            edu_true_a=(school_a & edu_a).any(),
+            edu_n_false_a=(school_a & ~edu_a).fill_null(False).sum().cast(pl.Int64),
+            req_false_c=(school_c & ~req_c).any(),
+            req_n_true_c=(school_c & req_c).fill_null(False).sum().cast(pl.Int64),
+        )
+    )
+
+
+def _windowed_counts(
+    events: pl.LazyFrame, date_col: str, persons: pl.LazyFrame, ctx: _Ctx, extra: list[str]
+) -> pl.LazyFrame:
+    """Events joined to their person's household and anchor, with window flags.
+
+    ``in12_*``: in the last 12 months at c / at a; ``in6_*``: last 6 months.
+    Rows in neither 12-month window are dropped (the 6-month windows lie inside).
+    """
+    x, a = pl.col(date_col), pl.col("attached_on")
+    return (
+        events.join(
+            persons.select("person_id", "household_id", "attached_on", "a_12m", "a_6m", *extra),
+            on="person_id",
+            how="inner",
+        )
+        .with_columns(
+            in12_c=_between(x, ctx.c_12m, ctx.as_of),
+            in6_c=_between(x, ctx.c_6m, ctx.as_of),
+            in12_a=_between(x, pl.col("a_12m"), a).fill_null(False),
+            in6_a=_between(x, pl.col("a_6m"), a).fill_null(False),
+        )
+        .filter(pl.col("in12_c") | pl.col("in12_a"))
+    )
+
+
+def _offences(frames: Mapping[str, pl.LazyFrame], persons: pl.LazyFrame, ctx: _Ctx):
+    """Proven offences committed under 18: any in 12 months, counts in 6 months, at c and a."""
+    rows = frames["offences"].select("person_id", "offence_date", "proven").filter("proven")
+    return (
+        _windowed_counts(rows, "offence_date", persons, ctx, ["date_of_birth"])
+        .filter(age_years(pl.col("date_of_birth"), pl.col("offence_date")) < ctx.p.adult_age)
+        .group_by("household_id")
+        .agg(
+            off_12m_c=pl.col("in12_c").any(),
+            off_12m_a=pl.col("in12_a").any(),
+            offences_6m_c=pl.col("in6_c").sum().cast(pl.Int64),
+            offences_6m_a=pl.col("in6_a").sum().cast(pl.Int64),
+        )
+    )
+
+
+def _asb(frames: Mapping[str, pl.LazyFrame], persons: pl.LazyFrame, ctx: _Ctx):
+    """Formal ASB in 12 months (identification); all ASB counted in 6 months (results)."""
+    formal = pl.col("kind").is_in(ctx.p.formal_asb_kinds)
+    rows = frames["asb"].select("person_id", "recorded_on", "kind")
+    return (
+        _windowed_counts(rows, "recorded_on", persons, ctx, [])
+        .group_by("household_id")
+        .agg(
+            formal_12m_c=(formal & pl.col("in12_c")).any(),
+            formal_12m_a=(formal & pl.col("in12_a")).any(),
+            asb_6m_c=pl.col("in6_c").sum().cast(pl.Int64),
+            asb_6m_a=pl.col("in6_a").sum().cast(pl.Int64),
+        )
+    )
+
+
+def _referrals(frames: Mapping[str, pl.LazyFrame], persons: pl.LazyFrame, ctx: _Ctx):
+    """An adult (at c) referred on or after a and in the last 6 months at c."""
+    x, a = pl.col("referred_on"), pl.col("attached_on")
+    return (
+        frames["work_referrals"]
+        .select("person_id", "referred_on")
+        .filter(_between(x, ctx.c_6m, ctx.as_of))
+        .join(
+            persons.filter(pl.col("adult_c") & a.is_not_null()).select(
+                "person_id", "household_id", "attached_on"
+            ),
+            on="person_id",
+            how="inner",
+        )
+        .filter(x >= a)
+        .group_by("household_id")
+        .agg(ptw_hits=pl.len())
+    )
+
+
+def _police(frames: Mapping[str, pl.LazyFrame], persons: pl.LazyFrame, ctx: _Ctx):
+    """The Leeds local rule: a member's burglary incident in the last 12 months at c."""
+    p, x = ctx.p, pl.col("incident_date")
+    return (
+        frames["police_incidents"]
+        .select("person_id", "incident_date", "category")
+        .filter(
+            (pl.col("category") == p.local_police_category) & _between(x, ctx.c_local, ctx.as_of)
+        )
+        .join(persons.select("person_id", "household_id"), on="person_id", how="inner")
+        .group_by("household_id")
+        .agg(local_hits=pl.len())
+    )
+
+
+def _claimed(frames: Mapping[str, pl.LazyFrame], ctx: _Ctx) -> pl.LazyFrame:
+    """Amount already claimed per household: claims with claimed_on <= as_of."""
+    return (
+        frames["claims"]
+        .select("household_id", "claimed_on", "amount")
+        .filter(pl.col("claimed_on") <= ctx.as_of)
+        .group_by("household_id")
+        .agg(already_claimed=pl.col("amount").sum().cast(MONEY))
+    )
+
+
 # ------------------------------------------------------------------------ the plan
+
+EVENT_TABLES: tuple[str, ...] = (
+    "school_terms",
+    "offences",
+    "asb",
+    "benefit_claims",
+    "employment_spells",
+    "work_referrals",
+    "police_incidents",
+    "claims",
+)
 
 
 def phase1(
@@ -257,325 +643,91 @@ def phase1(
     for required in ("households", "persons"):
         if required not in frames:
             raise KeyError(f"phase1 needs the {required!r} table")
+    has = {name: name in frames for name in EVENT_TABLES}
+    ctx = _Ctx(as_of, params)
     p = params
-    has = {
-        name: name in frames
-        for name in (
-            "school_terms",
-            "offences",
-            "asb",
-            "benefit_claims",
-            "employment_spells",
-            "work_referrals",
-            "police_incidents",
-            "claims",
-        )
-    }
 
-    # Scalar reference-date quantities, computed once while building the plan.
-    c = pl.lit(as_of, pl.Date)
-    c_12m = _scalar(months_before(c, p.identification_window_months))
-    c_local = _scalar(months_before(c, p.local_window_months))
-    c_6m = _scalar(months_before(c, p.results_window_months))
-    t_c = term_index_py(as_of)
+    # Stage 1: persons with anchors and ages; population counts per household.
+    persons = _persons(frames, ctx)
+    parts: list[pl.LazyFrame] = [_population(persons)]
 
-    a = pl.col("attached_on")
-    households = frames["households"].select("household_id", "la_code", "attached_on")
-    anchors = households.select(
-        "household_id",
-        "attached_on",
-        a_12m=months_before(a, p.identification_window_months),
-        a_6m=months_before(a, p.results_window_months),
-        t_a=term_index(a),
-    )
-
-    # Stage 1: persons with their household's anchor and ages.
-    dob = pl.col("date_of_birth")
-    persons = (
-        frames["persons"]
-        .select("person_id", "household_id", "date_of_birth")
-        .join(anchors, on="household_id", how="inner")
-        .with_columns(age_c=age_years(dob, c), age_a=age_years(dob, a))
-        .with_columns(
-            adult_c=pl.col("age_c") >= p.adult_age,
-            school_c=pl.col("age_c").is_between(p.school_age_min, p.school_age_max),
-            adult_a=(pl.col("age_a") >= p.adult_age).fill_null(False),
-            school_a=pl.col("age_a")
-            .is_between(p.school_age_min, p.school_age_max)
-            .fill_null(False),
-        )
-    )
-
-    # Stage 2a: benefit claims -> persons.
-    person_facts = persons.select(
-        "person_id", "household_id", "adult_c", "school_c", "adult_a", "school_a"
-    )
+    # Stage 2: events -> (persons ->) households, one table (or pair) at a time.
+    claimants = spells = None
     if has["benefit_claims"]:
-        start, end = pl.col("start_date"), pl.col("end_date")
-        claims_p = (
-            frames["benefit_claims"]
-            .select("person_id", "benefit", "start_date", "end_date")
-            .filter(pl.col("benefit").is_in(p.out_of_work_benefits))
-            .join(persons.select("person_id", "attached_on"), on="person_id", how="inner")
-            .with_columns(
-                active_c=(start <= c) & (end.is_null() | (end >= c)),
-                active_a=((start <= a) & (end.is_null() | (end >= a))).fill_null(False),
-            )
-            .filter(pl.col("active_c") | pl.col("active_a"))
-            .group_by("person_id")
-            .agg(
-                oow_c=pl.col("active_c").any(),
-                oow_a=pl.col("active_a").any(),
-                jsa_a=(pl.col("active_a") & (pl.col("benefit") == "JSA")).any(),
-            )
-        )
-        person_facts = person_facts.join(claims_p, on="person_id", how="left").with_columns(
-            pl.col("oow_c", "oow_a", "jsa_a").fill_null(False)
-        )
-    else:
-        person_facts = person_facts.with_columns(
-            oow_c=pl.lit(None, pl.Boolean),
-            oow_a=pl.lit(None, pl.Boolean),
-            jsa_a=pl.lit(None, pl.Boolean),
-        )
-
-    # Stage 2b: employment spells starting on or after a -> persons.
+        benefit_rows = _benefit_rows(frames, persons, ctx)
+        parts.append(_work(benefit_rows))
+        claimants = _claimants_at_a(benefit_rows)
     if has["employment_spells"]:
-        start, end = pl.col("start_date"), pl.col("end_date")
-        lasted_to = pl.when(end.is_null() | (end > c)).then(c).otherwise(end)
-        spells_p = (
-            frames["employment_spells"]
-            .select("person_id", "start_date", "end_date")
-            .join(persons.select("person_id", "attached_on"), on="person_id", how="inner")
-            .filter(start >= a)
-            .with_columns(length_days=(lasted_to - start).dt.total_days())
-            .group_by("person_id")
-            .agg(
-                spell_short=(pl.col("length_days") >= 7 * p.other_benefit_weeks).any(),
-                spell_long=(pl.col("length_days") >= 7 * p.jsa_weeks).any(),
-            )
-        )
-        person_facts = person_facts.join(spells_p, on="person_id", how="left").with_columns(
-            pl.col("spell_short", "spell_long").fill_null(False)
-        )
-    else:
-        person_facts = person_facts.with_columns(
-            spell_short=pl.lit(None, pl.Boolean), spell_long=pl.lit(None, pl.Boolean)
-        )
-
-    # Stage 2c: school terms in the last 3 terms at c and at a -> children.
+        spells = _qualifying_spells(frames, persons, ctx)
+    employment_part, employment = _employment(claimants, spells)
+    if employment_part is not None:
+        parts.append(employment_part)
     if has["school_terms"]:
-        ti = pl.col("ti")
-        terms_p = (
-            frames["school_terms"]
-            .select(
-                "person_id",
-                "academic_year",
-                "term",
-                "sessions_possible",
-                "sessions_unauthorised_absence",
-                "fixed_exclusions",
-                "permanently_excluded",
-                "alternative_provision",
-                "on_roll",
-            )
-            .join(
-                persons.filter(pl.col("school_c") | pl.col("school_a")).select("person_id", "t_a"),
-                on="person_id",
-                how="inner",
-            )
-            .with_columns(ti=row_term_index(pl.col("academic_year"), pl.col("term")))
-            .with_columns(
-                in_c=ti.is_between(t_c - p.terms_window, t_c - 1),
-                in_a=ti.is_between(pl.col("t_a") - p.terms_window, pl.col("t_a") - 1).fill_null(
-                    False
-                ),
-            )
-            .filter(pl.col("in_c") | pl.col("in_a"))
-            .group_by("person_id")
-            .agg(*(agg for w in ("c", "a") for agg in _term_aggregates(w)))
-        )
-        person_facts = person_facts.join(terms_p, on="person_id", how="left").with_columns(
-            pl.col(
-                "terms_c",
-                "fixed_c",
-                "possible_c",
-                "unauth_c",
-                "terms_a",
-                "fixed_a",
-                "possible_a",
-                "unauth_a",
-            ).fill_null(0),
-            pl.col("perm_c", "alt_c", "off_roll_c", "perm_a", "alt_a", "off_roll_a").fill_null(
-                False
-            ),
-        )
-        child_c, child_a, req_c = (
-            _child_education("c", p),
-            _child_education("a", p),
-            _child_requirement_c(p),
-        )
-    else:
-        child_c = child_a = req_c = pl.lit(None, pl.Boolean)
-
-    # Person-level facts; Kleene `&` makes them false for persons outside the
-    # population (a non-adult, a child not of school age) whatever the data says.
-    jsa, long_, short = pl.col("jsa_a"), pl.col("spell_long"), pl.col("spell_short")
-    person_facts = person_facts.with_columns(
-        work_p_c=pl.col("adult_c") & pl.col("oow_c"),
-        work_p_a=pl.col("adult_a") & pl.col("oow_a"),
-        employment_p=pl.col("adult_c") & pl.col("oow_a") & ((jsa & long_) | (~jsa & short)),
-        edu_p_c=pl.col("school_c") & child_c,
-        edu_p_a=pl.col("school_a") & child_a,
-        edu_req_p_c=~pl.col("school_c") | req_c,
-    )
-
-    # Stage 3: persons -> households (Kleene any / every).
-    person_hh = person_facts.group_by("household_id").agg(
-        n_members=pl.len(),
-        has_adult_c=pl.col("adult_c").any(),
-        work_c=pl.col("work_p_c").any(ignore_nulls=False),
-        work_a=pl.col("work_p_a").any(ignore_nulls=False),
-        employment=pl.col("employment_p").any(ignore_nulls=False),
-        edu_c=pl.col("edu_p_c").any(ignore_nulls=False),
-        edu_a=pl.col("edu_p_a").any(ignore_nulls=False),
-        edu_req_c=pl.col("edu_req_p_c").all(ignore_nulls=False),
-    )
-
-    # Stage 2d/3: events that are plain "some member" / counts -> households.
-    hh_parts: list[pl.LazyFrame] = [person_hh]
-    member_cols = persons.select("person_id", "household_id", "attached_on", "a_12m", "a_6m")
+        parts.append(_education(frames, persons, ctx))
     if has["offences"]:
-        x = pl.col("offence_date")
-        offences_hh = (
-            frames["offences"]
-            .select("person_id", "offence_date", "proven")
-            .filter(pl.col("proven"))
-            .join(
-                persons.select(
-                    "person_id", "household_id", "date_of_birth", "attached_on", "a_12m", "a_6m"
-                ),
-                on="person_id",
-                how="inner",
-            )
-            .filter(age_years(dob, x) < p.adult_age)
-            .with_columns(
-                in12_c=_between(x, c_12m, as_of),
-                in6_c=_between(x, c_6m, as_of),
-                in12_a=_between(x, pl.col("a_12m"), a).fill_null(False),
-                in6_a=_between(x, pl.col("a_6m"), a).fill_null(False),
-            )
-            .filter(pl.col("in12_c") | pl.col("in12_a"))
-            .group_by("household_id")
-            .agg(
-                off_12m_c=pl.col("in12_c").any(),
-                off_12m_a=pl.col("in12_a").any(),
-                offences_6m_c=pl.col("in6_c").sum().cast(pl.Int64),
-                offences_6m_a=pl.col("in6_a").sum().cast(pl.Int64),
-            )
-        )
-        hh_parts.append(offences_hh)
+        parts.append(_offences(frames, persons, ctx))
     if has["asb"]:
-        x = pl.col("recorded_on")
-        formal = pl.col("kind").is_in(p.formal_asb_kinds)
-        asb_hh = (
-            frames["asb"]
-            .select("person_id", "recorded_on", "kind")
-            .join(member_cols, on="person_id", how="inner")
-            .with_columns(
-                in12_c=_between(x, c_12m, as_of),
-                in6_c=_between(x, c_6m, as_of),
-                in12_a=_between(x, pl.col("a_12m"), a).fill_null(False),
-                in6_a=_between(x, pl.col("a_6m"), a).fill_null(False),
-            )
-            .filter(pl.col("in12_c") | pl.col("in12_a"))
-            .group_by("household_id")
-            .agg(
-                formal_12m_c=(formal & pl.col("in12_c")).any(),
-                formal_12m_a=(formal & pl.col("in12_a")).any(),
-                asb_6m_c=pl.col("in6_c").sum().cast(pl.Int64),
-                asb_6m_a=pl.col("in6_a").sum().cast(pl.Int64),
-            )
-        )
-        hh_parts.append(asb_hh)
+        parts.append(_asb(frames, persons, ctx))
     if has["work_referrals"]:
-        x = pl.col("referred_on")
-        referrals_hh = (
-            frames["work_referrals"]
-            .select("person_id", "referred_on")
-            .filter(_between(x, c_6m, as_of))
-            .join(
-                persons.filter(pl.col("adult_c") & a.is_not_null()).select(
-                    "person_id", "household_id", "attached_on"
-                ),
-                on="person_id",
-                how="inner",
-            )
-            .filter(x >= a)
-            .group_by("household_id")
-            .agg(ptw_hits=pl.len())
-        )
-        hh_parts.append(referrals_hh)
+        parts.append(_referrals(frames, persons, ctx))
     if has["police_incidents"]:
-        x = pl.col("incident_date")
-        police_hh = (
-            frames["police_incidents"]
-            .select("person_id", "incident_date", "category")
-            .filter((pl.col("category") == p.local_police_category) & _between(x, c_local, as_of))
-            .join(persons.select("person_id", "household_id"), on="person_id", how="inner")
-            .group_by("household_id")
-            .agg(local_hits=pl.len())
-        )
-        hh_parts.append(police_hh)
+        parts.append(_police(frames, persons, ctx))
     if has["claims"]:
-        claimed_hh = (
-            frames["claims"]
-            .select("household_id", "claimed_on", "amount")
-            .filter(pl.col("claimed_on") <= as_of)
-            .group_by("household_id")
-            .agg(already_claimed=pl.col("amount").sum().cast(MONEY))
-        )
-        hh_parts.append(claimed_hh)
+        parts.append(_claimed(frames, ctx))
 
-    out = households
-    for part in hh_parts:
+    out = frames["households"].select("household_id", "la_code", "attached_on")
+    for part in parts:
         out = out.join(part, on="household_id", how="left")
 
-    # Stage 4: resolve households without members and tables not supplied.
-    has_member = pl.col("n_members").is_not_null()
+    # Stage 3: resolve households without members / events and tables not supplied.
     B, I64 = pl.Boolean, pl.Int64
     out = out.with_columns(
-        has_member=has_member,
+        has_member=pl.col("n_members").fill_null(0) > 0,
         has_adult_c=pl.col("has_adult_c").fill_null(False),
+        has_adult_a=pl.col("has_adult_a").fill_null(False),
+        n_school_c=pl.col("n_school_c").fill_null(0),
+        n_school_a=pl.col("n_school_a").fill_null(0),
         **{
-            name: pl.when(has_member).then(pl.col(name)).otherwise(pl.lit(empty, B))
-            for name, empty in (
-                ("work_c", False),
-                ("work_a", False),
-                ("employment", False),
-                ("edu_c", False),
-                ("edu_a", False),
-                ("edu_req_c", True),
+            # school_terms not supplied reads like an empty table: every
+            # school-age child is then unknown, as the data model requires.
+            name: (
+                pl.col(name).fill_null(pl.lit(empty, dtype))
+                if has["school_terms"]
+                else pl.lit(empty, dtype)
+            )
+            for name, empty, dtype in (
+                ("edu_true_c", False, B),
+                ("edu_n_false_c", 0, I64),
+                ("edu_true_a", False, B),
+                ("edu_n_false_a", 0, I64),
+                ("req_false_c", False, B),
+                ("req_n_true_c", 0, I64),
             )
         },
     ).with_columns(
-        off_12m_c=_event_fact(has["offences"], "off_12m_c", "has_member", False, B),
-        off_12m_a=_event_fact(has["offences"], "off_12m_a", "has_member", False, B),
-        offences_6m_c=_event_fact(has["offences"], "offences_6m_c", "has_member", 0, I64),
-        offences_6m_a=_event_fact(has["offences"], "offences_6m_a", "has_member", 0, I64),
-        formal_12m_c=_event_fact(has["asb"], "formal_12m_c", "has_member", False, B),
-        formal_12m_a=_event_fact(has["asb"], "formal_12m_a", "has_member", False, B),
-        asb_6m_c=_event_fact(has["asb"], "asb_6m_c", "has_member", 0, I64),
-        asb_6m_a=_event_fact(has["asb"], "asb_6m_a", "has_member", 0, I64),
+        work_c=_joined(has["benefit_claims"], "work_c", "has_adult_c", False, B),
+        work_a=_joined(has["benefit_claims"], "work_a", "has_adult_a", False, B),
+        employment=employment,
+        edu_c=_kleene_any_children("edu_true_c", "edu_n_false_c", "n_school_c"),
+        edu_a=_kleene_any_children("edu_true_a", "edu_n_false_a", "n_school_a"),
+        edu_req_c=_kleene_every_child("req_false_c", "req_n_true_c", "n_school_c"),
+        off_12m_c=_joined(has["offences"], "off_12m_c", "has_member", False, B),
+        off_12m_a=_joined(has["offences"], "off_12m_a", "has_member", False, B),
+        offences_6m_c=_joined(has["offences"], "offences_6m_c", "has_member", 0, I64),
+        offences_6m_a=_joined(has["offences"], "offences_6m_a", "has_member", 0, I64),
+        formal_12m_c=_joined(has["asb"], "formal_12m_c", "has_member", False, B),
+        formal_12m_a=_joined(has["asb"], "formal_12m_a", "has_member", False, B),
+        asb_6m_c=_joined(has["asb"], "asb_6m_c", "has_member", 0, I64),
+        asb_6m_a=_joined(has["asb"], "asb_6m_a", "has_member", 0, I64),
         ptw=(
             pl.col("ptw_hits").is_not_null()
             if has["work_referrals"]
-            else _missing("has_adult_c", False, B)
+            else _unknown_if("has_adult_c", False, B)
         ),
         local=(
             pl.col("local_hits").is_not_null()
             if has["police_incidents"]
-            else _missing("has_member", False, B)
+            else _unknown_if("has_member", False, B)
         ),
         already_claimed=(
             pl.col("already_claimed").fill_null(_money(0)) if has["claims"] else _money(0)
@@ -583,6 +735,7 @@ def phase1(
     )
 
     # Criteria at as_of and at attached_on (local: one value, pinned reading 1).
+    a = pl.col("attached_on")
     out = out.with_columns(
         crime_asb=pl.col("off_12m_c") | pl.col("formal_12m_c"),
         education=pl.col("edu_c"),
@@ -603,7 +756,7 @@ def phase1(
         ),
     )
 
-    # Results at c (null for households not attached).
+    # Results at c (null for households not attached; pinned 2: neutral results).
     attached = pl.col("attached")
     asb_ok = p.asb_keep_den * pl.col("asb_6m_c") <= p.asb_keep_num * pl.col("asb_6m_a")
     off_ok = p.offence_keep_den * pl.col("offences_6m_c") <= p.offence_keep_num * pl.col(
@@ -658,21 +811,3 @@ def phase1(
 
     columns = OUTPUT_COLUMNS + (DETAIL_COLUMNS if detail else ())
     return out.select(columns).sort("household_id")
-
-
-def _term_aggregates(w: str) -> list[pl.Expr]:
-    """Per-child aggregates over the rows of term window ``w`` ("c" or "a")."""
-    inside = pl.col(f"in_{w}")
-
-    def over(col: pl.Expr) -> pl.Expr:
-        return col.filter(inside)
-
-    return [
-        over(pl.col("ti")).n_unique().cast(pl.Int64).alias(f"terms_{w}"),
-        over(pl.col("fixed_exclusions")).sum().cast(pl.Int64).alias(f"fixed_{w}"),
-        over(pl.col("sessions_possible")).sum().cast(pl.Int64).alias(f"possible_{w}"),
-        over(pl.col("sessions_unauthorised_absence")).sum().cast(pl.Int64).alias(f"unauth_{w}"),
-        over(pl.col("permanently_excluded")).any().alias(f"perm_{w}"),
-        over(pl.col("alternative_provision")).any().alias(f"alt_{w}"),
-        over(~pl.col("on_roll")).any().alias(f"off_roll_{w}"),
-    ]

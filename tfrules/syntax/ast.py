@@ -32,6 +32,21 @@ class Span:
 NO_SPAN = Span.unknown()
 
 
+@attrs.frozen
+class Comment:
+    """A `# ...` comment of a source file; the grammar ignores comments, so
+    they are not in the tree: the parser collects them for the formatter.
+
+    `text` runs from the `#` to the end of the line, without trailing spaces.
+    `own_line` says that nothing but spaces comes before it on its line.
+    """
+
+    line: int
+    column: int
+    text: str
+    own_line: bool = True
+
+
 def span_field() -> Span:
     return attrs.field(default=NO_SPAN, eq=False, repr=False, kw_only=True)
 

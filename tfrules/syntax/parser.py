@@ -9,6 +9,8 @@ checked or compiled further.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -50,6 +52,7 @@ class ParseResult:
     file: ast.File | None
     diagnostics: tuple[diag.Diagnostic, ...]
     text: str
+    comments: tuple[ast.Comment, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -117,16 +120,18 @@ def parse_text(text: str, file: str = "<text>") -> ParseResult:
     if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
         span = ast.Span(file, 1, 1, 1, 1)
         return ParseResult(None, (diag.error("E002", "the text is too large", span),), text)
+    comments = find_comments(text)
     if not text.strip() or _only_comments(text):
         hint = "a rule file starts with 'ruleset NAME \"Title\"' or 'schema NAME'"
         return ParseResult(
             None,
             (diag.error("E016", "the file is empty", ast.Span(file, 1, 1, 1, 1), hint),),
             text,
+            comments,
         )
     tree, problems = _parse_tree(text, file)
     if tree is None or problems:
-        return ParseResult(None, tuple(problems), text)
+        return ParseResult(None, tuple(problems), text, comments)
     deep = _too_deep(tree)
     if deep is not None:
         span = ast.Span(
@@ -134,10 +139,39 @@ def parse_text(text: str, file: str = "<text>") -> ParseResult:
         )
         message = f"the expression is nested more than {MAX_NESTING} levels deep"
         hint = "split it into named rules"
-        return ParseResult(None, (diag.error("E013", message, span, hint),), text)
+        return ParseResult(None, (diag.error("E013", message, span, hint),), text, comments)
     builder = ToAst(file)
     result = builder.transform(tree)
-    return ParseResult(result, tuple(builder.diagnostics), text)
+    return ParseResult(result, tuple(builder.diagnostics), text, comments)
+
+
+@functools.cache
+def _comment_scanner() -> re.Pattern[str]:
+    """Quoted strings or comments, with the grammar's own patterns for both."""
+    patterns = {t.name: t.pattern.to_regexp() for t in parser().terminals}
+    return re.compile(f"(?:{patterns['STRING']})|(?P<comment>{patterns['COMMENT']})")
+
+
+def find_comments(text: str) -> tuple[ast.Comment, ...]:
+    """The comments of a text, in order.
+
+    The grammar ignores comments, so they are found by a scan of the text:
+    no token but a quoted string can contain `"` or `#`, so reading strings
+    and comments left to right finds exactly the comments the lexer skips
+    (a `#` inside a string is not a comment), for any text that lexes.
+    """
+    line_starts = [0, *(m.end() for m in re.finditer("\n", text))]
+    found: list[ast.Comment] = []
+    for match in _comment_scanner().finditer(text):
+        if match.group("comment") is None:
+            continue
+        start = match.start()
+        line = bisect.bisect_right(line_starts, start)
+        line_start = line_starts[line - 1]
+        own_line = not text[line_start:start].strip(" \t\f\r")
+        comment_text = match.group().rstrip(" \t\f\r")
+        found.append(ast.Comment(line, start - line_start + 1, comment_text, own_line))
+    return tuple(found)
 
 
 def _only_comments(text: str) -> bool:

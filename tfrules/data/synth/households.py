@@ -8,7 +8,7 @@ person its household, role and date of birth.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -60,9 +60,7 @@ class Population:
 
     def with_attachment(self, attached: Bools) -> Population:
         """The same population with attachment withdrawn where ``attached`` is false."""
-        return Population(
-            **{**self.__dict__, "attached": attached, "responds": self.responds & attached}
-        )
+        return replace(self, attached=attached, responds=self.responds & attached)
 
 
 def _ages_to_dob(rng: np.random.Generator, reference: int, ages: Floats) -> Days:

@@ -143,12 +143,15 @@ def work_tables(rng: np.random.Generator, pop: Population, window: Window,
     after_start = end[after] + uniform_days(rng, 1, 42, after.size)
     after_end = after_start + lognormal_days(rng, job_median, job_sigma, after.size)
 
-    # Adults who never claim are mostly in work, on long spells.
+    # Working-age adults who never claim are mostly in work, on long spells.
     adults = np.flatnonzero(pop.role != Role.CHILD)
     claimed = np.zeros(pop.persons, dtype=bool)
     claimed[person] = True
     p_employed, employed_median = rates.employed
-    workers = adults[~claimed[adults] & (rng.random(adults.size) < p_employed)]
+    working_age = pop.dob[adults] > window.reference - int(65 * YEAR_DAYS)
+    workers = adults[
+        ~claimed[adults] & working_age & (rng.random(adults.size) < p_employed)
+    ]
     worker_start = np.maximum(
         uniform_days(rng, window.first - 8 * 365, window.last, workers.size),
         add_years(pop.dob[workers], 16),
