@@ -10,7 +10,7 @@ The levels, from `grammar/tfrules.lark`:
     or_expr     a or b          (an `or` inside an `or` keeps its parentheses)
     and_expr    a and b
     not_expr    not a, quantifiers, aggregates
-    comparison  a = b, a in S, a not in S, [a] in the last N, a is known
+    comparison  a = b, a in S, a not in S, [a] in the last N, a is known, a is true
     sum_expr    a + b, a - b    (left-associative)
     product     a * b, a / b, a of b
     unary       -a, negative numbers
@@ -92,7 +92,6 @@ UNARY = Ctx(Level.UNARY)
 POSTFIX = Ctx(Level.POSTFIX)
 ATOM = Ctx(Level.ATOM)
 
-_COMPARISONS = (ast.Compare, ast.InSet, ast.InWindow, ast.IsKnown)
 _OPEN_ENDED = (ast.Quantified, ast.Aggregate, ast.If)
 
 
@@ -178,7 +177,7 @@ def level_of(expr: ast.Expr) -> Level:
             return Level.AND
         case ast.Not() | ast.Quantified() | ast.Aggregate():
             return Level.NOT
-        case ast.Compare() | ast.InSet() | ast.InWindow() | ast.IsKnown():
+        case ast.Compare() | ast.InSet() | ast.InWindow() | ast.IsKnown() | ast.IsTrue():
             return Level.COMPARISON
         case ast.Arith(op="+" | "-"):
             return Level.SUM
@@ -245,6 +244,8 @@ def _flat(expr: ast.Expr, ctx: Ctx) -> str:
             return f"{flat(expr.item, SUM)} {word} {flat(expr.set, POSTFIX)}"
         case ast.IsKnown():
             return f"{flat(expr.operand, SUM)} is {'unknown' if expr.negated else 'known'}"
+        case ast.IsTrue():
+            return f"{flat(expr.operand, SUM)} is {'true' if expr.value else 'false'}"
         case ast.InWindow():
             date = "" if expr.date is None else flat(expr.date, SUM) + " "
             return f"{date}in the last {_window_length(expr.length)}"
@@ -301,27 +302,37 @@ def starts(expr: object) -> tuple[Pos, ...]:
     return tuple(found)
 
 
-# ---------------------------------------------------------------- quantifiers
+# ---------------------------------------------------------------- chunks
 
 
 @attrs.frozen
 class _Chunk:
-    """A piece of a quantifier or aggregate that a line break may follow."""
+    """A piece of a quantifier, aggregate or list after which a line may
+    break: `prefix`, then an expression (or nothing), then `suffix`."""
 
-    text: str
+    prefix: str
+    expr: ast.Expr | None = None
+    ctx: Ctx = TOP
+    suffix: str = ""
     anchors: tuple[Pos, ...] = ()
 
+    @property
+    def text(self) -> str:
+        middle = "" if self.expr is None else flat(self.expr, self.ctx)
+        return self.prefix + middle + self.suffix
 
-def _list_chunks(keyword: str, conditions: tuple[ast.Expr, ...]) -> list[_Chunk]:
-    chunks = []
-    for i, condition in enumerate(conditions):
-        text = flat(condition, CONDITION)
-        if i == 0:
-            text = f"{keyword} {text}"
-        if i < len(conditions) - 1:
-            text += ","
-        chunks.append(_Chunk(text, starts(condition)))
-    return chunks
+    @property
+    def all_anchors(self) -> tuple[Pos, ...]:
+        return self.anchors + (() if self.expr is None else starts(self.expr))
+
+
+def _list(opening: str, items: tuple[ast.Expr, ...], ctx: Ctx, closing: str) -> list[_Chunk]:
+    """`opening` item, item, ... `closing`, one chunk per item."""
+    last = len(items) - 1
+    return [
+        _Chunk(opening if i == 0 else "", item, ctx, closing if i == last else ",")
+        for i, item in enumerate(items)
+    ]
 
 
 def _quantified_chunks(q: ast.Quantified, nested: bool) -> list[_Chunk]:
@@ -330,40 +341,48 @@ def _quantified_chunks(q: ast.Quantified, nested: bool) -> list[_Chunk]:
         head = f"has {coll}" if q.quantifier == "any" else f"has {q.quantifier} {coll}"
     else:
         head = f"{q.quantifier} {coll}"
-    chunks = [_Chunk(head, start(q) + start(q.collection))]
-    chunks += _list_chunks("where", q.where)
+    chunks = [_Chunk(head, anchors=start(q) + start(q.collection))]
+    chunks += _list("where ", q.where, CONDITION, "")
     if q.has is not None:
         chunks += _quantified_chunks(q.has, nested=True)
     elif q.satisfies:
-        chunks += _list_chunks("satisfies", q.satisfies)
+        chunks += _list("satisfies ", q.satisfies, CONDITION, "")
     return chunks
 
 
 def _aggregate_chunks(agg: ast.Aggregate) -> list[_Chunk]:
     coll = collection(agg.collection, singular=False)
     if agg.op == "count":
-        chunks = [_Chunk(f"count {coll}", start(agg) + start(agg.collection))]
+        chunks = [_Chunk(f"count {coll}", anchors=start(agg.collection))]
     else:
-        values = list(agg.values)
-        chunks = []
-        for i, value in enumerate(values):
-            text = flat(value, SUM)
-            if i == 0:
-                text = f"{agg.op} {text}"
-            if i < len(values) - 1:
-                text += ","
-            chunks.append(_Chunk(text, starts(value)))
-        if not chunks:
-            chunks = [_Chunk(agg.op)]
-        chunks[0] = _Chunk(chunks[0].text, start(agg) + chunks[0].anchors)
-        chunks.append(_Chunk(f"over {coll}", start(agg.collection)))
-    return chunks + _list_chunks("where", agg.where)
+        chunks = _list(f"{agg.op} ", agg.values, SUM, "") or [_Chunk(agg.op)]
+        chunks.append(_Chunk(f"over {coll}", anchors=start(agg.collection)))
+    chunks[0] = attrs.evolve(chunks[0], anchors=start(agg) + chunks[0].anchors)
+    return chunks + _list("where ", agg.where, CONDITION, "")
 
 
-def _chunks(expr: ast.Quantified | ast.Aggregate) -> list[_Chunk]:
-    if isinstance(expr, ast.Quantified):
-        return _quantified_chunks(expr, nested=False)
-    return _aggregate_chunks(expr)
+def _chunks(expr: ast.Expr) -> list[_Chunk]:
+    """The chunks of an expression laid out by filling lines."""
+    match expr:
+        case ast.Quantified():
+            return _quantified_chunks(expr, nested=False)
+        case ast.Aggregate():
+            return _aggregate_chunks(expr)
+        case ast.Call():
+            return _list(f"{expr.function}(", expr.args, ITEM, ")")
+        case ast.SetLiteral():
+            return _list("{", expr.items, ITEM, "}")
+        case ast.CountOf():
+            return _list(f"{expr.op} {expr.count} of [", expr.items, ITEM, "]")
+    raise TypeError(f"not a filled expression: {expr!r}")
+
+
+def _hanging(expr: ast.Expr, col: int) -> int:
+    """Where the continuation lines of a filled expression start: one step in
+    for quantifiers and aggregates, under the first item for lists."""
+    if isinstance(expr, ast.Quantified | ast.Aggregate):
+        return col + INDENT
+    return col + len(_chunks(expr)[0].prefix)
 
 
 # ---------------------------------------------------------------- lines
@@ -377,64 +396,97 @@ def layout(expr: ast.Expr, col: int, ctx: Ctx = TOP) -> list[Line]:
         return [Line(col, text, starts(expr))]
     if needs_parens(expr, ctx):
         lines = _broken(expr, col + 1, TOP)
-        first, last = lines[0], lines[-1]
-        lines[0] = first.prefixed(col, "(")
+        lines[0] = lines[0].prefixed(col, "(")
+        last = lines[-1]
         lines[-1] = Line(last.indent, last.text + ")", last.anchors)
-        if len(lines) == 1:
-            lines[0] = Line(col, lines[0].text + ")", lines[0].anchors)
         return lines
     return _broken(expr, col, ctx)
 
 
 def _breakable(expr: ast.Expr) -> bool:
-    if isinstance(expr, ast.Not):
-        return _breakable(expr.operand)
-    return isinstance(expr, ast.Or | ast.And | ast.If | ast.Quantified | ast.Aggregate)
+    match expr:
+        case ast.Not():
+            return _breakable(expr.operand)
+        case ast.Call():
+            return bool(expr.args)
+        case ast.SetLiteral() | ast.CountOf():
+            return bool(expr.items)
+    breakable = (ast.Or, ast.And, ast.If, ast.Quantified, ast.Aggregate, ast.Arith, ast.Compare)
+    return isinstance(expr, breakable)
 
 
-def _operands(
-    operands: tuple[ast.Expr, ...], word: str, col: int, ctx: Ctx
-) -> list[Line]:
-    lines = layout(operands[0], col, ctx)
-    for operand in operands[1:]:
-        more = layout(operand, col + len(word) + 1, ctx)
-        lines += [more[0].prefixed(col, word + " "), *more[1:]]
+def _operands(operands: list[tuple[str, ast.Expr, Ctx]], col: int) -> list[Line]:
+    """The first operand, then `op operand` per line, all starting at `col`."""
+    lines: list[Line] = []
+    for word, operand, ctx in operands:
+        prefix = f"{word} " if word else ""
+        more = layout(operand, col + len(prefix), ctx)
+        lines += [more[0].prefixed(col, prefix), *more[1:]]
     return lines
+
+
+def _arith_chain(expr: ast.Arith) -> list[tuple[str, ast.Expr, Ctx]]:
+    """`a + b - c` as [("", a), ("+", b), ("-", c)], for one precedence level."""
+    level = level_of(expr)
+    left, right = (SUM, PRODUCT) if level == Level.SUM else (PRODUCT, UNARY)
+    chain: list[tuple[str, ast.Expr, Ctx]] = []
+    node: ast.Expr = expr
+    while isinstance(node, ast.Arith) and level_of(node) == level:
+        chain.insert(0, (node.op, node.right, right))
+        node = node.left
+    return [("", node, left), *chain]
 
 
 def _broken(expr: ast.Expr, col: int, ctx: Ctx) -> list[Line]:
     restricted = ctx.restricted
     match expr:
         case ast.Or():
-            lines = _operands(expr.operands, "or", col, Ctx(Level.AND, restricted))
+            operand_ctx = Ctx(Level.AND, restricted)
+            lines = _operands([("or" if i else "", op, operand_ctx) for i, op in enumerate(expr.operands)], col)
         case ast.And():
-            lines = _operands(expr.operands, "and", col, Ctx(Level.NOT, restricted))
+            operand_ctx = Ctx(Level.NOT, restricted)
+            lines = _operands([("and" if i else "", op, operand_ctx) for i, op in enumerate(expr.operands)], col)
         case ast.Not():
-            operand = layout(expr.operand, col + 4, Ctx(Level.NOT, restricted))
-            lines = [operand[0].prefixed(col, "not "), *operand[1:]]
+            lines = _operands([("not", expr.operand, Ctx(Level.NOT, restricted))], col)
         case ast.If():
-            lines = []
-            for word, part in (("if", expr.condition), ("then", expr.then), ("else", expr.otherwise)):
-                sub = layout(part, col + len(word) + 1)
-                lines += [sub[0].prefixed(col, word + " "), *sub[1:]]
-        case ast.Quantified() | ast.Aggregate():
-            lines = _fill(_chunks(expr), col)
-        case _:  # pragma: no cover - _breakable admits only the cases above
-            return [Line(col, flat(expr, ctx), starts(expr))]
+            parts = [("if", expr.condition), ("then", expr.then), ("else", expr.otherwise)]
+            lines = _operands([(word, part, TOP) for word, part in parts], col)
+        case ast.Arith():
+            chain = _arith_chain(expr)
+            lines = _operands(chain, col)
+            for _, node, _ in chain:  # the nested sums start where the chain does
+                lines[0] = Line(lines[0].indent, lines[0].text, start(node) + lines[0].anchors)
+        case ast.Compare():
+            lines = _operands([("", expr.left, SUM), (expr.op, expr.right, SUM)], col)
+        case _:
+            lines = _fill(_chunks(expr), col, _hanging(expr, col))
     lines[0] = Line(lines[0].indent, lines[0].text, start(expr) + lines[0].anchors)
     return lines
 
 
-def _fill(chunks: list[_Chunk], col: int) -> list[Line]:
-    """Chunks joined by spaces, starting a new line (indented one step from
-    `col`) before a chunk that would pass the width."""
+def _fill(chunks: list[_Chunk], col: int, hang: int) -> list[Line]:
+    """Chunks joined by spaces (lists: no space after the opening), a new
+    line at `hang` before a chunk that would pass the width; a chunk too long
+    for a line of its own is laid out over several."""
     lines: list[Line] = []
-    text, anchors, indent = chunks[0].text, chunks[0].anchors, col
-    for chunk in chunks[1:]:
-        if indent + len(text) + 1 + len(chunk.text) <= WIDTH:
-            text, anchors = f"{text} {chunk.text}", anchors + chunk.anchors
+    current: Line | None = None
+    for chunk in chunks:
+        text = chunk.text
+        if current is not None:
+            joined = f"{current.text} {text}"
+            if current.indent + len(joined) <= WIDTH:
+                current = Line(current.indent, joined, current.anchors + chunk.all_anchors)
+                continue
+            lines.append(current)
+        indent = hang if lines or current is not None else col
+        current = None
+        if indent + len(text) <= WIDTH or chunk.expr is None or not _breakable(chunk.expr):
+            current = Line(indent, text, chunk.all_anchors)
             continue
-        lines.append(Line(indent, text, anchors))
-        text, anchors, indent = chunk.text, chunk.anchors, col + INDENT
-    lines.append(Line(indent, text, anchors))
+        sub = layout(chunk.expr, indent + len(chunk.prefix), chunk.ctx)
+        sub[0] = sub[0].prefixed(indent, chunk.prefix, chunk.anchors)
+        sub[-1] = Line(sub[-1].indent, sub[-1].text + chunk.suffix, sub[-1].anchors)
+        lines += sub
+    if current is not None:
+        lines.append(current)
     return lines

@@ -1,0 +1,664 @@
+"""Compiles checked expressions into Polars expressions over the column graph.
+
+`compile(node, frame, ref)` gives an expression valid in `frame` when the
+reference date is `ref`. Whatever lies at another level becomes a column of
+the graph: a quantifier or aggregate is lifted into a group_by over the finer
+frame, a rule becomes a column (once per reference date), a coarser value is
+broadcast down. The semantics are those of `tfrules.interpret` (the oracle).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+
+import attrs
+import polars as pl
+
+from tfrules import calendar
+from tfrules.check import types as T
+from tfrules.check.model import (
+    BuiltinRef,
+    CategoryValue,
+    CheckedRuleset,
+    ColumnRef,
+    DateValues,
+    ParamRef,
+    RuleRef,
+    YearValues,
+)
+from tfrules.check.schema import Level, Table
+from tfrules.compile import calendar_exprs as C
+from tfrules.compile import dtypes as D
+from tfrules.compile.graph import HOUSEHOLDS, PERSONS, CompileError, Derived, Graph
+from tfrules.interpret.evaluator import duration_amount
+from tfrules.syntax import ast
+
+I64 = pl.Int64
+
+
+@attrs.frozen
+class Ref:
+    """A reference date: a constant, a household column, or (for row-local
+    operands of `at`) an expression of the current frame."""
+
+    key: str
+    date: dt.date | None = None
+    column: str | None = None
+    local: pl.Expr | None = attrs.field(default=None, eq=False)
+
+    @property
+    def constant(self) -> bool:
+        return self.column is None and self.local is None
+
+
+class ExprCompiler:
+    def __init__(
+        self,
+        ruleset: CheckedRuleset,
+        graph: Graph,
+        missing: frozenset[str],
+        fixed: dict[str, object] | None = None,
+    ) -> None:
+        self.ruleset = ruleset
+        self.notes = ruleset.annotations
+        self.schema = ruleset.schema
+        self.graph = graph
+        self.missing = missing
+        self.fixed = fixed or {}
+        self._deps: list[set[str]] = []
+        self._memo: dict[tuple[object, ...], Derived] = {}
+        persons = self.schema.persons
+        assert persons.key and persons.owner_key
+        self.person_key = persons.key
+        self.household_key = self.schema.households.key or ""
+
+    # ---------------------------------------------------------------- frames and columns
+    def frame_of(self, table: Table) -> str:
+        if table.level is Level.HOUSEHOLD:
+            return HOUSEHOLDS
+        if table.level is Level.PERSON:
+            return PERSONS
+        return table.name
+
+    def col(self, frame: str, owner: str, name: str) -> pl.Expr:
+        """Column `name` of frame `owner`, used in `frame` (broadcast if coarser)."""
+        if owner != frame:
+            name = self.graph.broadcast(frame, owner, name)
+        if self._deps:
+            self._deps[-1].add(name)
+        return pl.col(name)
+
+    def derive(
+        self, key: tuple[object, ...], frame: str, build: Callable[[], pl.Expr], hint: str = "c"
+    ) -> Derived:
+        """A row column of `frame`, built once per key."""
+        if key not in self._memo:
+            self._deps.append(set())
+            try:
+                expr = build()
+            finally:
+                deps = self._deps.pop()
+            self._memo[key] = self.graph.add(
+                Derived(self.graph.new_name(hint), frame, expr, frozenset(deps))
+            )
+        return self._memo[key]
+
+    def use(self, frame: str, derived: Derived) -> pl.Expr:
+        return self.col(frame, derived.frame, derived.name)
+
+    # ---------------------------------------------------------------- rules
+    def rule_column(self, name: str, ref: Ref) -> Derived:
+        info = self.ruleset.rules[name]
+        frame = PERSONS if info.level is Level.PERSON else HOUSEHOLDS
+        if name in self.fixed:
+            value = self.fixed[name]
+            return self.derive(("fixed", name), frame, lambda: D.literal(value, info.type), "f")
+        if info.body is None:
+            return self.derive(("abstract", name), frame, lambda: D.null(info.type), "u")
+        body = info.body
+        return self.derive(
+            ("rule", name, ref.key),
+            frame,
+            lambda: self.compile(body, frame, ref).cast(D.dtype(info.type)),
+            "r",
+        )
+
+    # ---------------------------------------------------------------- dispatch
+    def compile(self, node: ast.Expr, frame: str, ref: Ref) -> pl.Expr:
+        return getattr(self, f"_{type(node).__name__}")(node, frame, ref)
+
+    def _type(self, node: object) -> T.Type:
+        return self.notes.types[id(node)]
+
+    # ---------------------------------------------------------------- leaves
+    def _Literal(self, node: ast.Literal, frame: str, ref: Ref) -> pl.Expr:
+        if isinstance(node.value, ast.Duration):
+            return pl.lit(duration_amount(node.value), dtype=I64)
+        return D.literal(node.value, self._type(node))
+
+    def _Name(self, node: ast.Name, frame: str, ref: Ref) -> pl.Expr:
+        resolution = self.notes.names[id(node)]
+        if isinstance(resolution, ColumnRef):
+            table = self.schema.table(resolution.table)
+            assert table is not None
+            return self.col(frame, self.frame_of(table), resolution.column)
+        if isinstance(resolution, RuleRef):
+            return self.use(frame, self.rule_column(resolution.name, ref))
+        if isinstance(resolution, ParamRef):
+            return self.param(resolution.name, frame, ref)
+        if isinstance(resolution, CategoryValue):
+            return pl.lit(resolution.value, dtype=pl.String)
+        assert isinstance(resolution, BuiltinRef)
+        return self.builtin(resolution.name, frame, ref)
+
+    def param(self, name: str, frame: str, ref: Ref) -> pl.Expr:
+        info = self.ruleset.params[name]
+        value = info.value
+        if isinstance(value, YearValues | DateValues):
+            if ref.constant:
+                if ref.date is None:
+                    return D.null(info.type)
+                at = value.at(
+                    calendar.financial_year(ref.date) if isinstance(value, YearValues) else ref.date
+                )
+                return self._constant(at, info.type)
+            day = self.ref_date(ref, frame)
+            key = C.financial_year(day) if isinstance(value, YearValues) else day
+            result = self._constant(value.otherwise, info.type)
+            entries = value.entries if isinstance(value, YearValues) else value.entries
+            if isinstance(value, YearValues):
+                chain = pl.when(key.is_null()).then(D.null(info.type))
+                for year, entry in entries:
+                    chain = chain.when(key == year).then(self._constant(entry, info.type))
+                return chain.otherwise(result)
+            chain = pl.when(key.is_null()).then(D.null(info.type))
+            for start, entry in reversed(entries):
+                chain = chain.when(key >= pl.lit(start)).then(self._constant(entry, info.type))
+            return chain.otherwise(result)
+        return self._constant(value, info.type)
+
+    def _constant(self, value: object, found: T.Type) -> pl.Expr:
+        if isinstance(value, ast.Duration):
+            return pl.lit(duration_amount(value), dtype=I64)
+        if isinstance(value, frozenset):
+            return pl.lit(sorted(value))
+        return D.literal(value, found)
+
+    def ref_date(self, ref: Ref, frame: str) -> pl.Expr:
+        if ref.local is not None:
+            return ref.local
+        if ref.column is not None:
+            return self.col(frame, HOUSEHOLDS, ref.column)
+        return pl.lit(ref.date, dtype=pl.Date)
+
+    def builtin(self, name: str, frame: str, ref: Ref) -> pl.Expr:
+        day = self.ref_date(ref, frame)
+        if name == "as_of":
+            return day
+        if name == "age":
+            dob = self.schema.persons.aged_by
+            assert dob is not None
+            return C.age(self.col(frame, PERSONS, dob), day)
+        table = self.schema.table(frame)
+        assert table is not None and table.span is not None
+        start = self.col(frame, frame, table.span[0])
+        end = self.col(frame, frame, table.span[1])
+        if name == "active":
+            return (start <= day) & (end.is_null() | (end >= day))
+        return (pl.min_horizontal(end.fill_null(day), day) - start).dt.total_days().cast(I64)
+
+    # ---------------------------------------------------------------- operators
+    def _And(self, node: ast.And, frame: str, ref: Ref) -> pl.Expr:
+        parts = [self.compile(o, frame, ref) for o in node.operands]
+        result = parts[0]
+        for part in parts[1:]:
+            result = result & part
+        return result
+
+    def _Or(self, node: ast.Or, frame: str, ref: Ref) -> pl.Expr:
+        parts = [self.compile(o, frame, ref) for o in node.operands]
+        result = parts[0]
+        for part in parts[1:]:
+            result = result | part
+        return result
+
+    def _Not(self, node: ast.Not, frame: str, ref: Ref) -> pl.Expr:
+        return ~self.compile(node.operand, frame, ref)
+
+    def _If(self, node: ast.If, frame: str, ref: Ref) -> pl.Expr:
+        target = D.dtype(self._type(node))
+        condition = self.compile(node.condition, frame, ref)
+        then = self.compile(node.then, frame, ref).cast(target)
+        otherwise = self.compile(node.otherwise, frame, ref).cast(target)
+        return (
+            pl.when(condition)
+            .then(then)
+            .when(~condition)
+            .then(otherwise)
+            .otherwise(pl.when(then == otherwise).then(then))
+        )
+
+    def _numeric_pair(
+        self, left: ast.Expr, right: ast.Expr, frame: str, ref: Ref
+    ) -> tuple[pl.Expr, pl.Expr]:
+        """Both sides, cast to one type where plain numbers of different kinds meet."""
+        a, b = self.compile(left, frame, ref), self.compile(right, frame, ref)
+        ta, tb = self._type(left), self._type(right)
+        decimals = (T.Kind.DECIMAL, T.Kind.PERCENT)
+        if (ta.kind in decimals or tb.kind in decimals) and ta.is_numeric and tb.is_numeric:
+            return a.cast(D.DECIMAL_DTYPE), b.cast(D.DECIMAL_DTYPE)
+        return a, b
+
+    def _Compare(self, node: ast.Compare, frame: str, ref: Ref) -> pl.Expr:
+        a, b = self._numeric_pair(node.left, node.right, frame, ref)
+        return {
+            "=": a.__eq__,
+            "!=": a.__ne__,
+            "<": a.__lt__,
+            "<=": a.__le__,
+            ">": a.__gt__,
+            ">=": a.__ge__,
+        }[node.op](b)
+
+    def _Arith(self, node: ast.Arith, frame: str, ref: Ref) -> pl.Expr:
+        result = self._type(node)
+        ta, tb = self._type(node.left), self._type(node.right)
+        a, b = self.compile(node.left, frame, ref), self.compile(node.right, frame, ref)
+        op = "*" if node.op == "of" else node.op
+        if result.kind is T.Kind.DATE:
+            step = b if op == "+" else -b
+            if tb.unit == "months":
+                return C.add_months(a, step)
+            return a + pl.duration(days=step)
+        if ta.kind is T.Kind.DATE and tb.kind is T.Kind.DATE:
+            return (a - b).dt.total_days().cast(I64)
+        if result.kind in (T.Kind.INT, T.Kind.DURATION) and op != "/":
+            a, b = a.cast(I64), b.cast(I64)
+            return a + b if op == "+" else a - b if op == "-" else a * b
+        if result.kind is T.Kind.MONEY and op in ("+", "-") and ta.kind is tb.kind:
+            return a + b if op == "+" else a - b
+        a, b = a.cast(D.DECIMAL_DTYPE), b.cast(D.DECIMAL_DTYPE)
+        if op == "+":
+            value = a + b
+        elif op == "-":
+            value = a - b
+        elif op == "*":
+            value = a * b
+        else:
+            value = a / pl.when(b != 0).then(b)
+        if result.kind is T.Kind.MONEY:
+            return value.round(2).cast(D.MONEY_DTYPE)
+        return value.cast(D.DECIMAL_DTYPE)
+
+    def _Negate(self, node: ast.Negate, frame: str, ref: Ref) -> pl.Expr:
+        return -self.compile(node.operand, frame, ref)
+
+    def _IsKnown(self, node: ast.IsKnown, frame: str, ref: Ref) -> pl.Expr:
+        value = self.compile(node.operand, frame, ref)
+        return value.is_null() if node.negated else value.is_not_null()
+
+    def _IsTrue(self, node: ast.IsTrue, frame: str, ref: Ref) -> pl.Expr:
+        value = self.compile(node.operand, frame, ref)
+        return (value if node.value else ~value).fill_null(False)
+
+    def _InSet(self, node: ast.InSet, frame: str, ref: Ref) -> pl.Expr:
+        item = self.compile(node.item, frame, ref)
+        constants = self._constant_set(node.set)
+        if constants is not None:
+            found = pl.when(item.is_null()).then(None).otherwise(item.is_in(constants))
+        else:
+            assert isinstance(node.set, ast.SetLiteral)
+            found = pl.lit(False)
+            for element in node.set.items:
+                found = found | (item == self.compile(element, frame, ref))
+        return ~found if node.negated else found
+
+    def _constant_set(self, node: ast.Expr) -> list[object] | None:
+        if isinstance(node, ast.Name):
+            resolution = self.notes.names.get(id(node))
+            if isinstance(resolution, ParamRef):
+                value = self.ruleset.params[resolution.name].value
+                assert isinstance(value, frozenset)
+                return sorted(value)
+            return None
+        if isinstance(node, ast.SetLiteral):
+            values: list[object] = []
+            for item in node.items:
+                resolution = self.notes.names.get(id(item))
+                if isinstance(resolution, CategoryValue):
+                    values.append(resolution.value)
+                elif isinstance(item, ast.Literal) and item.value is not None:
+                    values.append(item.value)
+                else:
+                    return None
+            return values
+        return None
+
+    def _CountOf(self, node: ast.CountOf, frame: str, ref: Ref) -> pl.Expr:
+        items = [self.compile(i, frame, ref) for i in node.items]
+        true = pl.sum_horizontal([i.fill_null(False).cast(I64) for i in items])
+        unknown = pl.sum_horizontal([i.is_null().cast(I64) for i in items])
+        high = true + unknown
+        n = node.count
+        if node.op == "at least":
+            return pl.when(true >= n).then(True).when(high < n).then(False)
+        if node.op == "at most":
+            return pl.when(high <= n).then(True).when(true > n).then(False)
+        return (
+            pl.when((unknown == 0) & (true == n))
+            .then(True)
+            .when((true > n) | (high < n))
+            .then(False)
+        )
+
+    def _Call(self, node: ast.Call, frame: str, ref: Ref) -> pl.Expr:
+        args = [self.compile(a, frame, ref) for a in node.args]
+        if node.function == "financial_year":
+            return C.financial_year(args[0])
+        target = D.dtype(self._type(node))
+        args = [a.cast(target) for a in args]
+        if node.function == "first_known":
+            return pl.coalesce(args)
+        any_null = pl.any_horizontal([a.is_null() for a in args])
+        combined = pl.min_horizontal(args) if node.function == "min" else pl.max_horizontal(args)
+        return pl.when(any_null).then(None).otherwise(combined).cast(target)
+
+    # ---------------------------------------------------------------- time
+    def _At(self, node: ast.At, frame: str, ref: Ref) -> pl.Expr:
+        return self.compile(node.operand, frame, self.moved_ref(node.date, frame, ref))
+
+    def moved_ref(self, date: ast.Expr, frame: str, ref: Ref) -> Ref:
+        resolution = self.notes.names.get(id(date))
+        if isinstance(resolution, BuiltinRef) and resolution.name == "as_of":
+            return ref
+        if isinstance(date, ast.Literal) and isinstance(date.value, dt.date):
+            return Ref(f"lit:{date.value}", date=date.value)
+        if isinstance(resolution, ParamRef):
+            value = self.ruleset.params[resolution.name].value
+            if isinstance(value, dt.date):
+                return Ref(f"lit:{value}", date=value)
+        if (
+            self.notes.levels.get(id(date), Level.HOUSEHOLD) is Level.HOUSEHOLD
+            and ref.local is None
+        ):
+            column = self.derive(
+                ("date", repr(date), ref.key),
+                HOUSEHOLDS,
+                lambda: self.compile(date, HOUSEHOLDS, ref),
+                "d",
+            )
+            return Ref(f"col:{column.name}", column=column.name)
+        return Ref(f"local:{id(date)}", local=self.compile(date, frame, ref))
+
+    def window_bounds(
+        self, ref: Ref, length: int, unit: str, frame: str
+    ) -> tuple[pl.Expr, pl.Expr]:
+        """The first and last day (inclusive) of the window ending at the reference date."""
+        if ref.constant:
+            if ref.date is None:
+                return pl.lit(None, dtype=pl.Date), pl.lit(None, dtype=pl.Date)
+            low, high = _bounds(ref.date, length, unit)
+            return pl.lit(low, dtype=pl.Date), pl.lit(high, dtype=pl.Date)
+        if ref.local is not None:
+            return _bounds_expr(ref.local, length, unit)
+        low = self.derive(
+            ("low", ref.key, length, unit),
+            HOUSEHOLDS,
+            lambda: _bounds_expr(self.ref_date(ref, HOUSEHOLDS), length, unit)[0],
+            "lo",
+        )
+        high = self.derive(
+            ("high", ref.key, length, unit),
+            HOUSEHOLDS,
+            lambda: _bounds_expr(self.ref_date(ref, HOUSEHOLDS), length, unit)[1],
+            "hi",
+        )
+        return self.use(frame, low), self.use(frame, high)
+
+    def term_now(self, ref: Ref, frame: str) -> pl.Expr:
+        if ref.constant:
+            if ref.date is None:
+                return pl.lit(None, dtype=I64)
+            return pl.lit(calendar.term_index(ref.date), dtype=I64)
+        if ref.local is not None:
+            return C.term_index(ref.local)
+        column = self.derive(
+            ("term", ref.key), HOUSEHOLDS, lambda: C.term_index(self.ref_date(ref, HOUSEHOLDS)), "t"
+        )
+        return self.use(frame, column)
+
+    def _window_length(self, node: ast.Expr) -> tuple[int, str]:
+        length_type = self._type(node)
+        if isinstance(node, ast.Literal):
+            assert isinstance(node.value, ast.Duration)
+            return duration_amount(node.value), length_type.unit or "days"
+        resolution = self.notes.names[id(node)]
+        assert isinstance(resolution, ParamRef)
+        value = self.ruleset.params[resolution.name].value
+        assert isinstance(value, ast.Duration)
+        return duration_amount(value), length_type.unit or "days"
+
+    def _InWindow(self, node: ast.InWindow, frame: str, ref: Ref) -> pl.Expr:
+        length, unit = self._window_length(node.length)
+        if node.date is not None:
+            when = self.compile(node.date, frame, ref)
+            low, high = self.window_bounds(ref, length, unit, frame)
+            return (when >= low) & (when <= high)
+        info = self.notes.windows[id(node)]
+        table = info.table
+        if info.mode == "termly":
+            assert table.term is not None
+            index = C.term_index_of(
+                self.col(frame, frame, table.term[0]), self.col(frame, frame, table.term[1])
+            )
+            now = self.term_now(ref, frame)
+            return (index >= now - length) & (index <= now - 1)
+        low, high = self.window_bounds(ref, length, unit, frame)
+        if info.mode == "dated":
+            assert table.date_column is not None
+            when = self.col(frame, frame, table.date_column)
+            return (when >= low) & (when <= high)
+        assert table.span is not None
+        start = self.col(frame, frame, table.span[0])
+        end = self.col(frame, frame, table.span[1])
+        return (start <= high) & (end.is_null() | (end >= low))
+
+    # ---------------------------------------------------------------- collections
+    def _lift(self, node: ast.Quantified | ast.Aggregate, frame: str, ref: Ref) -> pl.Expr:
+        if ref.local is not None:
+            raise CompileError("a quantifier cannot be evaluated at a row's own date")
+        info = self.notes.collections[id(node.collection)]
+        table = info.table
+        result_type = T.BOOL if isinstance(node, ast.Quantified) else self._type(node)
+        identity = _identity(node, result_type)
+        if table.level is Level.PERSON:
+            source, landing = PERSONS, HOUSEHOLDS
+            group_key = self.schema.persons.owner_key
+        elif table.owner == self.schema.persons.name:
+            source = table.name
+            landing = HOUSEHOLDS if info.via_members else PERSONS
+            group_key = "__household" if info.via_members else table.owner_key
+        else:
+            source, landing, group_key = table.name, HOUSEHOLDS, table.owner_key
+        assert group_key is not None
+        if (
+            table.level is Level.EVENT
+            and table.name in self.missing
+            and not table.empty_when_missing
+        ):
+            unknown = D.null(result_type)
+            if not info.via_members:
+                return unknown
+            members = self._member_count(frame)
+            return (
+                pl.when(members > 0)
+                .then(unknown)
+                .otherwise(identity if identity is not None else unknown)
+            )
+        key = ("lift", repr(node), ref.key, source, landing, group_key)
+        if key not in self._memo:
+            self._deps.append(set())
+            try:
+                aggregation = self._aggregation(node, source, ref, result_type)
+            finally:
+                deps = self._deps.pop()
+            self._memo[key] = self.graph.add(
+                Derived(
+                    self.graph.new_name("a"),
+                    landing,
+                    aggregation,
+                    frozenset(deps),
+                    "agg",
+                    source,
+                    group_key,
+                    identity,
+                )
+            )
+        return self.use(frame, self._memo[key])
+
+    def _member_count(self, frame: str) -> pl.Expr:
+        key = ("members",)
+        if key not in self._memo:
+            self._memo[key] = self.graph.add(
+                Derived(
+                    self.graph.new_name("m"),
+                    HOUSEHOLDS,
+                    pl.len().cast(I64),
+                    frozenset(),
+                    "agg",
+                    PERSONS,
+                    self.schema.persons.owner_key,
+                    pl.lit(0, dtype=I64),
+                )
+            )
+        return self.use(frame, self._memo[key])
+
+    def _selection(
+        self, node: ast.Quantified | ast.Aggregate, source: str, ref: Ref
+    ) -> pl.Expr | None:
+        parts: list[pl.Expr] = []
+        qualifier = self.notes.qualifiers.get(id(node.collection))
+        if qualifier is not None:
+            parts.append(self.use(source, self.rule_column(qualifier, ref)))
+        parts.extend(self.compile(w, source, ref) for w in node.where)
+        if not parts:
+            return None
+        result = parts[0]
+        for part in parts[1:]:
+            result = result & part
+        return result
+
+    def _aggregation(
+        self, node: ast.Quantified | ast.Aggregate, source: str, ref: Ref, result_type: T.Type
+    ) -> pl.Expr:
+        selected = self._selection(node, source, ref)
+        if isinstance(node, ast.Quantified):
+            if node.has is not None:
+                body: pl.Expr | None = self.compile(node.has, source, ref)
+            elif node.satisfies:
+                body = self.compile(node.satisfies[0], source, ref)
+                for condition in node.satisfies[1:]:
+                    body = body & self.compile(condition, source, ref)
+            else:
+                body = None
+            if node.quantifier == "every":
+                if selected is None and body is None:
+                    return pl.lit(True)
+                holds = body if body is not None else pl.lit(True)
+                condition = holds if selected is None else (~selected | holds)
+                return condition.all(ignore_nulls=False)
+            parts = [p for p in (selected, body) if p is not None]
+            if not parts:
+                found = pl.len() > 0
+            else:
+                condition = parts[0] if len(parts) == 1 else parts[0] & parts[1]
+                found = condition.any(ignore_nulls=False)
+            return ~found if node.quantifier == "no" else found
+        flag = selected if selected is not None else pl.lit(True)
+        unsure = flag.is_null().any() if selected is not None else pl.lit(False)
+        if node.op == "count":
+            counted = (
+                flag.fill_null(False).sum().cast(I64)
+                if selected is not None
+                else pl.len().cast(I64)
+            )
+            return pl.when(unsure).then(None).otherwise(counted)
+        values = [self.compile(v, source, ref) for v in node.values]
+        chosen = flag.fill_null(False)
+        for value in values:
+            unsure = unsure | (chosen & value.is_null()).any()
+        if node.op == "count distinct":
+            distinct = pl.struct(values).filter(chosen).n_unique().cast(I64)
+            return pl.when(unsure).then(None).otherwise(distinct)
+        value = values[0].cast(D.dtype(result_type))
+        picked = value.filter(chosen)
+        if node.op == "sum":
+            total = picked.sum()
+        elif node.op == "lowest":
+            total = picked.min()
+        elif node.op == "highest":
+            total = picked.max()
+        else:
+            order = self._row_date(source).filter(chosen)
+            ordered = picked.sort_by([order, picked])
+            total = ordered.last() if node.op == "latest" else ordered.first()
+        return pl.when(unsure).then(None).otherwise(total).cast(D.dtype(result_type))
+
+    def _row_date(self, source: str) -> pl.Expr:
+        table = self.schema.table(source)
+        assert table is not None
+        if table.date_column:
+            return self.col(source, source, table.date_column)
+        if table.span:
+            return self.col(source, source, table.span[0])
+        assert table.term is not None
+        return C.term_index_of(
+            self.col(source, source, table.term[0]), self.col(source, source, table.term[1])
+        )
+
+    def _Quantified(self, node: ast.Quantified, frame: str, ref: Ref) -> pl.Expr:
+        return self._lift(node, frame, ref)
+
+    def _Aggregate(self, node: ast.Aggregate, frame: str, ref: Ref) -> pl.Expr:
+        return self._lift(node, frame, ref)
+
+    def _SetLiteral(self, node: ast.SetLiteral, frame: str, ref: Ref) -> pl.Expr:
+        values = self._constant_set(node)
+        if values is None:
+            raise CompileError("a set can only be used after 'in'")
+        return pl.lit(values)
+
+
+def _identity(node: ast.Quantified | ast.Aggregate, result_type: T.Type) -> pl.Expr | None:
+    """The value over no rows at all."""
+    if isinstance(node, ast.Quantified):
+        return pl.lit(node.quantifier != "any")
+    if node.op in ("count", "count distinct"):
+        return pl.lit(0, dtype=I64)
+    if node.op == "sum":
+        if result_type.kind is T.Kind.MONEY:
+            return D.literal(Decimal(0), result_type)
+        if result_type.kind in (T.Kind.DECIMAL, T.Kind.PERCENT):
+            return D.literal(Decimal(0), result_type)
+        return pl.lit(0, dtype=I64)
+    return None
+
+
+def _bounds(day: dt.date, length: int, unit: str) -> tuple[dt.date, dt.date]:
+    if unit == "terms":
+        now = calendar.term_index(day)
+        return calendar.term_bounds(now - length)[0], calendar.term_bounds(now - 1)[1]
+    if unit == "months":
+        return calendar.add_months(day, -length) + dt.timedelta(days=1), day
+    return day - dt.timedelta(days=length - 1), day
+
+
+def _bounds_expr(day: pl.Expr, length: int, unit: str) -> tuple[pl.Expr, pl.Expr]:
+    if unit == "terms":
+        now = C.term_index(day)
+        return C.term_start(now - length), C.term_end(now - 1)
+    if unit == "months":
+        return C.add_months(day, -length) + pl.duration(days=1), day
+    return day - pl.duration(days=length - 1), day

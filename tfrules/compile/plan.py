@@ -1,0 +1,98 @@
+"""From a checked ruleset and input frames to one lazy query: one row per
+household, one column per rule, sorted by household."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+
+import polars as pl
+
+from tfrules.check.model import CheckedRuleset
+from tfrules.check.schema import Level, Table
+from tfrules.compile.dtypes import dtype
+from tfrules.compile.expressions import ExprCompiler, Ref
+from tfrules.compile.graph import HOUSEHOLDS, PERSONS, FrameSpec, Graph
+
+HOUSEHOLD_LINK = "__household"
+PASS_THROUGH = ("la_code",)
+
+
+def build_plan(
+    ruleset: CheckedRuleset,
+    frames: Mapping[str, pl.LazyFrame],
+    as_of: dt.date,
+    *,
+    missing: Iterable[str] = (),
+    rules: Iterable[str] | None = None,
+    fixed: Mapping[str, object] | None = None,
+) -> pl.LazyFrame:
+    """The lazy plan evaluating `rules` (every household rule by default).
+
+    `frames` hold the canonical tables with canonical dtypes (see
+    `tfrules.data.load`); a table absent from `frames` or named in `missing`
+    was not supplied, and the facts drawn from it are unknown.
+    """
+    schema = ruleset.schema
+    households, persons = schema.households, schema.persons
+    assert households.key and persons.key and persons.owner_key
+    gone = frozenset(missing) | {
+        t.name for t in schema.event_tables if t.name not in frames and not t.empty_when_missing
+    }
+    graph = Graph()
+    graph.add_frame(
+        FrameSpec(HOUSEHOLDS, households.key),
+        frames[households.name],
+        list(households.column_names),
+    )
+    graph.add_frame(
+        FrameSpec(PERSONS, persons.key, {HOUSEHOLDS: (persons.owner_key, households.key)}),
+        frames[persons.name],
+        list(persons.column_names),
+    )
+    links = frames[persons.name].select(
+        pl.col(persons.key), pl.col(persons.owner_key).alias(HOUSEHOLD_LINK)
+    )
+    for table in schema.event_tables:
+        if table.name in gone:
+            continue
+        assert table.owner_key is not None
+        frame = frames.get(table.name)
+        if frame is None:  # a table read as empty when missing
+            frame = pl.LazyFrame(schema=_empty_schema(table))
+        if table.owner == persons.name:
+            frame = frame.join(
+                links.rename({persons.key: table.owner_key}), on=table.owner_key, how="left"
+            )
+            spec = FrameSpec(
+                table.name,
+                None,
+                {
+                    PERSONS: (table.owner_key, persons.key),
+                    HOUSEHOLDS: (HOUSEHOLD_LINK, households.key),
+                },
+            )
+            columns = [*table.column_names, HOUSEHOLD_LINK]
+        else:
+            spec = FrameSpec(table.name, None, {HOUSEHOLDS: (table.owner_key, households.key)})
+            columns = list(table.column_names)
+        graph.add_frame(spec, frame, columns)
+    compiler = ExprCompiler(ruleset, graph, gone, dict(fixed or {}))
+    run_date = Ref(f"lit:{as_of}", date=as_of)
+    wanted = list(rules) if rules is not None else ruleset.output_rules
+    columns = {}
+    for name in wanted:
+        if ruleset.rules[name].level is not Level.HOUSEHOLD:
+            continue
+        columns[name] = compiler.rule_column(name, run_date).name
+    graph.materialize()
+    keep = [households.key, *(c for c in PASS_THROUGH if households.column(c) is not None)]
+    return (
+        graph.frames[HOUSEHOLDS]
+        .select([pl.col(c) for c in keep] + [pl.col(n).alias(r) for r, n in columns.items()])
+        .sort(households.key)
+    )
+
+
+def _empty_schema(table: Table) -> dict[str, pl.DataType]:
+    return {c.name: dtype(c.type) for c in table.columns}
