@@ -167,7 +167,7 @@ class ExprCompiler:
             day = self.ref_date(ref, frame)
             key = C.financial_year(day) if isinstance(value, YearValues) else day
             result = self._constant(value.otherwise, info.type)
-            entries = value.entries if isinstance(value, YearValues) else value.entries
+            entries = value.entries
             if isinstance(value, YearValues):
                 chain = pl.when(key.is_null()).then(D.null(info.type))
                 for year, entry in entries:
