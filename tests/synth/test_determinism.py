@@ -8,6 +8,8 @@ from polars.testing import assert_frame_equal
 
 from tfrules.data.synth import BLOCK_SIZE, generate
 
+from .conftest import TWO_BLOCKS, TWO_BLOCKS_SEED
+
 
 def _equal(a: dict[str, pl.DataFrame], b: dict[str, pl.DataFrame]) -> bool:
     return all(a[name].equals(b[name]) for name in a)
@@ -27,14 +29,13 @@ def test_seed_and_councils_matter() -> None:
     assert set(other["households"]["la_code"].unique()) == {"E08000035", "E10000012"}
 
 
-def test_a_larger_data_set_extends_a_smaller_one() -> None:
+def test_a_larger_data_set_extends_a_smaller_one(two_blocks: dict[str, pl.DataFrame]) -> None:
     """Block b depends only on (seed, councils, b): a data set of one whole block
     is the first block of any larger one."""
-    small = generate(BLOCK_SIZE, seed=5)
-    big = generate(BLOCK_SIZE + 500, seed=5)
-    for name in ("households", "persons", "offences"):
-        assert_frame_equal(big[name].head(small[name].height), small[name])
-    assert big["households"].height == BLOCK_SIZE + 500
+    small = generate(BLOCK_SIZE, seed=TWO_BLOCKS_SEED)
+    for name in ("households", "persons", "offences", "claims"):
+        assert_frame_equal(two_blocks[name].head(small[name].height), small[name])
+    assert two_blocks["households"].height == TWO_BLOCKS
 
 
 def test_bad_arguments() -> None:

@@ -10,7 +10,9 @@ import pyarrow.parquet as pq
 import pytest
 from polars.testing import assert_frame_equal
 
-from tfrules.data.synth import BLOCK_SIZE, TABLES, generate, generate_to_dir, write_dataset
+from tfrules.data.synth import BLOCK_SIZE, TABLES, generate_to_dir, write_dataset
+
+from .conftest import TWO_BLOCKS, TWO_BLOCKS_SEED
 
 
 def _read(path: Path, table: str, fmt: str) -> pl.DataFrame:
@@ -46,29 +48,31 @@ def test_bad_format(small_tables: dict[str, pl.DataFrame], tmp_path: Path) -> No
         write_dataset(small_tables, tmp_path, format="xlsx")  # type: ignore[arg-type]
 
 
-def test_chunked_generation_equals_generate(tmp_path: Path) -> None:
+def test_chunked_generation_equals_generate(
+    two_blocks: dict[str, pl.DataFrame], tmp_path: Path
+) -> None:
     """Chunks of whole blocks reproduce generate() exactly, rows and totals."""
-    households = 2 * BLOCK_SIZE + 1_000
-    counts = generate_to_dir(households, 3, tmp_path, chunk_size=BLOCK_SIZE)
-    whole = generate(households, seed=3)
-    assert counts == {name: frame.height for name, frame in whole.items()}
+    counts = generate_to_dir(TWO_BLOCKS, TWO_BLOCKS_SEED, tmp_path, chunk_size=BLOCK_SIZE)
+    assert counts == {name: frame.height for name, frame in two_blocks.items()}
     assert not list(tmp_path.glob("*.partial"))
-    for name, frame in whole.items():
+    for name, frame in two_blocks.items():
         path = tmp_path / f"{name}.parquet"
-        assert pq.ParquetFile(path).metadata.num_row_groups == 3
+        assert pq.ParquetFile(path).metadata.num_row_groups == 2
         assert_frame_equal(pl.read_parquet(path), frame)
     ids = pl.read_parquet(tmp_path / "persons.parquet")["person_id"]
     assert ids.n_unique() == ids.len()
 
 
-def test_chunked_csv_has_one_header(tmp_path: Path) -> None:
-    counts = generate_to_dir(BLOCK_SIZE + 10, 4, tmp_path, format="csv",
-                             chunk_size=BLOCK_SIZE)
+def test_chunked_csv(two_blocks: dict[str, pl.DataFrame], tmp_path: Path) -> None:
+    """CSV chunks are appended under a single header and read back intact."""
+    counts = generate_to_dir(TWO_BLOCKS, TWO_BLOCKS_SEED, tmp_path, format="csv",
+                             chunk_size=1)  # rounded up to one block
     text = (tmp_path / "households.csv").read_text().splitlines()
     assert text[0] == "household_id,la_code,attached_on"
-    assert len(text) == counts["households"] + 1 == BLOCK_SIZE + 11
-    persons = pl.read_csv(tmp_path / "persons.csv", schema=TABLES["persons"])
-    assert persons.height == counts["persons"]
+    assert len(text) == counts["households"] + 1 == TWO_BLOCKS + 1
+    for name in ("persons", "claims", "school_terms"):
+        back = pl.read_csv(tmp_path / f"{name}.csv", schema=TABLES[name])
+        assert_frame_equal(back, two_blocks[name])
 
 
 def test_chunked_zero_households(tmp_path: Path) -> None:

@@ -467,12 +467,20 @@ class ExprCompiler:
 
     # ---------------------------------------------------------------- collections
     def _lift(self, node: ast.Quantified | ast.Aggregate, frame: str, ref: Ref) -> pl.Expr:
+        """A quantifier or aggregate over a finer frame, as a column of the frame above.
+
+        Three steps keep Polars on its fast paths: row columns in the finer frame
+        (what each row contributes), plain aggregations of those (sum, max,
+        min, null_count, n_unique) in one group_by, and a row expression in the
+        coarser frame that turns them into the Kleene result. A household or
+        member with no rows at all gets nulls from the join, read as zero
+        counts, which gives every quantifier and aggregate its empty value.
+        """
         if ref.local is not None:
             raise CompileError("a quantifier cannot be evaluated at a row's own date")
         info = self.notes.collections[id(node.collection)]
         table = info.table
         result_type = T.BOOL if isinstance(node, ast.Quantified) else self._type(node)
-        identity = _identity(node, result_type)
         if table.level is Level.PERSON:
             source, landing = PERSONS, HOUSEHOLDS
             group_key = self.schema.persons.owner_key
@@ -491,6 +499,7 @@ class ExprCompiler:
             unknown = D.null(result_type)
             if not info.via_members:
                 return unknown
+            identity = _identity(node, result_type)
             members = self._member_count(frame)
             return (
                 pl.when(members > 0)
@@ -499,29 +508,146 @@ class ExprCompiler:
             )
         key = ("lift", repr(node), ref.key, source, landing, group_key)
         if key not in self._memo:
-            self._deps.append(set())
-            try:
-                aggregation = self._aggregation(node, source, ref, result_type)
-            finally:
-                deps = self._deps.pop()
-            self._memo[key] = self.graph.add(
+            self._memo[key] = self._build_lift(
+                key, node, source, landing, group_key, ref, result_type
+            )
+        return self.use(frame, self._memo[key])
+
+    def _build_lift(
+        self,
+        key: tuple[object, ...],
+        node: ast.Quantified | ast.Aggregate,
+        source: str,
+        landing: str,
+        group_key: str,
+        ref: Ref,
+        result_type: T.Type,
+    ) -> Derived:
+        self._deps.append(set())
+        try:
+            parts = self._lift_parts(node, source, ref, result_type)
+        finally:
+            deps = frozenset(self._deps.pop())
+        rows = {
+            name: self.graph.add(Derived(self.graph.new_name("x"), source, expr, deps))
+            for name, expr in parts.rows.items()
+        }
+        raws: dict[str, Derived] = {}
+        for name, (row_name, how) in parts.aggs.items():
+            column = pl.col(rows[row_name].name) if row_name is not None else None
+            if how == "len":
+                aggregation = pl.len().cast(I64)
+            elif how == "nulls":
+                aggregation = column.null_count().cast(I64)
+            elif how == "unique":
+                aggregation = column.drop_nulls().n_unique().cast(I64)
+            elif how == "sum_i":
+                aggregation = column.sum().cast(I64)
+            else:
+                aggregation = getattr(column, how)()
+            raws[name] = self.graph.add(
                 Derived(
-                    self.graph.new_name("a"),
+                    self.graph.new_name("g"),
                     landing,
                     aggregation,
-                    frozenset(deps),
+                    frozenset({rows[row_name].name} if row_name is not None else set()),
                     "agg",
                     source,
                     group_key,
-                    identity,
                 )
             )
-        return self.use(frame, self._memo[key])
+
+        def raw(name: str, zero: bool = False) -> pl.Expr:
+            value = self.use(landing, raws[name])
+            return value.fill_null(0) if zero else value
+
+        return self.derive((*key, "final"), landing, lambda: parts.final(raw), "a")
+
+    def _lift_parts(
+        self, node: ast.Quantified | ast.Aggregate, source: str, ref: Ref, result_type: T.Type
+    ) -> _LiftParts:
+        selected = self._selection(node, source, ref)
+        target = D.dtype(result_type)
+        if isinstance(node, ast.Quantified):
+            if node.has is not None:
+                body: pl.Expr | None = self.compile(node.has, source, ref)
+            elif node.satisfies:
+                body = self.compile(node.satisfies[0], source, ref)
+                for condition in node.satisfies[1:]:
+                    body = body & self.compile(condition, source, ref)
+            else:
+                body = None
+            if node.quantifier == "every":
+                holds = body if body is not None else pl.lit(True)
+                condition = holds if selected is None else (~selected | holds)
+                # every: false if some row is false, else unknown if some row is unknown
+                return _LiftParts(
+                    {"c": condition.cast(pl.Int8)},
+                    {"low": ("c", "min"), "unknown": ("c", "nulls")},
+                    lambda raw: (
+                        pl.when(raw("low") == 0)
+                        .then(False)
+                        .when(raw("unknown", zero=True) > 0)
+                        .then(None)
+                        .otherwise(True)
+                    ),
+                )
+            parts = [p for p in (selected, body) if p is not None]
+            condition = (
+                pl.lit(True) if not parts else parts[0] if len(parts) == 1 else parts[0] & parts[1]
+            )
+            negate = node.quantifier == "no"
+            return _LiftParts(
+                {"c": condition.cast(pl.Int8)},
+                {"high": ("c", "max"), "unknown": ("c", "nulls")},
+                lambda raw: (
+                    pl.when(raw("high") == 1)
+                    .then(not negate)
+                    .when(raw("unknown", zero=True) > 0)
+                    .then(None)
+                    .otherwise(negate)
+                ),
+            )
+        flag = selected if selected is not None else pl.lit(True)
+        values = [self.compile(v, source, ref) for v in node.values]
+        unsure_row = flag.is_null()
+        for value in values:
+            unsure_row = unsure_row | (flag.fill_null(False) & value.is_null())
+        rows: dict[str, pl.Expr] = {"unsure": pl.when(unsure_row).then(1).otherwise(0).cast(I64)}
+        aggs: dict[str, tuple[str | None, str]] = {"unsure": ("unsure", "sum_i")}
+
+        def guarded(result: Callable[[Callable[..., pl.Expr]], pl.Expr]) -> Callable[..., pl.Expr]:
+            return lambda raw: (
+                pl.when(raw("unsure", zero=True) > 0).then(None).otherwise(result(raw)).cast(target)
+            )
+
+        if node.op == "count":
+            rows["n"] = flag.fill_null(False).cast(I64)
+            aggs["n"] = ("n", "sum_i")
+            return _LiftParts(rows, aggs, guarded(lambda raw: raw("n", zero=True)))
+        if node.op == "count distinct":
+            rows["k"] = pl.when(flag.fill_null(False)).then(pl.struct(values))
+            aggs["k"] = ("k", "unique")
+            return _LiftParts(rows, aggs, guarded(lambda raw: raw("k", zero=True)))
+        picked = pl.when(flag.fill_null(False)).then(values[0].cast(target))
+        if node.op in ("sum", "lowest", "highest"):
+            rows["v"] = picked
+            how = {"sum": "sum", "lowest": "min", "highest": "max"}[node.op]
+            aggs["v"] = ("v", how)
+            zero = node.op == "sum"
+            return _LiftParts(rows, aggs, guarded(lambda raw: raw("v", zero=zero)))
+        # latest / earliest: the value on the latest (earliest) date, ties to the
+        # highest (lowest) value: order by a struct of (date, value)
+        rows["v"] = pl.when(flag.fill_null(False)).then(
+            pl.struct(self._row_date(source).alias("d"), values[0].cast(target).alias("v"))
+        )
+        aggs["v"] = ("v", "max" if node.op == "latest" else "min")
+        return _LiftParts(rows, aggs, guarded(lambda raw: raw("v").struct.field("v")))
 
     def _member_count(self, frame: str) -> pl.Expr:
         key = ("members",)
         if key not in self._memo:
-            self._memo[key] = self.graph.add(
+            raw = self.graph.add(
                 Derived(
                     self.graph.new_name("m"),
                     HOUSEHOLDS,
@@ -530,8 +656,13 @@ class ExprCompiler:
                     "agg",
                     PERSONS,
                     self.schema.persons.owner_key,
-                    pl.lit(0, dtype=I64),
                 )
+            )
+            self._memo[key] = self.derive(
+                ("members", "final"),
+                HOUSEHOLDS,
+                lambda: self.use(HOUSEHOLDS, raw).fill_null(0),
+                "m",
             )
         return self.use(frame, self._memo[key])
 
@@ -549,62 +680,6 @@ class ExprCompiler:
         for part in parts[1:]:
             result = result & part
         return result
-
-    def _aggregation(
-        self, node: ast.Quantified | ast.Aggregate, source: str, ref: Ref, result_type: T.Type
-    ) -> pl.Expr:
-        selected = self._selection(node, source, ref)
-        if isinstance(node, ast.Quantified):
-            if node.has is not None:
-                body: pl.Expr | None = self.compile(node.has, source, ref)
-            elif node.satisfies:
-                body = self.compile(node.satisfies[0], source, ref)
-                for condition in node.satisfies[1:]:
-                    body = body & self.compile(condition, source, ref)
-            else:
-                body = None
-            if node.quantifier == "every":
-                if selected is None and body is None:
-                    return pl.lit(True)
-                holds = body if body is not None else pl.lit(True)
-                condition = holds if selected is None else (~selected | holds)
-                return condition.all(ignore_nulls=False)
-            parts = [p for p in (selected, body) if p is not None]
-            if not parts:
-                found = pl.len() > 0
-            else:
-                condition = parts[0] if len(parts) == 1 else parts[0] & parts[1]
-                found = condition.any(ignore_nulls=False)
-            return ~found if node.quantifier == "no" else found
-        flag = selected if selected is not None else pl.lit(True)
-        unsure = flag.is_null().any() if selected is not None else pl.lit(False)
-        if node.op == "count":
-            counted = (
-                flag.fill_null(False).sum().cast(I64)
-                if selected is not None
-                else pl.len().cast(I64)
-            )
-            return pl.when(unsure).then(None).otherwise(counted)
-        values = [self.compile(v, source, ref) for v in node.values]
-        chosen = flag.fill_null(False)
-        for value in values:
-            unsure = unsure | (chosen & value.is_null()).any()
-        if node.op == "count distinct":
-            distinct = pl.struct(values).filter(chosen).n_unique().cast(I64)
-            return pl.when(unsure).then(None).otherwise(distinct)
-        value = values[0].cast(D.dtype(result_type))
-        picked = value.filter(chosen)
-        if node.op == "sum":
-            total = picked.sum()
-        elif node.op == "lowest":
-            total = picked.min()
-        elif node.op == "highest":
-            total = picked.max()
-        else:
-            order = self._row_date(source).filter(chosen)
-            ordered = picked.sort_by([order, picked])
-            total = ordered.last() if node.op == "latest" else ordered.first()
-        return pl.when(unsure).then(None).otherwise(total).cast(D.dtype(result_type))
 
     def _row_date(self, source: str) -> pl.Expr:
         table = self.schema.table(source)
@@ -629,6 +704,17 @@ class ExprCompiler:
         if values is None:
             raise CompileError("a set can only be used after 'in'")
         return pl.lit(values)
+
+
+@attrs.frozen
+class _LiftParts:
+    """The three steps of a lifted aggregate: row columns of the finer frame,
+    plain aggregations of them (name -> (row column, how)), and the final
+    expression over those aggregations (given a function reading them)."""
+
+    rows: dict[str, pl.Expr]
+    aggs: dict[str, tuple[str | None, str]]
+    final: Callable[[Callable[..., pl.Expr]], pl.Expr]
 
 
 def _identity(node: ast.Quantified | ast.Aggregate, result_type: T.Type) -> pl.Expr | None:

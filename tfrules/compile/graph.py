@@ -6,15 +6,22 @@ is a derived column of one frame:
 
 - a *row* column, an expression over its own frame's columns;
 - an *aggregate*, a group_by over a finer frame (persons per household,
-  events per person or per household) joined back;
+  events per person or per household), joined back by key;
 - a *broadcast*, a coarser frame's column joined down (a household's
   reference date onto its members' events).
 
-`materialize` adds them in rounds: each round adds every row column whose
-inputs exist, then every aggregate whose inputs exist (one group_by and one
-join per source frame and key, however many aggregates share it), then the
-broadcasts. So each entity level is one stage, shared sub-results are
-computed once, and no `.over()` window is nested in another.
+Columns are not piled onto one ever-growing frame. Each column has a
+provider (the base table, a row expression, or a small keyed result of a
+group_by or broadcast), and each consumer builds the narrowest frame it
+needs: the base table, left-joined with just the results that provide its
+columns, then the row expressions in dependency order. A group_by result is
+one LazyFrame object shared by every consumer, so Polars computes it once.
+
+`materialize` settles the order: in rounds, every row column whose inputs
+exist, then every broadcast, then the aggregates. An aggregate waits until
+its whole group (same source, key and target) is ready, so each group is one
+group_by and one join; unless nothing else could move. Each entity level is
+one stage, and no `.over()` window is ever nested in another.
 """
 
 from __future__ import annotations
@@ -41,7 +48,6 @@ class Derived:
     kind: str = "row"  # "row", "agg" or "broadcast"
     source: str | None = None  # agg/broadcast: the frame read
     group_key: str | None = None  # agg: the source column grouped by
-    identity: pl.Expr | None = None  # agg: the value for a group with no rows
 
 
 @attrs.define
@@ -54,14 +60,25 @@ class FrameSpec:
     # links[coarser frame] = (this frame's column, coarser frame's key column)
 
 
+@attrs.define(eq=False)
+class _Joined:
+    """Columns that arrive by a left join of a keyed result on `on`."""
+
+    result: pl.LazyFrame
+    on: str
+
+
 class Graph:
     def __init__(self) -> None:
-        self.frames: dict[str, pl.LazyFrame] = {}
         self.specs: dict[str, FrameSpec] = {}
-        self.available: dict[str, set[str]] = defaultdict(set)
+        self.base: dict[str, pl.LazyFrame] = {}
+        self.base_columns: dict[str, set[str]] = {}
+        self.rows: dict[str, dict[str, Derived]] = defaultdict(dict)
+        self.joined: dict[str, dict[str, _Joined]] = defaultdict(dict)
         self.pending: list[Derived] = []
         self._counter = 0
         self._broadcasts: dict[tuple[str, str, str], str] = {}
+        self._order: dict[str, list[str]] = defaultdict(list)
 
     def new_name(self, hint: str = "c") -> str:
         self._counter += 1
@@ -69,21 +86,23 @@ class Graph:
 
     def add_frame(self, spec: FrameSpec, frame: pl.LazyFrame, columns: list[str]) -> None:
         self.specs[spec.name] = spec
-        self.frames[spec.name] = frame
-        self.available[spec.name].update(columns)
+        self.base[spec.name] = frame
+        self.base_columns[spec.name] = set(columns)
 
     def add(self, derived: Derived) -> Derived:
         self.pending.append(derived)
         return derived
+
+    def available(self, frame: str) -> set[str]:
+        return self.base_columns[frame] | set(self.rows[frame]) | set(self.joined[frame])
 
     def broadcast(self, target: str, source: str, column: str) -> str:
         """The name, in `target`, of `source`'s column brought down to it."""
         key = (target, source, column)
         if key not in self._broadcasts:
             name = f"{source.lower()}__{column}" if not column.startswith("__") else column
-            while name in self.available[target] or any(
-                d.name == name and d.frame == target for d in self.pending
-            ):
+            taken = self.available(target) | {d.name for d in self.pending if d.frame == target}
+            if name in taken:
                 name = self.new_name("b")
             self._broadcasts[key] = name
             self.add(
@@ -91,13 +110,55 @@ class Graph:
             )
         return self._broadcasts[key]
 
-    # ---------------------------------------------------------------- building
+    # ---------------------------------------------------------------- frames on demand
+    def frame_with(self, frame: str, columns: set[str] | frozenset[str]) -> pl.LazyFrame:
+        """The frame's base table with just enough joins and row columns for `columns`."""
+        needed_rows: list[str] = []
+        joins: dict[int, _Joined] = {}
+        seen: set[str] = set()
+        stack = list(columns)
+        while stack:
+            name = stack.pop()
+            if name in seen or name in self.base_columns[frame]:
+                continue
+            seen.add(name)
+            if name in self.joined[frame]:
+                provider = self.joined[frame][name]
+                joins[id(provider.result)] = provider
+            elif name in self.rows[frame]:
+                needed_rows.append(name)
+                stack.extend(self.rows[frame][name].deps)
+            else:
+                raise CompileError(f"{frame} has no column {name}")
+        result = self.base[frame]
+        for provider in joins.values():
+            result = result.join(provider.result, on=provider.on, how="left")
+        # row columns in the order they were settled: that order respects dependencies
+        wanted = set(needed_rows)
+        layer: list[pl.Expr] = []
+        layer_names: set[str] = set()
+        for name in self._order[frame]:
+            if name not in wanted:
+                continue
+            derived = self.rows[frame][name]
+            if derived.deps & layer_names:
+                result = result.with_columns(layer)
+                layer, layer_names = [], set()
+            layer.append(derived.expr.alias(name))
+            layer_names.add(name)
+        if layer:
+            result = result.with_columns(layer)
+        return result
+
+    # ---------------------------------------------------------------- settling
     def materialize(self) -> None:
         while self.pending:
             progress = self._rows()
-            progress |= self._aggregates()
             progress |= self._broadcasts_round()
-            if not progress:
+            progress |= self._rows()
+            if self._aggregates(complete_groups_only=True):
+                progress = True
+            elif not progress and not self._aggregates(complete_groups_only=False):
                 stuck = ", ".join(
                     f"{d.frame}.{d.name} needs {sorted(d.deps)}" for d in self.pending[:5]
                 )
@@ -106,50 +167,46 @@ class Graph:
     def _ready(self, derived: Derived) -> bool:
         frame = derived.source if derived.kind in ("agg", "broadcast") else derived.frame
         assert frame is not None
-        return derived.deps <= self.available[frame]
+        return derived.deps <= self.available(frame)
 
     def _rows(self) -> bool:
         progress = False
         while True:
-            batch: dict[str, list[Derived]] = defaultdict(list)
-            for derived in self.pending:
-                if derived.kind == "row" and self._ready(derived):
-                    batch[derived.frame].append(derived)
-            if not batch:
+            ready = [d for d in self.pending if d.kind == "row" and self._ready(d)]
+            if not ready:
                 return progress
-            for frame, items in batch.items():
-                self.frames[frame] = self.frames[frame].with_columns(
-                    [d.expr.alias(d.name) for d in items]
-                )
-                self.available[frame].update(d.name for d in items)
-                self._done(items)
+            for derived in ready:
+                self.rows[derived.frame][derived.name] = derived
+                self._order[derived.frame].append(derived.name)
+            self._done(ready)
             progress = True
 
-    def _aggregates(self) -> bool:
+    def _aggregates(self, *, complete_groups_only: bool) -> bool:
         batch: dict[tuple[str, str, str], list[Derived]] = defaultdict(list)
+        waiting: set[tuple[str, str, str]] = set()
         for derived in self.pending:
-            if derived.kind == "agg" and self._ready(derived):
-                assert derived.source is not None and derived.group_key is not None
-                batch[(derived.source, derived.group_key, derived.frame)].append(derived)
+            if derived.kind != "agg":
+                continue
+            assert derived.source is not None and derived.group_key is not None
+            group = (derived.source, derived.group_key, derived.frame)
+            if self._ready(derived):
+                batch[group].append(derived)
+            else:
+                waiting.add(group)
+        if complete_groups_only:
+            batch = {group: items for group, items in batch.items() if group not in waiting}
         for (source, group_key, target), items in batch.items():
-            marker = self.new_name("present")
             target_key = self._link(source, target)[1]
-            grouped = (
-                self.frames[source]
+            needed = frozenset({group_key}.union(*(d.deps for d in items)))
+            result = (
+                self.frame_with(source, needed)
                 .group_by(group_key)
-                .agg([d.expr.alias(d.name) for d in items] + [pl.lit(True).alias(marker)])
+                .agg([d.expr.alias(d.name) for d in items])
                 .rename({group_key: target_key})
             )
-            joined = self.frames[target].join(grouped, on=target_key, how="left")
-            fills = [
-                pl.when(pl.col(marker)).then(pl.col(d.name)).otherwise(d.identity).alias(d.name)
-                for d in items
-                if d.identity is not None
-            ]
-            if fills:
-                joined = joined.with_columns(fills)
-            self.frames[target] = joined.drop(marker)
-            self.available[target].update(d.name for d in items)
+            provider = _Joined(result, target_key)
+            for derived in items:
+                self.joined[target][derived.name] = provider
             self._done(items)
         return bool(batch)
 
@@ -168,12 +225,13 @@ class Graph:
         for (target, source), items in batch.items():
             own_column, source_key = self._link(target, source)
             columns = {next(iter(d.deps)): d.name for d in items}
-            right = self.frames[source].select(
+            result = self.frame_with(source, set(columns)).select(
                 [pl.col(source_key).alias(own_column)]
                 + [pl.col(c).alias(n) for c, n in columns.items()]
             )
-            self.frames[target] = self.frames[target].join(right, on=own_column, how="left")
-            self.available[target].update(columns.values())
+            provider = _Joined(result, own_column)
+            for derived in items:
+                self.joined[target][derived.name] = provider
             self._done(items)
         return bool(batch)
 

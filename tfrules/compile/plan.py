@@ -87,11 +87,10 @@ def build_plan(
         columns[name] = compiler.rule_column(name, run_date).name
     graph.materialize()
     keep = [households.key, *(c for c in PASS_THROUGH if households.column(c) is not None)]
-    return (
-        graph.frames[HOUSEHOLDS]
-        .select([pl.col(c) for c in keep] + [pl.col(n).alias(r) for r, n in columns.items()])
-        .sort(households.key)
-    )
+    final = graph.frame_with(HOUSEHOLDS, set(columns.values()) | set(keep))
+    return final.select(
+        [pl.col(c) for c in keep] + [pl.col(n).alias(r) for r, n in columns.items()]
+    ).sort(households.key)
 
 
 def _empty_schema(table: Table) -> dict[str, pl.DataType]:

@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 import polars as pl
 
-from tfrules.check.schema import Column, Level, Table
+from tfrules.check.schema import Column, Table
 from tfrules.check.types import Kind
 from tfrules.data.errors import DataError, DataProblem, format_value
 from tfrules.data.load import (
@@ -210,12 +210,8 @@ def _is_id(table: Table, column: Column) -> bool:
 
 
 def _is_count(table: Table, column: Column) -> bool:
-    """Int columns of event tables are counts, except the academic-year/term pair."""
-    return (
-        table.level is Level.EVENT
-        and column.type.kind is Kind.INT
-        and column.name not in (table.term or ())
-    )
+    """Columns the schema declares as counts (`count`): ints that cannot be negative."""
+    return column.non_negative
 
 
 def _column_checks(table: Table, owner: Table | None, columns: list[Column]) -> list[_Check]:

@@ -104,9 +104,7 @@ def _position(comment: ast.Comment) -> Pos:
     return (comment.line, comment.column)
 
 
-def render(
-    lines: Sequence[Line | None], comments: Iterable[ast.Comment], end_line: int
-) -> str:
+def render(lines: Sequence[Line | None], comments: Iterable[ast.Comment], end_line: int) -> str:
     """The text of `lines` (None is a blank line) with the comments placed;
     `end_line` is the source line where the file's code ends."""
     index = sorted((pos, i) for i, line in enumerate(lines) if line for pos in line.anchors)

@@ -442,10 +442,14 @@ def _broken(expr: ast.Expr, col: int, ctx: Ctx) -> list[Line]:
     match expr:
         case ast.Or():
             operand_ctx = Ctx(Level.AND, restricted)
-            lines = _operands([("or" if i else "", op, operand_ctx) for i, op in enumerate(expr.operands)], col)
+            lines = _operands(
+                [("or" if i else "", op, operand_ctx) for i, op in enumerate(expr.operands)], col
+            )
         case ast.And():
             operand_ctx = Ctx(Level.NOT, restricted)
-            lines = _operands([("and" if i else "", op, operand_ctx) for i, op in enumerate(expr.operands)], col)
+            lines = _operands(
+                [("and" if i else "", op, operand_ctx) for i, op in enumerate(expr.operands)], col
+            )
         case ast.Not():
             lines = _operands([("not", expr.operand, Ctx(Level.NOT, restricted))], col)
         case ast.If():

@@ -93,8 +93,10 @@ def _check(parsed: ParseResult, formatted: str | None, file: str) -> diag.Diagno
     if formatted is not None:
         again = parse_text(formatted, file)
         comments = collections.Counter(c.text for c in parsed.comments)
-        if again.ok and again.file == parsed.file and comments == collections.Counter(
-            c.text for c in again.comments
+        if (
+            again.ok
+            and again.file == parsed.file
+            and comments == collections.Counter(c.text for c in again.comments)
         ):
             return None
     return diag.error(
@@ -209,7 +211,9 @@ class _Builder:
                 self.expr(INDENT, f"with {item.name} = ", item.value, here)
             case ast.TestHousehold():
                 fields = f": {_fields(item.fields)}" if item.fields else ""
-                self.add(INDENT, f"household {item.name}{fields}", here + _field_anchors(item.fields))
+                self.add(
+                    INDENT, f"household {item.name}{fields}", here + _field_anchors(item.fields)
+                )
                 for member in item.members:
                     fields = f", {_fields(member.fields)}" if member.fields else ""
                     text = f"member {member.name} born {member.born.isoformat()}{fields}"
@@ -221,7 +225,9 @@ class _Builder:
                 self.add(INDENT, "missing " + ", ".join(item.tables), here)
             case ast.TestExpect():
                 household = f"{item.household}: " if item.household else ""
-                expected = ", ".join(f"{e.rule} = {field_value(e.value)}" for e in item.expectations)
+                expected = ", ".join(
+                    f"{e.rule} = {field_value(e.value)}" for e in item.expectations
+                )
                 anchors = tuple(p for e in item.expectations for p in start(e) + start(e.value))
                 self.add(INDENT, f"expect {household}{expected}", here + anchors)
 
@@ -252,7 +258,9 @@ class _Builder:
         header = f"events {t.name}{_title(t.title)}"
         owner = f"of {t.owner} by {t.owner_key}"
         if len(header) + 1 + len(owner) <= WIDTH:
-            self.add(0, f"{header} {owner}", start(t) + self.anchors.get(("decl", i, "of"), ()), True)
+            self.add(
+                0, f"{header} {owner}", start(t) + self.anchors.get(("decl", i, "of"), ()), True
+            )
         else:
             self.add(0, header, start(t), top=True)
             self.clause(("decl", i, "of"), owner)
@@ -271,4 +279,6 @@ class _Builder:
             optional = "optional " if c.optional else ""
             default = "" if c.default is None else f" default {literal(c.default)}"
             text = f"{c.name}: {optional}{type_ref(c.type)}{_title(c.title)}{default}"
-            self.add(INDENT, text, start(c) + starts(c.type) + (starts(c.default) if c.default else ()))
+            self.add(
+                INDENT, text, start(c) + starts(c.type) + (starts(c.default) if c.default else ())
+            )

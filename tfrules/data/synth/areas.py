@@ -52,9 +52,8 @@ def council_effects(codes: Sequence[str], seed: int, spread: float) -> CouncilEf
         raise ValueError("la_codes must not repeat a code")
     need, attach, response = [], [], []
     for code in codes:
-        rng = np.random.Generator(
-            np.random.PCG64(np.random.SeedSequence([seed & 0xFFFFFFFF, zlib.crc32(code.encode())]))
-        )
+        entropy = [seed, zlib.crc32(code.encode())]
+        rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(entropy)))
         need.append(rng.normal(0.0, spread))
         attach.append(float(np.exp(rng.normal(0.0, 2 * spread))))
         response.append(rng.normal(0.0, 3 * spread))

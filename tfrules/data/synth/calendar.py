@@ -53,9 +53,9 @@ def add_years(days: Days, years: int | npt.NDArray[np.int64]) -> Days:
     """
     y, m, d = split_ymd(days)
     first_of_month = (
-        (np.asarray(y + years, dtype=np.int64) - 1970).astype("datetime64[Y]").astype(
-            "datetime64[M]"
-        )
+        (np.asarray(y + years, dtype=np.int64) - 1970)
+        .astype("datetime64[Y]")
+        .astype("datetime64[M]")
         + (m - 1)
     ).astype("datetime64[D]")
     return (first_of_month + (d - 1)).astype(np.int64)

@@ -45,7 +45,11 @@ def _event_dates(
     rng: np.random.Generator, pop: Population, window: Window, rates: Rates, household: Ints
 ) -> Days:
     return crisis_days(
-        rng, pop.crisis[household], window.first, window.last, rates.crisis_share,
+        rng,
+        pop.crisis[household],
+        window.first,
+        window.last,
+        rates.crisis_share,
         rates.crisis_sd_days,
     )
 
@@ -116,8 +120,9 @@ def asb(rng: np.random.Generator, pop: Population, window: Window, rates: Rates)
     }
 
 
-def custody(rng: np.random.Generator, offences_raw: Raw, pop: Population, window: Window,
-            rates: Rates) -> Raw:
+def custody(
+    rng: np.random.Generator, offences_raw: Raw, pop: Population, window: Window, rates: Rates
+) -> Raw:
     """Custodial spells following a share of proven offences (more often for adults)."""
     person = offences_raw["person_id"]
     day = offences_raw["offence_date"]
@@ -136,8 +141,9 @@ def custody(rng: np.random.Generator, offences_raw: Raw, pop: Population, window
     }
 
 
-def police_incidents(rng: np.random.Generator, pop: Population, window: Window,
-                     rates: Rates) -> Raw:
+def police_incidents(
+    rng: np.random.Generator, pop: Population, window: Window, rates: Rates
+) -> Raw:
     """Household incidents; domestic abuse is mostly recorded against the parent."""
     rate, beta = rates.police
     household, _ = expand(poisson_counts(rng, rate * window.years * need_factor(pop.need, beta)))
@@ -161,8 +167,14 @@ def health(rng: np.random.Generator, pop: Population, window: Window, rates: Rat
         rng, pop, window, rates, rates.mental_health[0], rates.mental_health[1], teen_adult, False
     )
     sm_person, sm_days = person_events(
-        rng, pop, window, rates, rates.substance_misuse[0], rates.substance_misuse[1],
-        teen_adult, False,
+        rng,
+        pop,
+        window,
+        rates,
+        rates.substance_misuse[0],
+        rates.substance_misuse[1],
+        teen_adult,
+        False,
     )
     born = (pop.role == Role.CHILD) & (pop.dob >= window.first) & (pop.dob <= window.last)
     babies = np.flatnonzero(born)
@@ -170,14 +182,17 @@ def health(rng: np.random.Generator, pop: Population, window: Window, rates: Rat
     p = np.minimum(1.0, rates.new_mother[0] * need_factor(baby_need, rates.new_mother[1]))
     babies = babies[rng.random(babies.size) < p]
     nm_person = pop.first_person[pop.person_household[babies]]
-    nm_days = np.clip(pop.dob[babies] + uniform_days(rng, -60, 120, babies.size),
-                      window.first, window.last)
+    nm_days = np.clip(
+        pop.dob[babies] + uniform_days(rng, -60, 120, babies.size), window.first, window.last
+    )
     person = np.concatenate([mh_person, sm_person, nm_person])
-    condition = np.concatenate([
-        np.full(mh_person.size, 1, np.int64),
-        np.full(sm_person.size, 0, np.int64),
-        np.full(nm_person.size, 2, np.int64),
-    ])
+    condition = np.concatenate(
+        [
+            np.full(mh_person.size, 1, np.int64),
+            np.full(sm_person.size, 0, np.int64),
+            np.full(nm_person.size, 2, np.int64),
+        ]
+    )
     return {
         "person_id": person,
         "condition": condition,
@@ -214,8 +229,9 @@ def housing(rng: np.random.Generator, pop: Population, window: Window, rates: Ra
     notices; arrears ease for responding families after attachment."""
     p_tenant, per_year = rates.tenant
     tenant = rng.random(pop.households) < np.minimum(1.0, p_tenant * need_factor(pop.need, 0.3))
-    counts = np.where(tenant, 1 + poisson_counts(rng, np.full(pop.households,
-                                                             per_year * window.years)), 0)
+    counts = np.where(
+        tenant, 1 + poisson_counts(rng, np.full(pop.households, per_year * window.years)), 0
+    )
     household, _ = expand(counts)
     days = _event_dates(rng, pop, window, rates, household)
     intercept, beta, median, sigma = rates.arrears
@@ -225,8 +241,10 @@ def housing(rng: np.random.Generator, pop: Population, window: Window, rates: Ra
     in_arrears = rng.random(household.size) < p_arrears
     pence = np.where(
         in_arrears,
-        np.minimum(np.rint(median * 100 * np.exp(sigma * rng.standard_normal(household.size))),
-                   MAX_ARREARS_PENCE),
+        np.minimum(
+            np.rint(median * 100 * np.exp(sigma * rng.standard_normal(household.size))),
+            MAX_ARREARS_PENCE,
+        ),
         0,
     ).astype(np.int64)
     high, low = rates.eviction

@@ -24,8 +24,9 @@ _NO_DATE = np.iinfo(np.int64).min
 
 def household_ids(first_number: int, count: int) -> pl.Series:
     """``H000000001``-style ids for households ``first_number .. first_number+count-1``."""
-    numbers = pl.Series("household_id", np.arange(first_number, first_number + count,
-                                                  dtype=np.int64))
+    numbers = pl.Series(
+        "household_id", np.arange(first_number, first_number + count, dtype=np.int64)
+    )
     return pl.select(
         (pl.lit("H") + numbers.cast(pl.String).str.zfill(HOUSEHOLD_DIGITS)).alias("household_id")
     ).to_series()

@@ -66,8 +66,7 @@ def make_plan(
         raise ValueError("at most 999,999,999 households (ids are 9 digits)")
     if seed < 0:
         raise ValueError(f"seed must be >= 0, got {seed}")
-    window = Window(events_from=events_from, events_to=events_to, attach_from=start,
-                    attach_to=end)
+    window = Window(events_from=events_from, events_to=events_to, attach_from=start, attach_to=end)
     return Plan(
         households=households,
         seed=seed,
@@ -104,10 +103,14 @@ def generate_block(plan: Plan, block: int) -> dict[str, pl.DataFrame]:
     raw["work_referrals"] = w.work_referrals
 
     pop = pop.with_attachment(
-        attachment.confirmed(rng, pop, raw, plan.terms, rates.attach_local)
+        attachment.confirmed(rng, pop, raw, plan.terms, rates.attach_two, rates.attach_other)
     )
     raw["claims"] = ledger.claims(
-        rng, pop, window, rates, w.job_after_attachment & pop.attached,
+        rng,
+        pop,
+        window,
+        rates,
+        w.job_after_attachment & pop.attached,
         w.referred_after_attachment & pop.attached,
     )
     raw["households"] = {
@@ -130,9 +133,9 @@ def generate_block(plan: Plan, block: int) -> dict[str, pl.DataFrame]:
     return {table: to_frame(table, raw[table], lookups) for table in TABLE_NAMES}
 
 
-def iter_blocks(plan: Plan, first: int = 0, stop: int | None = None) -> Iterator[
-    dict[str, pl.DataFrame]
-]:
+def iter_blocks(
+    plan: Plan, first: int = 0, stop: int | None = None
+) -> Iterator[dict[str, pl.DataFrame]]:
     for block in range(first, plan.blocks if stop is None else min(stop, plan.blocks)):
         yield generate_block(plan, block)
 
@@ -165,6 +168,14 @@ def generate(
     financial years 2012-2014) and ``events_from..events_to`` the span of event
     dates. The same arguments always give identical frames.
     """
-    plan = make_plan(households, seed, la_codes, start=start, end=end,
-                     events_from=events_from, events_to=events_to, rates=rates)
+    plan = make_plan(
+        households,
+        seed,
+        la_codes,
+        start=start,
+        end=end,
+        events_from=events_from,
+        events_to=events_to,
+        rates=rates,
+    )
     return concat_blocks(list(iter_blocks(plan)))

@@ -126,8 +126,9 @@ def draw_population(
     child_age = young + rng.random(person_household.size) * (
         np.minimum(old, hh_parent_age - 16.0) - young
     )
-    second_parent_age = np.clip(hh_parent_age + 2.5 + 4.0 * rng.standard_normal(hh_parent_age.size),
-                                18.0, 66.0)
+    second_parent_age = np.clip(
+        hh_parent_age + 2.5 + 4.0 * rng.standard_normal(hh_parent_age.size), 18.0, 66.0
+    )
     grandparent_age = np.minimum(hh_parent_age + 19.0 + 11.0 * rng.random(hh_parent_age.size), 88.0)
     age = np.choose(
         role,

@@ -67,10 +67,12 @@ def claims(
     return {
         "household_id": household[keep],
         "claimed_on": claimed_on[keep],
-        "claim": np.concatenate([
-            np.full(fee.size, ATTACHMENT, np.int64),
-            r_kind,
-            np.full(progress.size, PROGRESS, np.int64),
-        ])[keep],
+        "claim": np.concatenate(
+            [
+                np.full(fee.size, ATTACHMENT, np.int64),
+                r_kind,
+                np.full(progress.size, PROGRESS, np.int64),
+            ]
+        )[keep],
         "amount": amount[keep].astype(np.int64),
     }

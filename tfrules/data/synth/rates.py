@@ -121,7 +121,7 @@ class Rates:
 
     # --- other services --------------------------------------------------------------
     #: Social-care episodes per child-year, need beta.
-    social_care: tuple[float, float] = (0.05, 1.0)
+    social_care: tuple[float, float] = (0.09, 1.0)
     #: P(child_in_need, child_protection_plan, looked_after) for an episode.
     social_care_status: tuple[float, ...] = (0.65, 0.25, 0.10)
     #: Median episode length in days by status.
@@ -147,8 +147,10 @@ class Rates:
     # --- attachment, turnaround, claims -------------------------------------------
     #: Logit of attachment: intercept, need beta.
     attach: tuple[float, float] = (-2.4, 1.2)
-    #: P(a drawn attachment with one national problem plus another service stands).
-    attach_local: float = 0.3
+    #: P(a drawn attachment stands) when the family meets two of the three national
+    #: criteria at the date (a local criterion made up the third), and when fewer.
+    attach_two: float = 0.5
+    attach_other: float = 0.04
     #: Logit that an attached family responds to the work (events thin out after).
     respond: float = 0.6
     #: Share of a responder's crime/ASB events after attachment that do not happen.

@@ -77,15 +77,25 @@ def school_terms(
     secondary_first = np.maximum(first, 3 * (reception + 7))
     p_ap, beta_ap, mean_ap = rates.alternative_provision
     in_ap, ap_starts = _spell_rows(
-        rng, np.minimum(1.0, p_ap * need_factor(need, beta_ap)), secondary_first, last, mean_ap,
-        row_pupil, row_term,
+        rng,
+        np.minimum(1.0, p_ap * need_factor(need, beta_ap)),
+        secondary_first,
+        last,
+        mean_ap,
+        row_pupil,
+        row_term,
     )
     excluded_pupil = rng.random(pupils.size) < rates.permanent_given_ap
     permanently_excluded = ap_starts & excluded_pupil[row_pupil]
     p_off, beta_off, mean_off = rates.off_roll
     off_roll, _ = _spell_rows(
-        rng, np.minimum(1.0, p_off * need_factor(need, beta_off)), first, last, mean_off,
-        row_pupil, row_term,
+        rng,
+        np.minimum(1.0, p_off * need_factor(need, beta_off)),
+        first,
+        last,
+        mean_off,
+        row_pupil,
+        row_term,
     )
 
     keep = ~missing
@@ -97,28 +107,34 @@ def school_terms(
     secondary = row_term >= 3 * (reception[row_pupil] + 7)
     after = pop.responds[row_household] & (term_start[k] > pop.attached_on[row_household])
 
+    # One float32 draw per row and purpose: these arrays have tens of millions of
+    # rows, and float32 uniforms are several times cheaper than float64.
+    u = rng.random((5, n), dtype=np.float32)
+    z = rng.standard_normal((2, n), dtype=np.float32)
+
     # Sessions possible: the term's typical count less a few school-specific days;
     # pupils joining or leaving mid-term, or off roll, have fewer.
-    possible = sessions[k] - 2 * rng.integers(0, 3, n)
-    part = rng.random(n) < rates.part_term
-    possible = np.where(part, np.floor(possible * (0.2 + 0.75 * rng.random(n))), possible)
-    possible = np.where(off_roll, np.floor(possible * 0.6 * rng.random(n)), possible)
-    possible = possible.astype(np.int64)
+    possible = sessions[k] - 2 * np.floor(u[0] * 3).astype(np.int64)
+    part = u[1] < rates.part_term
+    fraction = np.where(part, 0.2 + 0.75 * (u[1] / rates.part_term), 1.0)
+    fraction = np.where(off_roll, 0.6 * u[2], fraction)
+    possible = np.floor(possible * fraction).astype(np.int64)
 
     u0, u1, u2, u3 = rates.unauthorised
     pupil_u = u0 + u1 * need + u2 * rng.standard_normal(pupils.size)
-    p_unauth = expit(
-        pupil_u[row_pupil] + rates.secondary_shift * secondary + u3 * rng.standard_normal(n)
-    )
+    p_unauth = expit(pupil_u[row_pupil] + rates.secondary_shift * secondary + u3 * z[0])
     p_unauth = np.where(after, p_unauth * rates.respond_absence, p_unauth)
     # Stochastic rounding of sessions x rate rather than a binomial draw: the
     # per-term noise is already in the rate, and this is several times faster.
-    unauthorised = np.floor(possible * p_unauth + rng.random(n)).astype(np.int64)
+    unauthorised = np.floor(possible * p_unauth + u[3]).astype(np.int64)
     a0, a1, a2 = rates.authorised
     pupil_a = a0 + a1 * need + a2 * rng.standard_normal(pupils.size)
-    p_auth = expit(pupil_a[row_pupil] + 0.4 * rng.standard_normal(n))
-    authorised = np.floor((possible - unauthorised) * p_auth + rng.random(n)).astype(np.int64)
+    p_auth = expit(pupil_a[row_pupil] + 0.4 * z[1])
+    authorised = np.floor((possible - unauthorised) * p_auth + u[4]).astype(np.int64)
+    authorised = np.minimum(authorised, possible - unauthorised)
 
+    # Fixed exclusions are rare: decide which rows have any (P = 1 - e^-lam), and
+    # only for those draw 1 + Poisson(lam), instead of a Poisson draw per row.
     fx_rate, fx_beta = rates.fixed_exclusion
     lam = (
         fx_rate
@@ -127,16 +143,18 @@ def school_terms(
         * np.where(after, 0.4, 1.0)
         * np.where(in_ap, 2.0, 1.0)
     )
-    fixed = rng.poisson(lam)
+    some = np.flatnonzero(rng.random(n, dtype=np.float32) < -np.expm1(-lam))
+    fixed = np.zeros(n, dtype=np.int64)
+    fixed[some] = 1 + rng.poisson(lam[some])
 
     return {
         "person_id": pupils[row_pupil],
         "academic_year": term_year[k],
         "term": term_code[k],
         "sessions_possible": possible,
-        "sessions_authorised_absence": authorised.astype(np.int64),
-        "sessions_unauthorised_absence": unauthorised.astype(np.int64),
-        "fixed_exclusions": fixed.astype(np.int64),
+        "sessions_authorised_absence": authorised,
+        "sessions_unauthorised_absence": unauthorised,
+        "fixed_exclusions": fixed,
         "permanently_excluded": permanently_excluded,
         "alternative_provision": in_ap,
         "on_roll": ~off_roll,

@@ -58,15 +58,19 @@ def _close(end: Ints, last: int) -> Ints:
     return np.where(end > last, NO_DATE, end)
 
 
-def _claims(rng: np.random.Generator, pop: Population, window: Window,
-            rates: Rates) -> tuple[Ints, Ints, Ints, Ints]:
+def _claims(
+    rng: np.random.Generator, pop: Population, window: Window, rates: Rates
+) -> tuple[Ints, Ints, Ints, Ints]:
     """(person, benefit, start, end-or-NO_DATE) of out-of-work claims."""
     adults = np.flatnonzero(pop.role != Role.CHILD)
     household = pop.person_household[adults]
     role = pop.role[adults]
     group = np.select(
-        [(role == Role.PARENT) & pop.lone_parent[household], role <= Role.SECOND_PARENT,
-         role == Role.ADULT_CHILD],
+        [
+            (role == Role.PARENT) & pop.lone_parent[household],
+            role <= Role.SECOND_PARENT,
+            role == Role.ADULT_CHILD,
+        ],
         [0, 1, 2],
         3,
     )
@@ -84,8 +88,9 @@ def _claims(rng: np.random.Generator, pop: Population, window: Window,
     lookback = window.first - int(rates.claim_lookback_years * YEAR_DAYS)
     adult_on = add_years(pop.dob[person], 18)
     start = np.maximum(
-        crisis_days(rng, pop.crisis[household], lookback, window.last, 0.5,
-                    2 * rates.crisis_sd_days),
+        crisis_days(
+            rng, pop.crisis[household], lookback, window.last, 0.5, 2 * rates.crisis_sd_days
+        ),
         adult_on,
     )
     # SDA claims are legacy claims from before it closed in 2001; someone too young
@@ -98,10 +103,12 @@ def _claims(rng: np.random.Generator, pop: Population, window: Window,
     incapacity = (benefit == IB) | (benefit == ESA)
     benefit = np.where(incapacity, np.where(start < ESA_BEGAN, IB, ESA), benefit)
     # Universal Credit replaced a few new JSA/ESA claims from 2014.
-    p_uc = np.select([start >= UC_YEARS[2], start >= UC_YEARS[1], start >= UC_YEARS[0]],
-                     list(rates.universal_credit[::-1]), 0.0)
-    benefit = np.where(((benefit == JSA) | (benefit == ESA)) & (rng.random(n) < p_uc), UC,
-                       benefit)
+    p_uc = np.select(
+        [start >= UC_YEARS[2], start >= UC_YEARS[1], start >= UC_YEARS[0]],
+        list(rates.universal_credit[::-1]),
+        0.0,
+    )
+    benefit = np.where(((benefit == JSA) | (benefit == ESA)) & (rng.random(n) < p_uc), UC, benefit)
 
     medians = np.array([rates.claim_median_days[b] for b in BENEFITS])
     length = lognormal_days(rng, medians[benefit], rates.claim_sigma, n)
@@ -110,16 +117,19 @@ def _claims(rng: np.random.Generator, pop: Population, window: Window,
     return person[keep], benefit[keep], start[keep], end[keep]
 
 
-def work_tables(rng: np.random.Generator, pop: Population, window: Window,
-                rates: Rates) -> WorkTables:
+def work_tables(
+    rng: np.random.Generator, pop: Population, window: Window, rates: Rates
+) -> WorkTables:
     person, benefit, start, end = _claims(rng, pop, window, rates)
     household = pop.person_household[person]
     n_hh = pop.households
 
     # A responding family's claimant (one claim active at attachment per family)
     # leaves benefits for a job some months after attachment.
-    active_at_attach = pop.responds[household] & (start <= pop.attached_on[household]) & (
-        end >= pop.attached_on[household]
+    active_at_attach = (
+        pop.responds[household]
+        & (start <= pop.attached_on[household])
+        & (end >= pop.attached_on[household])
     )
     candidates = np.flatnonzero(active_at_attach)
     _, first_of_household = np.unique(household[candidates], return_index=True)
@@ -149,9 +159,7 @@ def work_tables(rng: np.random.Generator, pop: Population, window: Window,
     claimed[person] = True
     p_employed, employed_median = rates.employed
     working_age = pop.dob[adults] > window.reference - int(65 * YEAR_DAYS)
-    workers = adults[
-        ~claimed[adults] & working_age & (rng.random(adults.size) < p_employed)
-    ]
+    workers = adults[~claimed[adults] & working_age & (rng.random(adults.size) < p_employed)]
     worker_start = np.maximum(
         uniform_days(rng, window.first - 8 * 365, window.last, workers.size),
         add_years(pop.dob[workers], 16),
@@ -180,12 +188,14 @@ def work_tables(rng: np.random.Generator, pop: Population, window: Window,
     hb_person = pop.first_person[hb_household]
     lookback = window.first - int(rates.claim_lookback_years * YEAR_DAYS)
     hb_start = np.maximum(
-        crisis_days(rng, pop.crisis[hb_household], lookback, window.last, 0.5,
-                    2 * rates.crisis_sd_days),
+        crisis_days(
+            rng, pop.crisis[hb_household], lookback, window.last, 0.5, 2 * rates.crisis_sd_days
+        ),
         add_years(pop.dob[hb_person], 18),
     )
-    hb_end = hb_start + lognormal_days(rng, rates.claim_median_days["HB"], rates.claim_sigma,
-                                       hb_household.size)
+    hb_end = hb_start + lognormal_days(
+        rng, rates.claim_median_days["HB"], rates.claim_sigma, hb_household.size
+    )
     hb_keep = (hb_start <= window.last) & (hb_end >= window.first)
 
     claims = {
@@ -219,8 +229,11 @@ def _referrals(
         start + uniform_days(rng, 90, 365, n),
     )
     p = np.where(jobseeker, p_wp, np.where(benefit == ESA, rates.work_programme_esa, 0.0))
-    wp = (rng.random(n) < p) & (wp_day >= WORK_PROGRAMME_BEGAN) & (wp_day <= end) & (
-        wp_day <= window.last
+    wp = (
+        (rng.random(n) < p)
+        & (wp_day >= WORK_PROGRAMME_BEGAN)
+        & (wp_day <= end)
+        & (wp_day <= window.last)
     )
 
     # DWP ESF Families with Multiple Problems: a claimant in a high-need household.
@@ -244,9 +257,12 @@ def _referrals(
     raw = {
         "person_id": np.concatenate([person[wp], person[esf], person[referred]]),
         "referred_on": np.concatenate([wp_day[wp], esf_day, ref_day]),
-        "programme": np.concatenate([
-            np.zeros(int(wp.sum()), np.int64), np.ones(esf.size, np.int64), ref_programme,
-        ]),
+        "programme": np.concatenate(
+            [
+                np.zeros(int(wp.sum()), np.int64),
+                np.ones(esf.size, np.int64),
+                ref_programme,
+            ]
+        ),
     }
     return raw, referred_after
-

@@ -43,7 +43,8 @@ def _check_format(format: str) -> Format:
 
 
 def write_dataset(
-    tables: Mapping[str, pl.DataFrame], out_dir: str | os.PathLike[str],
+    tables: Mapping[str, pl.DataFrame],
+    out_dir: str | os.PathLike[str],
     format: Format = "parquet",
 ) -> dict[str, Path]:
     """Write each frame to ``out_dir/<table>.<format>``; returns the paths.
@@ -127,8 +128,16 @@ def generate_to_dir(
     fmt = _check_format(format)
     if chunk_size <= 0:
         raise ValueError(f"chunk_size must be > 0, got {chunk_size}")
-    plan = make_plan(households, seed, la_codes, start=start, end=end,
-                     events_from=events_from, events_to=events_to, rates=rates)
+    plan = make_plan(
+        households,
+        seed,
+        la_codes,
+        start=start,
+        end=end,
+        events_from=events_from,
+        events_to=events_to,
+        rates=rates,
+    )
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     sinks = {name: _ChunkSink(out, name, fmt) for name in TABLE_NAMES}

@@ -1,0 +1,298 @@
+"""Hypothesis strategies for well-formed tfrules ASTs.
+
+Every tree drawn here is one the parser can produce: printed by the
+formatter it parses back to an equal tree. That rules out a few shapes the
+node classes allow but the grammar cannot give, each noted where it is
+excluded (e.g. `Negate` of a number, which the parser folds into a negative
+literal; an `Or` of one operand).
+
+Names avoid every keyword of the grammar (`KEYWORDS`, read from the parser's
+terminals), which is stricter than needed: the contextual lexer reserves a
+keyword only where it could appear, so `count` or `term` are fine names in
+many places. Shipped files cover those.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from decimal import Decimal
+
+from hypothesis import strategies as st
+from lark.lexer import PatternStr
+
+from tfrules.syntax import ast
+from tfrules.syntax.grammar import parser
+
+KEYWORDS: frozenset[str] = frozenset(
+    t.pattern.value
+    for t in parser().terminals
+    if isinstance(t.pattern, PatternStr) and t.pattern.value.isidentifier()
+)
+
+_POOL = [
+    "age", "proven", "kind", "adult", "school_age", "offences", "asb", "attached_on",
+    "absence_threshold", "E08000035", "H1", "A", "C", "x", "y", "_tmp", "months", "terms",
+]  # fmt: skip
+
+names: st.SearchStrategy[str] = st.one_of(
+    st.sampled_from(_POOL),
+    st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,8}", fullmatch=True),
+).filter(lambda n: n not in KEYWORDS)
+
+dotted_names = st.lists(names, min_size=1, max_size=3).map(".".join)
+
+# Text of titles, sources and text literals: anything but a newline (a
+# quoted string cannot span lines), with quotes, backslashes and `#` common.
+texts: st.SearchStrategy[str] = st.text(
+    st.one_of(
+        st.sampled_from(list('ab #"\\\'£%\t')),
+        st.characters(blacklist_categories=("Cs",), blacklist_characters="\n"),
+    ),
+    max_size=16,
+)
+titles = st.none() | texts
+sources = st.lists(texts, max_size=2).map(tuple)
+
+DURATION_UNITS = ("days", "weeks", "months", "years", "terms")
+durations = st.builds(ast.Duration, st.integers(0, 400), st.sampled_from(DURATION_UNITS))
+dates = st.dates(dt.date(1900, 1, 1), dt.date(2100, 12, 31))
+
+
+def _decimal(low: int, high: int, places: int) -> st.SearchStrategy[Decimal]:
+    return st.builds(lambda n, p: Decimal(n).scaleb(-p), st.integers(low, high), st.integers(1, places))
+
+
+def literals(negative: bool = False) -> st.SearchStrategy[ast.Literal]:
+    """Literals of every kind; numbers may be negative where an expression
+    allows it (`-3` is a literal there), never in a test field or default."""
+    sign = st.sampled_from([1, -1]) if negative else st.just(1)
+    ints = st.builds(lambda n, s: n * s, st.integers(0, 10**7), sign)
+    decimals = st.builds(lambda d, s: d * s, _decimal(0, 10**5, 3), sign)
+    money = st.builds(lambda c, s: Decimal(c).scaleb(-2) * s, st.integers(0, 10**9), sign)
+    percents = st.builds(lambda n, p: Decimal(n).scaleb(-p - 2), st.integers(0, 10**4), st.integers(0, 2))
+    return st.one_of(
+        ints.map(lambda v: ast.Literal("int", v)),
+        decimals.map(lambda v: ast.Literal("decimal", v)),
+        percents.map(lambda v: ast.Literal("percent", v)),
+        money.map(lambda v: ast.Literal("money", v)),
+        dates.map(lambda v: ast.Literal("date", v)),
+        durations.map(lambda v: ast.Literal("duration", v)),
+        texts.map(lambda v: ast.Literal("text", v)),
+        st.booleans().map(lambda v: ast.Literal("bool", v)),
+        st.just(ast.Literal("unknown", None)),
+    )
+
+
+collections = st.one_of(
+    st.builds(ast.Collection, st.just("members"), st.none() | names),
+    st.builds(ast.Collection, names),
+)
+
+
+def _is_number(expr: ast.Expr) -> bool:
+    return isinstance(expr, ast.Literal) and expr.kind in ("int", "decimal", "money")
+
+
+@functools.cache
+def exprs(depth: int = 3) -> st.SearchStrategy[ast.Expr]:
+    """Expressions of every kind, nested at most `depth` deep."""
+    leaves = st.one_of(literals(negative=True), names.map(ast.Name))
+    if depth <= 0:
+        return leaves
+    sub = exprs(depth - 1)
+    few = st.lists(sub, max_size=3).map(tuple)
+    some = st.lists(sub, min_size=1, max_size=3).map(tuple)
+    several = st.lists(sub, min_size=2, max_size=3).map(tuple)
+    window_lengths = durations.map(lambda d: ast.Literal("duration", d)) | names.map(ast.Name)
+    return st.one_of(
+        leaves,
+        st.builds(ast.Call, names, few),
+        st.builds(ast.SetLiteral, few),
+        st.builds(ast.CountOf, st.sampled_from(["at least", "at most", "exactly"]), st.integers(0, 9), some),
+        st.builds(ast.Arith, st.sampled_from(["+", "-", "*", "/", "of"]), sub, sub),
+        # `-3` is the literal -3, never Negate(3): the parser folds it.
+        st.builds(ast.Negate, sub.filter(lambda e: not _is_number(e))),
+        st.builds(ast.Compare, st.sampled_from(["=", "!=", "<", "<=", ">", ">="]), sub, sub),
+        st.builds(ast.InSet, sub, sub, st.booleans()),
+        st.builds(ast.IsKnown, sub, st.booleans()),
+        st.builds(ast.IsTrue, sub, st.booleans()),
+        st.builds(ast.InWindow, st.none() | sub, window_lengths),
+        st.builds(ast.And, several),
+        st.builds(ast.Or, several),
+        st.builds(ast.Not, sub),
+        st.builds(ast.If, sub, sub, sub),
+        st.builds(ast.At, sub, sub),
+        quantifieds(depth),
+        aggregates(depth),
+    )
+
+
+@functools.cache
+def quantifieds(depth: int) -> st.SearchStrategy[ast.Quantified]:
+    """`any/every/no C where ...` with no body, a `has` body or a `satisfies` body."""
+    conditions = st.lists(exprs(depth - 1), max_size=2).map(tuple)
+    nested = quantifieds(depth - 1) if depth > 1 else st.nothing()
+    body = st.one_of(
+        st.just((None, ())),
+        st.tuples(nested, st.just(())),
+        st.tuples(st.none(), st.lists(exprs(depth - 1), min_size=1, max_size=2).map(tuple)),
+    )
+    return st.builds(
+        lambda q, c, where, b: ast.Quantified(q, c, where, b[0], b[1]),
+        st.sampled_from(["any", "every", "no"]),
+        collections,
+        conditions,
+        body,
+    )
+
+
+@functools.cache
+def aggregates(depth: int) -> st.SearchStrategy[ast.Aggregate]:
+    """`count C`, `count distinct a, b over C`, `sum x over C`, ... with filters."""
+    sub = exprs(depth - 1)
+    where = st.lists(sub, max_size=2).map(tuple)
+    count = st.builds(lambda c, w: ast.Aggregate("count", c, (), w), collections, where)
+    distinct = st.builds(
+        lambda vs, c, w: ast.Aggregate("count distinct", c, vs, w),
+        st.lists(sub, min_size=1, max_size=2).map(tuple),
+        collections,
+        where,
+    )
+    other = st.builds(
+        lambda op, v, c, w: ast.Aggregate(op, c, (v,), w),
+        st.sampled_from(["sum", "lowest", "highest", "latest", "earliest"]),
+        sub,
+        collections,
+        where,
+    )
+    return st.one_of(count, distinct, other)
+
+
+# ---------------------------------------------------------------- declarations
+
+
+@functools.cache
+def type_refs(depth: int = 2) -> st.SearchStrategy[ast.TypeRef]:
+    simple = st.one_of(
+        names.map(lambda n: ast.TypeRef(name=n)),
+        st.lists(names, min_size=1, max_size=3).map(lambda vs: ast.TypeRef(values=tuple(vs))),
+        st.tuples(names, names).map(lambda c: ast.TypeRef(column=c)),
+    )
+    if depth <= 0:
+        return simple
+    return simple | type_refs(depth - 1).map(lambda t: ast.TypeRef(element=t))
+
+
+def _table(kind: type, key: st.SearchStrategy, depth: int) -> st.SearchStrategy:
+    entries = st.lists(st.tuples(key, exprs(depth)), min_size=1, max_size=3).map(tuple)
+    return st.builds(kind, entries, st.none() | exprs(depth))
+
+
+def param_decls(depth: int = 2) -> st.SearchStrategy[ast.ParamDecl]:
+    values = st.one_of(
+        exprs(depth),
+        _table(ast.YearTable, st.integers(0, 3000), depth),
+        _table(ast.DateTable, dates, depth),
+    )
+    return st.builds(
+        ast.ParamDecl,
+        names,
+        values,
+        titles,
+        sources,
+        st.none() | type_refs(),
+        st.sampled_from([None, "overridable", "override"]),
+    )
+
+
+def rule_decls(depth: int = 2) -> st.SearchStrategy[ast.RuleDecl]:
+    return st.builds(
+        ast.RuleDecl,
+        st.sampled_from(["criterion", "measure"]),
+        names,
+        st.none() | exprs(depth),
+        titles,
+        sources,
+        st.none() | names,
+        st.none() | type_refs(),
+        st.booleans(),
+    )
+
+
+field_values = literals() | names.map(ast.Name)
+fields = st.lists(st.builds(ast.Field, names, field_values), max_size=3).map(tuple)
+some_fields = st.lists(st.builds(ast.Field, names, field_values), min_size=1, max_size=3).map(tuple)
+
+
+def case_items(depth: int = 2) -> st.SearchStrategy[ast.TestItem]:
+    members = st.lists(st.builds(ast.TestMember, names, dates, fields), max_size=2).map(tuple)
+    expectations = st.lists(st.builds(ast.Expectation, names, field_values), min_size=1, max_size=3)
+    return st.one_of(
+        st.builds(ast.TestAsOf, dates),
+        st.builds(ast.TestParam, names, exprs(depth)),
+        st.builds(ast.TestHousehold, names, fields, members),
+        st.builds(ast.TestRow, names, names, some_fields),
+        st.builds(ast.TestMissing, st.lists(names, min_size=1, max_size=3).map(tuple)),
+        st.builds(ast.TestExpect, st.none() | names, expectations.map(tuple)),
+    )
+
+
+def case_decls(depth: int = 2) -> st.SearchStrategy[ast.TestDecl]:
+    return st.builds(ast.TestDecl, texts, st.lists(case_items(depth), max_size=4).map(tuple))
+
+
+def ruleset_files(depth: int = 2) -> st.SearchStrategy[ast.RulesetFile]:
+    decls = st.one_of(param_decls(depth), rule_decls(depth), case_decls(depth))
+    return st.builds(
+        ast.RulesetFile,
+        dotted_names,
+        titles,
+        st.none() | dotted_names,
+        st.none() | names,
+        st.lists(names, max_size=3).map(tuple),
+        sources,
+        st.lists(decls, max_size=4).map(tuple),
+    )
+
+
+# ---------------------------------------------------------------- schemas
+
+columns = st.builds(
+    ast.ColumnDecl, names, type_refs(1), st.booleans(), titles, st.none() | literals()
+)
+_pairs = st.none() | st.tuples(names, names)
+
+entity_decls = st.builds(
+    ast.EntityDecl,
+    names,
+    titles,
+    st.none() | names,
+    st.none() | names,
+    _pairs,
+    st.none() | names,
+    st.lists(columns, max_size=3).map(tuple),
+)
+events_decls = st.builds(
+    ast.EventsDecl,
+    names,
+    names,
+    names,
+    titles,
+    st.none() | names,
+    _pairs,
+    _pairs,
+    st.booleans(),
+    st.lists(columns, max_size=3).map(tuple),
+)
+schema_files = st.builds(
+    ast.SchemaFile,
+    names,
+    titles,
+    sources,
+    st.lists(entity_decls | events_decls, max_size=3).map(tuple),
+)
+
+
+def files(depth: int = 2) -> st.SearchStrategy[ast.File]:
+    return ruleset_files(depth) | schema_files

@@ -1,0 +1,482 @@
+"""Hypothesis strategies for small data sets in the canonical model (data-model.md).
+
+A drawn `DataSet` holds 1-4 households with 0-5 members each and, per event
+table, 0-6 rows per owner, as Polars frames in the canonical dtypes. It is
+made to hit edges rather than to look realistic:
+
+- dates come mostly from a small pool of boundary dates around a few
+  reference dates (`REFERENCE_DATES`: month ends, 29 February, the Easter
+  Sundays and Mondays of 2012-2014, 31 July / 1 August, 31 March / 1 April)
+  and around their windows: exactly 12 months, 6 months, 26 weeks and
+  13 weeks before, and the days either side;
+- births make members turn 5, 16 or 18 on a reference date (or the day
+  before or after), or fall on 29 February;
+- nullable columns (attached_on, end_date) are null or not, households may
+  have no members;
+- each event table is supplied with rows, supplied but empty, left out of
+  the frames altogether, or supplied and named in `missing=` (both ways of
+  "not supplied");
+- school terms come with gaps and with duplicated (academic_year, term) rows,
+  session counts around the 10% and 15% absence thresholds.
+
+Every data set is valid under the contract (absences <= sessions possible,
+end >= start, counts >= 0, known categories, owners that exist), which
+`tfrules.data.validate` confirms in the tests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import polars as pl
+from hypothesis import strategies as st
+
+from tfrules import calendar
+from tfrules.check.schema import Level, Schema
+from tfrules.compile.dtypes import dtype
+from tfrules.interpret.household import HouseholdData, households_from_frames
+
+D = dt.date
+DAY = dt.timedelta(days=1)
+
+#: Dates a run is made at (as_of) or a family attached on: each is an edge of
+#: a month, a financial year, a school term or February.
+REFERENCE_DATES: tuple[dt.date, ...] = (
+    D(2012, 2, 29),
+    D(2012, 3, 31),
+    D(2012, 4, 1),
+    D(2012, 4, 8),  # Easter Sunday 2012: the last day of the spring term
+    D(2012, 4, 9),  # Easter Monday 2012: the first day of the summer term
+    D(2012, 7, 31),
+    D(2012, 8, 1),
+    D(2012, 12, 31),
+    D(2013, 1, 1),
+    D(2013, 2, 28),
+    D(2013, 3, 31),  # Easter Sunday 2013 (and the end of the financial year)
+    D(2013, 4, 1),  # Easter Monday 2013
+    D(2013, 7, 31),
+    D(2013, 8, 31),
+    D(2014, 2, 28),
+    D(2014, 4, 20),  # Easter Sunday 2014
+    D(2014, 4, 21),  # Easter Monday 2014
+    D(2014, 8, 1),
+    D(2015, 3, 31),
+    D(2016, 2, 29),
+)
+
+FIRST_DAY, LAST_DAY = D(2009, 1, 1), D(2016, 12, 31)
+
+PERSON_TABLES = (
+    "school_terms",
+    "offences",
+    "asb",
+    "benefit_claims",
+    "employment_spells",
+    "work_referrals",
+    "social_care",
+    "police_incidents",
+    "health",
+    "custody",
+)
+HOUSEHOLD_TABLES = ("housing", "claims")
+EVENT_TABLES = PERSON_TABLES + HOUSEHOLD_TABLES
+
+CATEGORIES: dict[str, tuple[str, ...]] = {
+    "term": calendar.TERMS,
+    "kind": ("incident", "asbo", "injunction", "acceptable_behaviour_contract", "housing_intervention"),
+    "benefit": ("JSA", "ESA", "IB", "IS", "CA", "SDA", "UC", "HB"),
+    "programme": ("work_programme", "esf_families"),
+    "status": ("child_in_need", "child_protection_plan", "looked_after"),
+    "category": ("burglary", "domestic_abuse", "criminal_damage", "violence", "other"),
+    "condition": ("substance_misuse", "mental_health", "new_mother_vulnerable"),
+    "claim": ("attachment", "results", "progress_to_work", "employment"),
+}
+
+MONEY_EDGES = tuple(
+    Decimal(v)
+    for v in ("0.00", "0.01", "100.00", "499.99", "500.00", "500.01", "1600.00", "3200.00",
+              "4000.00", "4000.01")
+)  # fmt: skip
+
+
+# ---------------------------------------------------------------- boundary dates
+
+
+def add_days(day: dt.date, days: int) -> dt.date:
+    return day + dt.timedelta(days=days)
+
+
+@functools.cache
+def boundary_dates(refs: tuple[dt.date, ...]) -> tuple[dt.date, ...]:
+    """The edges of every window ending at one of `refs`, and the days either side.
+
+    Sorted, without repeats; the reference dates themselves come first, so
+    that shrinking moves towards them.
+    """
+    found: dict[dt.date, None] = dict.fromkeys(refs)
+    for ref in refs:
+        starts = [
+            ref,
+            calendar.add_months(ref, -12),
+            calendar.add_months(ref, -6),
+            calendar.add_months(ref, -1),
+            add_days(ref, -7 * 26),
+            add_days(ref, -7 * 13),
+            add_days(ref, -7 * 52),
+        ]
+        now = calendar.term_index(ref)
+        for index in (now - 3, now - 1, now):
+            first, last = calendar.term_bounds(index)
+            starts += [first, last]
+        for start in starts:
+            for delta in (-1, 0, 1):
+                found.setdefault(add_days(start, delta))
+    return tuple(found)
+
+
+def reference_dates() -> st.SearchStrategy[dt.date]:
+    return st.sampled_from(REFERENCE_DATES)
+
+
+def edge_dates(refs: tuple[dt.date, ...]) -> st.SearchStrategy[dt.date]:
+    """Mostly a boundary date around `refs`; now and then any date."""
+    pool = st.sampled_from(boundary_dates(refs))
+    anywhere = st.dates(FIRST_DAY, LAST_DAY)
+    return st.one_of(pool, pool, pool, pool, pool, anywhere)
+
+
+# ---------------------------------------------------------------- the data set
+
+
+@attrs.frozen
+class DataSet:
+    """Canonical tables as eager frames.
+
+    A table absent from `frames`, or present and named in `missing`, was not
+    supplied. `refs` are the reference dates the data was built around (draw
+    as_of from them).
+    """
+
+    frames: Mapping[str, pl.DataFrame]
+    missing: frozenset[str] = frozenset()
+    refs: tuple[dt.date, ...] = ()
+
+    def lazy(self) -> dict[str, pl.LazyFrame]:
+        return {name: frame.lazy() for name, frame in self.frames.items()}
+
+    @property
+    def household_ids(self) -> list[str]:
+        return self.frames["households"]["household_id"].to_list()
+
+    def households(self, schema: Schema) -> list[HouseholdData]:
+        return list(households_from_frames(schema, self.frames, self.missing))
+
+    def not_supplied(self, schema: Schema) -> frozenset[str]:
+        return frozenset(
+            t.name for t in schema.event_tables if t.name not in self.frames or t.name in self.missing
+        )
+
+    def map_frames(self, change: Any) -> DataSet:
+        """A copy with `change(name, frame)` applied to every frame."""
+        return attrs.evolve(self, frames={n: change(n, f) for n, f in self.frames.items()})
+
+    def only(self, household_ids: Iterable[str]) -> DataSet:
+        """The data of some households only (their members and events)."""
+        keep = set(household_ids)
+        persons = self.frames["persons"].filter(pl.col("household_id").is_in(sorted(keep)))
+        people = persons["person_id"].to_list()
+
+        def cut(name: str, frame: pl.DataFrame) -> pl.DataFrame:
+            if name == "persons":
+                return persons
+            if "person_id" in frame.columns and name != "persons":
+                return frame.filter(pl.col("person_id").is_in(people))
+            return frame.filter(pl.col("household_id").is_in(sorted(keep)))
+
+        return self.map_frames(cut)
+
+
+@functools.cache
+def canonical_schema() -> Schema:
+    """The canonical schema, built from the shipped `canonical.tfr`."""
+    from tfrules.check.schema_build import build_schema
+    from tfrules.check.workspace import bundled_rulesets_dir
+    from tfrules.syntax.parser import parse_text
+
+    path = bundled_rulesets_dir() / "schema" / "canonical.tfr"
+    parsed = parse_text(path.read_text(encoding="utf-8"), str(path))
+    schema, problems = build_schema(parsed.file)  # type: ignore[arg-type]
+    assert not problems, problems
+    return schema
+
+
+def table_dtypes(name: str) -> dict[str, pl.DataType]:
+    table = canonical_schema().table(name)
+    assert table is not None
+    return {c.name: dtype(c.type) for c in table.columns}
+
+
+def make_frame(name: str, rows: Sequence[Mapping[str, Any]]) -> pl.DataFrame:
+    """A frame of table `name` in the canonical dtypes (empty if no rows)."""
+    schema = table_dtypes(name)
+    columns = {c: [row[c] for row in rows] for c in schema}
+    return pl.DataFrame(columns, schema=schema)
+
+
+# ---------------------------------------------------------------- rows
+
+
+def _end_date(draw: st.DrawFn, start: dt.date, dates: st.SearchStrategy[dt.date]) -> Any:
+    """Null (still going) or a date on or after `start`: often exactly 13 or
+    26 weeks on, or a boundary date."""
+    how = draw(st.integers(0, 5))
+    if how == 0:
+        return None
+    if how in (1, 2):
+        weeks = draw(st.sampled_from((0, 13, 26, 1, 52)))
+        return add_days(start, 7 * weeks + draw(st.integers(-1, 1)) if weeks else 0)
+    end = draw(dates)
+    return end if end >= start else add_days(start, draw(st.integers(0, 200)))
+
+
+def _sessions(draw: st.DrawFn) -> tuple[int, int, int]:
+    """(possible, authorised, unauthorised) around the 10% and 15% thresholds."""
+    possible = draw(st.sampled_from((100, 20, 0, 60, 130, 140, 7, 1)))
+    threshold = (3 * possible + 19) // 20  # the least count at or above 15%
+    unauthorised = draw(
+        st.sampled_from((0, threshold, max(threshold - 1, 0), threshold + 1, possible))
+    )
+    unauthorised = min(unauthorised, possible)
+    authorised = draw(st.integers(0, possible - unauthorised))
+    if draw(st.booleans()):
+        authorised = min(authorised, possible // 10)
+    return possible, authorised, unauthorised
+
+
+def _term_choices(refs: tuple[dt.date, ...]) -> tuple[tuple[int, str], ...]:
+    indices: dict[int, None] = {}
+    for ref in refs:
+        now = calendar.term_index(ref)
+        for index in range(now - 4, now + 1):
+            indices.setdefault(index)
+    return tuple((i // 3, calendar.TERMS[i % 3]) for i in indices)
+
+
+def person_event_row(
+    draw: st.DrawFn, table: str, person: str, refs: tuple[dt.date, ...]
+) -> dict[str, Any]:
+    dates = edge_dates(refs)
+    row: dict[str, Any] = {"person_id": person}
+    if table == "school_terms":
+        year, term = draw(st.sampled_from(_term_choices(refs)))
+        possible, authorised, unauthorised = _sessions(draw)
+        row.update(
+            academic_year=year,
+            term=term,
+            sessions_possible=possible,
+            sessions_authorised_absence=authorised,
+            sessions_unauthorised_absence=unauthorised,
+            fixed_exclusions=draw(st.sampled_from((0, 1, 3, 2, 4))),
+            permanently_excluded=draw(st.booleans()) and draw(st.booleans()),
+            alternative_provision=draw(st.booleans()) and draw(st.booleans()),
+            on_roll=draw(st.booleans()) or draw(st.booleans()),
+        )
+    elif table == "offences":
+        row.update(offence_date=draw(dates), proven=draw(st.booleans()))
+    elif table in ("asb", "health"):
+        column = "kind" if table == "asb" else "condition"
+        row.update(recorded_on=draw(dates), **{column: draw(st.sampled_from(CATEGORIES[column]))})
+    elif table in ("benefit_claims", "employment_spells", "social_care", "custody"):
+        start = draw(dates)
+        row.update(start_date=start, end_date=_end_date(draw, start, dates))
+        if table == "benefit_claims":
+            row["benefit"] = draw(st.sampled_from(CATEGORIES["benefit"]))
+        if table == "social_care":
+            row["status"] = draw(st.sampled_from(CATEGORIES["status"]))
+    elif table == "work_referrals":
+        row.update(
+            referred_on=draw(dates), programme=draw(st.sampled_from(CATEGORIES["programme"]))
+        )
+    elif table == "police_incidents":
+        row.update(
+            incident_date=draw(dates), category=draw(st.sampled_from(CATEGORIES["category"]))
+        )
+    else:  # pragma: no cover
+        raise ValueError(table)
+    return row
+
+
+def money() -> st.SearchStrategy[Decimal]:
+    cents = st.integers(0, 500_000).map(lambda c: Decimal(c).scaleb(-2))
+    return st.one_of(st.sampled_from(MONEY_EDGES), st.sampled_from(MONEY_EDGES), cents)
+
+
+def household_event_row(
+    draw: st.DrawFn, table: str, household: str, refs: tuple[dt.date, ...]
+) -> dict[str, Any]:
+    dates = edge_dates(refs)
+    if table == "housing":
+        return {
+            "household_id": household,
+            "recorded_on": draw(dates),
+            "rent_arrears": draw(money()),
+            "eviction_notice": draw(st.booleans()),
+        }
+    return {
+        "household_id": household,
+        "claimed_on": draw(dates),
+        "claim": draw(st.sampled_from(CATEGORIES["claim"])),
+        "amount": draw(money()),
+    }
+
+
+def birth_date(draw: st.DrawFn, refs: tuple[dt.date, ...]) -> dt.date:
+    """Mostly a birthday that makes the member 5, 16 or 18 (or 15, 17) on a
+    reference date, give or take a day; else 29 February or any date."""
+    how = draw(st.integers(0, 9))
+    if how <= 5:
+        ref = draw(st.sampled_from(refs))
+        years = draw(st.sampled_from((18, 16, 5, 15, 17, 4, 19)))
+        try:
+            born = ref.replace(year=ref.year - years)
+        except ValueError:  # 29 February in a common year
+            born = D(ref.year - years, 2, 28)
+        return add_days(born, draw(st.integers(-1, 1)))
+    if how == 6:
+        return D(draw(st.sampled_from((1996, 2000, 2008, 1992, 2012))), 2, 29)
+    if how == 7:
+        return draw(st.dates(D(1995, 1, 1), D(2014, 12, 31)))
+    return draw(st.dates(D(1940, 1, 1), D(1995, 12, 31)))
+
+
+HOUSEHOLD_IDS = ("H1", "H2", "H10", "h3", "A7", "Z", "H 5", "H4")
+LA_CODES = ("E08000035", "E06000001", "E09000001")
+
+#: How an event table comes: with rows, empty, left out of `frames`, or given and named missing.
+TABLE_STATES = ("rows", "rows", "rows", "rows", "rows", "rows", "empty", "absent", "missing")
+
+
+@st.composite
+def datasets(
+    draw: st.DrawFn,
+    tables: Iterable[str] | None = None,
+    refs: tuple[dt.date, ...] | None = None,
+    min_households: int = 1,
+    max_households: int = 4,
+    max_members: int = 5,
+    max_rows: int = 6,
+    states: Sequence[str] = TABLE_STATES,
+) -> DataSet:
+    """A small canonical data set; `tables` limits the event tables drawn
+    (the others are left out, so read as not supplied)."""
+    wanted = EVENT_TABLES if tables is None else tuple(t for t in EVENT_TABLES if t in set(tables))
+    if refs is None:
+        refs = tuple(
+            draw(st.lists(reference_dates(), min_size=1, max_size=2, unique=True))
+        )
+    dates = edge_dates(refs)
+    household_ids = draw(
+        st.lists(
+            st.sampled_from(HOUSEHOLD_IDS),
+            min_size=min_households,
+            max_size=max_households,
+            unique=True,
+        )
+    )
+    households, persons = [], []
+    for number, household in enumerate(household_ids):
+        attached = draw(st.integers(0, 9))
+        attached_on = (
+            None
+            if attached <= 2
+            else draw(st.sampled_from(refs))
+            if attached <= 6
+            else draw(dates)
+        )
+        households.append(
+            {
+                "household_id": household,
+                "la_code": draw(st.sampled_from(LA_CODES)),
+                "attached_on": attached_on,
+            }
+        )
+        members = draw(st.integers(0, max_members))
+        for index in range(members):
+            persons.append(
+                {
+                    "person_id": f"P{number}{index}",
+                    "household_id": household,
+                    "date_of_birth": birth_date(draw, refs),
+                }
+            )
+    frames: dict[str, pl.DataFrame] = {
+        "households": make_frame("households", households),
+        "persons": make_frame("persons", persons),
+    }
+    missing: set[str] = set()
+    for table in wanted:
+        state = draw(st.sampled_from(states))
+        if state == "absent":
+            continue
+        rows: list[dict[str, Any]] = []
+        if state in ("rows", "missing"):
+            if table in PERSON_TABLES:
+                for person in persons:
+                    count = draw(st.integers(0, max_rows))
+                    rows += [
+                        person_event_row(draw, table, person["person_id"], refs)
+                        for _ in range(count)
+                    ]
+            else:
+                for household in households:
+                    count = draw(st.integers(0, max_rows))
+                    rows += [
+                        household_event_row(draw, table, household["household_id"], refs)
+                        for _ in range(count)
+                    ]
+        frames[table] = make_frame(table, rows)
+        if state == "missing":
+            missing.add(table)
+    return DataSet(frames, frozenset(missing), refs)
+
+
+# ---------------------------------------------------------------- transformations
+
+
+def shuffled(data: DataSet, seed: int) -> DataSet:
+    """Every table with its rows in another order."""
+    return data.map_frames(lambda _, frame: frame.sample(fraction=1.0, shuffle=True, seed=seed))
+
+
+def renamed(data: DataSet, prefix: str) -> DataSet:
+    """The same data with every household and person id prefixed."""
+
+    def rename(_: str, frame: pl.DataFrame) -> pl.DataFrame:
+        ids = [c for c in ("household_id", "person_id") if c in frame.columns]
+        return frame.with_columns(pl.lit(prefix) + pl.col(c) for c in ids)
+
+    return data.map_frames(rename)
+
+
+def stacked(parts: Sequence[DataSet]) -> DataSet:
+    """Several data sets (with distinct ids) as one; they must agree on which
+    tables are supplied."""
+    first = parts[0]
+    frames = {
+        name: pl.concat([p.frames[name] for p in parts], how="vertical")
+        for name in first.frames
+    }
+    return attrs.evolve(first, frames=frames)
+
+
+def person_ids(data: DataSet) -> list[str]:
+    return data.frames["persons"]["person_id"].to_list()
+
+
+def owner_level(table: str) -> Level:
+    return Level.PERSON if table in PERSON_TABLES else Level.HOUSEHOLD

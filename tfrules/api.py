@@ -1,0 +1,158 @@
+"""The Python API, for notebooks and scripts: load, check, compile, evaluate, explain.
+
+    import tfrules
+    rules = tfrules.load("local.leeds")                      # or a path to a .tfr file
+    data = tfrules.load_data(rules, "data/")                 # validated before use
+    result = tfrules.evaluate(rules, data, as_of="2013-01-15")   # a Polars DataFrame
+
+Every function raises `RulesError` (with the diagnostics) for mistakes in the
+rules and `DataError` (naming table, column and key) for bad data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import polars as pl
+
+from tfrules import diagnostics as diag
+from tfrules.check import CheckReport, check_paths
+from tfrules.check.model import CheckedRuleset
+from tfrules.check.overrides import apply_overrides
+from tfrules.check.ruleset import check_ruleset
+from tfrules.check.usage import required_columns
+from tfrules.check.workspace import RULE_SUFFIX, Workspace
+from tfrules.compile.plan import build_plan
+from tfrules.data.errors import DataError
+from tfrules.data.load import Dataset, load_dataset
+from tfrules.data.validate import validate
+from tfrules.syntax import ast
+
+DataSource = str | Path | Mapping[str, pl.DataFrame | pl.LazyFrame] | Dataset
+
+
+class RulesError(Exception):
+    """The rules have errors; `diagnostics` says where and what."""
+
+    def __init__(self, diagnostics: Iterable[diag.Diagnostic], sources: diag.SourceCache) -> None:
+        self.diagnostics = tuple(diagnostics)
+        self.sources = sources
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        errors = [d for d in self.diagnostics if d.is_error]
+        return "\n".join(diag.render_text(d, self.sources) for d in errors)
+
+
+def check(paths: Iterable[str | Path]) -> CheckReport:
+    """Check rule files (and folders of them); see `CheckReport.diagnostics`."""
+    return check_paths(paths)
+
+
+def load(
+    ruleset: str | Path,
+    *,
+    include: Iterable[str | Path] = (),
+    params: Iterable[str] = (),
+    workspace: Workspace | None = None,
+) -> CheckedRuleset:
+    """A checked ruleset, by name (`national.phase1`, `local.leeds`) or by file.
+
+    `include` adds folders of rule files to look in (the shipped rulesets are
+    always available); `params` are what-if values, `name=value`.
+    """
+    workspace = workspace or Workspace()
+    name = str(ruleset)
+    workspace.add_paths(list(include))
+    path = Path(ruleset)
+    if path.suffix == RULE_SUFFIX or path.is_file():
+        source = workspace.add_paths([path])[0]
+        if not isinstance(source.ast, ast.RulesetFile):
+            problems = source.parsed.diagnostics or (
+                diag.error(
+                    "E103", "this file is not a ruleset", ast.Span(source.display, 1, 1, 1, 1)
+                ),
+            )
+            raise RulesError(problems, workspace.sources)
+        name = source.ast.name
+    result = check_ruleset(workspace, name)
+    problems = [*workspace.diagnostics, *result.diagnostics]
+    if result.ruleset is None or any(p.is_error for p in problems):
+        raise RulesError(problems, workspace.sources)
+    return apply_overrides(result.ruleset, list(params))
+
+
+def as_date(value: str | dt.date) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def load_data(ruleset: CheckedRuleset, source: DataSource) -> Dataset:
+    """Load and validate the tables the ruleset reads; raises DataError before
+    anything is evaluated."""
+    if isinstance(source, Dataset):
+        return source
+    dataset = load_dataset(source, ruleset.schema, required_columns(ruleset))  # type: ignore[arg-type]
+    validate(dataset)
+    return dataset
+
+
+def compile_plan(
+    ruleset: CheckedRuleset,
+    data: Dataset,
+    as_of: str | dt.date,
+    *,
+    rules: Iterable[str] | None = None,
+    fixed: Mapping[str, object] | None = None,
+) -> pl.LazyFrame:
+    """The lazy Polars plan: one row per household, one column per rule."""
+    return build_plan(
+        ruleset,
+        data.frames,
+        as_date(as_of),
+        missing=data.missing_tables,
+        rules=_known_rules(ruleset, rules),
+        fixed=fixed,
+    )
+
+
+def evaluate(
+    ruleset: CheckedRuleset,
+    data: DataSource,
+    as_of: str | dt.date,
+    *,
+    rules: Iterable[str] | None = None,
+) -> pl.DataFrame:
+    """Evaluate the ruleset over a data set: one row per household."""
+    dataset = load_data(ruleset, data)
+    return compile_plan(ruleset, dataset, as_of, rules=rules).collect()
+
+
+def _known_rules(ruleset: CheckedRuleset, rules: Iterable[str] | None) -> list[str] | None:
+    if rules is None:
+        return None
+    wanted = list(rules)
+    unknown = [r for r in wanted if r not in ruleset.output_rules]
+    if unknown:
+        hint = diag.did_you_mean(unknown[0], ruleset.output_rules)
+        raise ValueError(
+            f"no household rule {unknown[0]!r} in {ruleset.name}" + (f": {hint}" if hint else "")
+        )
+    return wanted
+
+
+__all__ = [
+    "DataError",
+    "RulesError",
+    "check",
+    "compile_plan",
+    "evaluate",
+    "load",
+    "load_data",
+]

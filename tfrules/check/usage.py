@@ -1,0 +1,29 @@
+"""Which tables and columns a checked ruleset reads, so that only those are
+required of (and loaded from) a data set."""
+
+from __future__ import annotations
+
+from tfrules.check.model import CheckedRuleset, ColumnRef
+from tfrules.check.schema import Level
+
+
+def required_columns(ruleset: CheckedRuleset) -> dict[str, set[str]]:
+    schema = ruleset.schema
+    notes = ruleset.annotations
+    used: dict[str, set[str]] = {schema.households.name: set(), schema.persons.name: set()}
+    for resolution in notes.names.values():
+        if isinstance(resolution, ColumnRef):
+            used.setdefault(resolution.table, set()).add(resolution.column)
+    tables = [info.table for info in notes.collections.values()]
+    tables += [info.table for info in notes.windows.values()]
+    for table in tables:
+        columns = used.setdefault(table.name, set())
+        if table.level is Level.EVENT:
+            columns.update(
+                c for c in (table.date_column, *(table.span or ()), *(table.term or ())) if c
+            )
+    if schema.persons.aged_by:
+        used[schema.persons.name].add(schema.persons.aged_by)
+    if schema.households.column("la_code") is not None:
+        used[schema.households.name].add("la_code")
+    return used
