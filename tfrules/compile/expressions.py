@@ -225,7 +225,8 @@ class ExprCompiler:
         return result
 
     def _Not(self, node: ast.Not, frame: str, ref: Ref) -> pl.Expr:
-        return ~self.compile(node.operand, frame, ref)
+        # cast: a bare `unknown` is a Null-typed literal, which `~` rejects
+        return ~self.compile(node.operand, frame, ref).cast(pl.Boolean)
 
     def _If(self, node: ast.If, frame: str, ref: Ref) -> pl.Expr:
         target = D.dtype(self._type(node))
@@ -300,7 +301,7 @@ class ExprCompiler:
         return value.is_null() if node.negated else value.is_not_null()
 
     def _IsTrue(self, node: ast.IsTrue, frame: str, ref: Ref) -> pl.Expr:
-        value = self.compile(node.operand, frame, ref)
+        value = self.compile(node.operand, frame, ref).cast(pl.Boolean)
         return (value if node.value else ~value).fill_null(False)
 
     def _InSet(self, node: ast.InSet, frame: str, ref: Ref) -> pl.Expr:
@@ -525,35 +526,50 @@ class ExprCompiler:
     ) -> Derived:
         self._deps.append(set())
         try:
-            parts = self._lift_parts(node, source, ref, result_type)
+            selected = self._selection(node, source, ref)
+            parts = self._lift_steps(node, source, ref, result_type, selected)
         finally:
             deps = frozenset(self._deps.pop())
-        rows = {
-            name: self.graph.add(Derived(self.graph.new_name("x"), source, expr, deps))
-            for name, expr in parts.rows.items()
-        }
+        rows = {name: self._row_column(source, expr, deps) for name, expr in parts.rows.items()}
+        keep = (
+            self._row_column(source, selected.fill_null(True), deps)
+            if selected is not None
+            else None
+        )
         raws: dict[str, Derived] = {}
         for name, (row_name, how) in parts.aggs.items():
-            column = pl.col(rows[row_name].name) if row_name is not None else None
             if how == "len":
-                aggregation = pl.len().cast(I64)
-            elif how == "nulls":
-                aggregation = column.null_count().cast(I64)
-            elif how == "unique":
-                aggregation = column.drop_nulls().n_unique().cast(I64)
-            elif how == "sum_i":
-                aggregation = column.sum().cast(I64)
+                aggregation, used = pl.len().cast(I64), frozenset()
             else:
-                aggregation = getattr(column, how)()
+                assert row_name is not None
+                column = pl.col(rows[row_name])
+                used = frozenset({rows[row_name]})
+                if how == "nulls":
+                    aggregation = column.null_count().cast(I64)
+                elif how == "unique":
+                    aggregation = column.drop_nulls().n_unique().cast(I64)
+                elif how == "count":
+                    aggregation = column.sum().cast(I64)
+                elif how in ("latest", "earliest"):
+                    # the value on the latest (earliest) date, ties to the highest
+                    # (lowest) value; rows not chosen are null in both columns.
+                    # (Polars cannot take the max or min of a struct.)
+                    order = pl.col(rows["d"])
+                    used = used | {rows["d"]}
+                    ordered = column.sort_by([order, column], nulls_last=how == "earliest")
+                    aggregation = ordered.last() if how == "latest" else ordered.first()
+                else:
+                    aggregation = getattr(column, how)()
             raws[name] = self.graph.add(
                 Derived(
                     self.graph.new_name("g"),
                     landing,
                     aggregation,
-                    frozenset({rows[row_name].name} if row_name is not None else set()),
+                    used,
                     "agg",
                     source,
                     group_key,
+                    keep,
                 )
             )
 
@@ -563,10 +579,48 @@ class ExprCompiler:
 
         return self.derive((*key, "final"), landing, lambda: parts.final(raw), "a")
 
-    def _lift_parts(
-        self, node: ast.Quantified | ast.Aggregate, source: str, ref: Ref, result_type: T.Type
+    def _row_column(self, frame: str, expr: pl.Expr, deps: frozenset[str]) -> str:
+        """A row column of a finer frame, shared by every aggregate that needs the same one."""
+        key = ("row", frame, str(expr))
+        if key not in self._memo:
+            self._memo[key] = self.graph.add(Derived(self.graph.new_name("x"), frame, expr, deps))
+        return self._memo[key].name
+
+    def _may_be_null(self, node: ast.Expr) -> bool:
+        """False only where a value can be seen never to be unknown (a plain
+        non-nullable column, a literal, arithmetic on those without division)."""
+        if isinstance(node, ast.Literal):
+            return node.value is None
+        if isinstance(node, ast.Name):
+            resolution = self.notes.names[id(node)]
+            if isinstance(resolution, CategoryValue):
+                return False
+            if isinstance(resolution, ColumnRef):
+                table = self.schema.table(resolution.table)
+                column = table.column(resolution.column) if table else None
+                return column is None or column.nullable
+            return True
+        if isinstance(node, ast.IsKnown | ast.IsTrue):
+            return False
+        if isinstance(node, ast.Arith) and node.op != "/":
+            return self._may_be_null(node.left) or self._may_be_null(node.right)
+        if isinstance(node, ast.Negate):
+            return self._may_be_null(node.operand)
+        return True
+
+    def _lift_steps(
+        self,
+        node: ast.Quantified | ast.Aggregate,
+        source: str,
+        ref: Ref,
+        result_type: T.Type,
+        selected: pl.Expr | None,
     ) -> _LiftParts:
-        selected = self._selection(node, source, ref)
+        """Row columns, plain aggregations and the final expression of a lift.
+
+        A selection or condition that is unknown on some row makes a count,
+        sum or extreme unknown (the row might or might not count); for
+        quantifiers, Kleene logic decides from the true/unknown counts."""
         target = D.dtype(result_type)
         if isinstance(node, ast.Quantified):
             if node.has is not None:
@@ -578,71 +632,88 @@ class ExprCompiler:
             else:
                 body = None
             if node.quantifier == "every":
+                if selected is None and body is None:
+                    return _LiftParts({}, {}, lambda raw: pl.lit(True))
                 holds = body if body is not None else pl.lit(True)
                 condition = holds if selected is None else (~selected | holds)
-                # every: false if some row is false, else unknown if some row is unknown
                 return _LiftParts(
-                    {"c": condition.cast(pl.Int8)},
+                    {"c": condition},
                     {"low": ("c", "min"), "unknown": ("c", "nulls")},
                     lambda raw: (
-                        pl.when(raw("low") == 0)
+                        pl.when(~raw("low"))
                         .then(False)
                         .when(raw("unknown", zero=True) > 0)
                         .then(None)
                         .otherwise(True)
                     ),
                 )
-            parts = [p for p in (selected, body) if p is not None]
-            condition = (
-                pl.lit(True) if not parts else parts[0] if len(parts) == 1 else parts[0] & parts[1]
-            )
             negate = node.quantifier == "no"
+            parts = [p for p in (selected, body) if p is not None]
+            if not parts:
+                return _LiftParts(
+                    {}, {"n": (None, "len")}, lambda raw: (raw("n", zero=True) > 0) != negate
+                )
+            condition = parts[0] if len(parts) == 1 else parts[0] & parts[1]
             return _LiftParts(
-                {"c": condition.cast(pl.Int8)},
+                {"c": condition},
                 {"high": ("c", "max"), "unknown": ("c", "nulls")},
                 lambda raw: (
-                    pl.when(raw("high") == 1)
+                    pl.when(raw("high"))
                     .then(not negate)
                     .when(raw("unknown", zero=True) > 0)
                     .then(None)
                     .otherwise(negate)
                 ),
             )
-        flag = selected if selected is not None else pl.lit(True)
+        rows: dict[str, pl.Expr] = {}
+        aggs: dict[str, tuple[str | None, str]] = {}
+        unsure: list[str] = []
+        if selected is not None:
+            rows["f"] = selected
+            aggs["f_unknown"] = ("f", "nulls")
+            unsure.append("f_unknown")
+        chosen = selected.fill_null(False) if selected is not None else pl.lit(True)
         values = [self.compile(v, source, ref) for v in node.values]
-        unsure_row = flag.is_null()
-        for value in values:
-            unsure_row = unsure_row | (flag.fill_null(False) & value.is_null())
-        rows: dict[str, pl.Expr] = {"unsure": pl.when(unsure_row).then(1).otherwise(0).cast(I64)}
-        aggs: dict[str, tuple[str | None, str]] = {"unsure": ("unsure", "sum_i")}
+        for index, (value_node, value) in enumerate(zip(node.values, values, strict=True)):
+            if self._may_be_null(value_node):
+                rows[f"vnull{index}"] = chosen & value.is_null()
+                aggs[f"vnull{index}"] = (f"vnull{index}", "count")
+                unsure.append(f"vnull{index}")
 
         def guarded(result: Callable[[Callable[..., pl.Expr]], pl.Expr]) -> Callable[..., pl.Expr]:
-            return lambda raw: (
-                pl.when(raw("unsure", zero=True) > 0).then(None).otherwise(result(raw)).cast(target)
-            )
+            def final(raw: Callable[..., pl.Expr]) -> pl.Expr:
+                if not unsure:
+                    return result(raw).cast(target)
+                doubt = pl.sum_horizontal([raw(name, zero=True) for name in unsure])
+                return pl.when(doubt > 0).then(None).otherwise(result(raw)).cast(target)
+
+            return final
 
         if node.op == "count":
-            rows["n"] = flag.fill_null(False).cast(I64)
-            aggs["n"] = ("n", "sum_i")
+            if selected is None:
+                aggs["n"] = (None, "len")
+            else:
+                aggs["n"] = ("f", "count")
             return _LiftParts(rows, aggs, guarded(lambda raw: raw("n", zero=True)))
         if node.op == "count distinct":
-            rows["k"] = pl.when(flag.fill_null(False)).then(pl.struct(values))
+            # fields named by position: two values may have the same output name
+            fields = [v.alias(f"k{i}") for i, v in enumerate(values)]
+            rows["k"] = pl.when(chosen).then(pl.struct(fields))
             aggs["k"] = ("k", "unique")
             return _LiftParts(rows, aggs, guarded(lambda raw: raw("k", zero=True)))
-        picked = pl.when(flag.fill_null(False)).then(values[0].cast(target))
+        value = values[0].cast(target)
+        picked = value if selected is None else pl.when(chosen).then(value)
         if node.op in ("sum", "lowest", "highest"):
             rows["v"] = picked
-            how = {"sum": "sum", "lowest": "min", "highest": "max"}[node.op]
-            aggs["v"] = ("v", how)
+            aggs["v"] = ("v", {"sum": "sum", "lowest": "min", "highest": "max"}[node.op])
             zero = node.op == "sum"
             return _LiftParts(rows, aggs, guarded(lambda raw: raw("v", zero=zero)))
         # latest / earliest: the value on the latest (earliest) date, ties to the
-        # highest (lowest) value: order by a struct of (date, value)
-        rows["v"] = pl.when(flag.fill_null(False)).then(
-            pl.struct(self._row_date(source).alias("d"), values[0].cast(target).alias("v"))
-        )
-        aggs["v"] = ("v", "max" if node.op == "latest" else "min")
-        return _LiftParts(rows, aggs, guarded(lambda raw: raw("v").struct.field("v")))
+        # highest (lowest) value
+        rows["d"] = pl.when(chosen).then(self._row_date(source))
+        rows["v"] = pl.when(chosen).then(value)
+        aggs["v"] = ("v", node.op)
+        return _LiftParts(rows, aggs, guarded(lambda raw: raw("v")))
 
     def _member_count(self, frame: str) -> pl.Expr:
         key = ("members",)

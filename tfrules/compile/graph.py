@@ -48,6 +48,7 @@ class Derived:
     kind: str = "row"  # "row", "agg" or "broadcast"
     source: str | None = None  # agg/broadcast: the frame read
     group_key: str | None = None  # agg: the source column grouped by
+    keep: str | None = None  # agg: a row column false where the row contributes nothing
 
 
 @attrs.define
@@ -89,6 +90,10 @@ class Graph:
         self.base[spec.name] = frame
         self.base_columns[spec.name] = set(columns)
 
+    def add_link(self, frame: str, column: str, result: pl.LazyFrame, on: str) -> None:
+        """A column that arrives by joining `result` on `on` whenever it is needed."""
+        self.joined[frame][column] = _Joined(result, on)
+
     def add(self, derived: Derived) -> Derived:
         self.pending.append(derived)
         return derived
@@ -97,7 +102,14 @@ class Graph:
         return self.base_columns[frame] | set(self.rows[frame]) | set(self.joined[frame])
 
     def broadcast(self, target: str, source: str, column: str) -> str:
-        """The name, in `target`, of `source`'s column brought down to it."""
+        """The name, in `target`, of `source`'s column brought down to it.
+
+        A household column bound for a member's events goes by way of the
+        member: joined onto persons, then onto the events with the member's
+        own columns, so the (large) event frame is joined once."""
+        via = self.specs[target].links.get(PERSONS)
+        if source == HOUSEHOLDS and target != PERSONS and via is not None:
+            return self.broadcast(target, PERSONS, self.broadcast(PERSONS, HOUSEHOLDS, column))
         key = (target, source, column)
         if key not in self._broadcasts:
             name = f"{source.lower()}__{column}" if not column.startswith("__") else column
@@ -111,28 +123,44 @@ class Graph:
         return self._broadcasts[key]
 
     # ---------------------------------------------------------------- frames on demand
-    def frame_with(self, frame: str, columns: set[str] | frozenset[str]) -> pl.LazyFrame:
-        """The frame's base table with just enough joins and row columns for `columns`."""
+    def frame_with(
+        self,
+        frame: str,
+        columns: set[str] | frozenset[str],
+        start: pl.LazyFrame | None = None,
+        present: set[str] | None = None,
+    ) -> pl.LazyFrame:
+        """The frame's base table with just enough joins and row columns for
+        `columns`; or `start`, which already has the columns in `present`, extended."""
+        have = set(present) if present is not None else set(self.base_columns[frame])
         needed_rows: list[str] = []
         joins: dict[int, _Joined] = {}
         seen: set[str] = set()
         stack = list(columns)
         while stack:
             name = stack.pop()
-            if name in seen or name in self.base_columns[frame]:
+            if name in seen or name in have:
                 continue
             seen.add(name)
             if name in self.joined[frame]:
                 provider = self.joined[frame][name]
                 joins[id(provider.result)] = provider
+                stack.append(provider.on)  # the join column may itself arrive by a join
             elif name in self.rows[frame]:
                 needed_rows.append(name)
                 stack.extend(self.rows[frame][name].deps)
             else:
                 raise CompileError(f"{frame} has no column {name}")
-        result = self.base[frame]
-        for provider in joins.values():
-            result = result.join(provider.result, on=provider.on, how="left")
+        result = self.base[frame] if start is None else start
+        remaining = list(joins.values())
+        while remaining:  # a join whose column arrives by another join goes after it
+            ready = [p for p in remaining if p.on in have]
+            if not ready:
+                raise CompileError(f"{frame}: joins on columns nobody provides")
+            for provider in ready:
+                result = result.join(provider.result, on=provider.on, how="left")
+                have.update(provider.result.collect_schema().names())
+            remaining = [p for p in remaining if p not in ready]
         # row columns in the order they were settled: that order respects dependencies
         wanted = set(needed_rows)
         layer: list[pl.Expr] = []
@@ -149,6 +177,23 @@ class Graph:
         if layer:
             result = result.with_columns(layer)
         return result
+
+    def _closure(self, frame: str, columns: set[str]) -> set[str]:
+        """The columns `columns` are computed from, themselves included."""
+        found: set[str] = set()
+        stack = list(columns)
+        while stack:
+            name = stack.pop()
+            if name in found:
+                continue
+            found.add(name)
+            if name in self.joined[frame]:
+                provider = self.joined[frame][name]
+                found.update(provider.result.collect_schema().names())
+                stack.append(provider.on)
+            elif name in self.rows[frame]:
+                stack.extend(self.rows[frame][name].deps)
+        return found | set(self.base_columns[frame])
 
     # ---------------------------------------------------------------- settling
     def materialize(self) -> None:
@@ -198,9 +243,19 @@ class Graph:
         for (source, group_key, target), items in batch.items():
             target_key = self._link(source, target)[1]
             needed = frozenset({group_key}.union(*(d.deps for d in items)))
+            keeps = {d.keep for d in items if d.keep is not None}
+            if keeps and all(d.keep is not None for d in items):
+                # first drop the rows no aggregate of the group looks at (outside
+                # every window), then compute what the rest need on fewer rows
+                rows = self.frame_with(source, keeps).filter(
+                    pl.any_horizontal([pl.col(k) for k in sorted(keeps)])
+                )
+                present = self._closure(source, set(keeps))
+                rows = self.frame_with(source, needed, start=rows, present=present)
+            else:
+                rows = self.frame_with(source, needed)
             result = (
-                self.frame_with(source, needed)
-                .group_by(group_key)
+                rows.group_by(group_key)
                 .agg([d.expr.alias(d.name) for d in items])
                 .rename({group_key: target_key})
             )

@@ -36,9 +36,13 @@ def build_plan(
     schema = ruleset.schema
     households, persons = schema.households, schema.persons
     assert households.key and persons.key and persons.owner_key
-    gone = frozenset(missing) | {
-        t.name for t in schema.event_tables if t.name not in frames and not t.empty_when_missing
+    not_supplied = frozenset(missing) | {
+        t.name for t in schema.event_tables if t.name not in frames
     }
+    # a table read as empty when missing (claims) is never unknown, however it was left out
+    gone = frozenset(
+        t.name for t in schema.event_tables if t.name in not_supplied and not t.empty_when_missing
+    )
     graph = Graph()
     graph.add_frame(
         FrameSpec(HOUSEHOLDS, households.key),
@@ -57,13 +61,10 @@ def build_plan(
         if table.name in gone:
             continue
         assert table.owner_key is not None
-        frame = frames.get(table.name)
+        frame = frames.get(table.name) if table.name not in not_supplied else None
         if frame is None:  # a table read as empty when missing
             frame = pl.LazyFrame(schema=_empty_schema(table))
         if table.owner == persons.name:
-            frame = frame.join(
-                links.rename({persons.key: table.owner_key}), on=table.owner_key, how="left"
-            )
             spec = FrameSpec(
                 table.name,
                 None,
@@ -72,11 +73,16 @@ def build_plan(
                     HOUSEHOLDS: (HOUSEHOLD_LINK, households.key),
                 },
             )
-            columns = [*table.column_names, HOUSEHOLD_LINK]
+            graph.add_frame(spec, frame, list(table.column_names))
+            graph.add_link(
+                table.name,
+                HOUSEHOLD_LINK,
+                links.rename({persons.key: table.owner_key}),
+                table.owner_key,
+            )
         else:
             spec = FrameSpec(table.name, None, {HOUSEHOLDS: (table.owner_key, households.key)})
-            columns = list(table.column_names)
-        graph.add_frame(spec, frame, columns)
+            graph.add_frame(spec, frame, list(table.column_names))
     compiler = ExprCompiler(ruleset, graph, gone, dict(fixed or {}))
     run_date = Ref(f"lit:{as_of}", date=as_of)
     wanted = list(rules) if rules is not None else ruleset.output_rules

@@ -112,7 +112,7 @@ def literal(lit: ast.Literal) -> str:
             return str(value)
         case "decimal":
             assert isinstance(value, Decimal)
-            text = format(value, "f")
+            text = format(abs(value) if value == 0 else value, "f")  # no "-0.0"
             return text if "." in text else text + ".0"
         case "percent":
             assert isinstance(value, Decimal)

@@ -146,17 +146,17 @@ class Rates:
 
     # --- attachment, turnaround, claims -------------------------------------------
     #: Logit of attachment: intercept, need beta.
-    attach: tuple[float, float] = (-2.4, 1.2)
+    attach: tuple[float, float] = (-1.5, 1.2)
     #: P(a drawn attachment stands) when the family meets two of the three national
     #: criteria at the date (a local criterion made up the third), and when fewer.
     attach_two: float = 0.5
     attach_other: float = 0.04
     #: Logit that an attached family responds to the work (events thin out after).
-    respond: float = 0.6
+    respond: float = 1.0
     #: Share of a responder's crime/ASB events after attachment that do not happen.
     respond_crime_drop: float = 0.8
     #: Multiplier on a responder's pupils' unauthorised absence after attachment.
-    respond_absence: float = 0.35
+    respond_absence: float = 0.25
     #: P(a responder's claimant leaves benefits for a job after attachment).
     respond_job: float = 0.30
     #: P(a responder's claimant is referred to a work programme after attachment).
