@@ -129,6 +129,11 @@ class ExprCompiler:
     def compile(self, node: ast.Expr, frame: str, ref: Ref) -> pl.Expr:
         return getattr(self, f"_{type(node).__name__}")(node, frame, ref)
 
+    def condition(self, node: ast.Expr, frame: str, ref: Ref) -> pl.Expr:
+        """A true/false/unknown operand, as Boolean: a bare `unknown` compiles to a
+        Null-typed literal, which `~` and `when` reject."""
+        return self.compile(node, frame, ref).cast(pl.Boolean)
+
     def _type(self, node: object) -> T.Type:
         return self.notes.types[id(node)]
 
@@ -225,12 +230,11 @@ class ExprCompiler:
         return result
 
     def _Not(self, node: ast.Not, frame: str, ref: Ref) -> pl.Expr:
-        # cast: a bare `unknown` is a Null-typed literal, which `~` rejects
-        return ~self.compile(node.operand, frame, ref).cast(pl.Boolean)
+        return ~self.condition(node.operand, frame, ref)
 
     def _If(self, node: ast.If, frame: str, ref: Ref) -> pl.Expr:
         target = D.dtype(self._type(node))
-        condition = self.compile(node.condition, frame, ref)
+        condition = self.condition(node.condition, frame, ref)
         then = self.compile(node.then, frame, ref).cast(target)
         otherwise = self.compile(node.otherwise, frame, ref).cast(target)
         return (
@@ -301,7 +305,7 @@ class ExprCompiler:
         return value.is_null() if node.negated else value.is_not_null()
 
     def _IsTrue(self, node: ast.IsTrue, frame: str, ref: Ref) -> pl.Expr:
-        value = self.compile(node.operand, frame, ref).cast(pl.Boolean)
+        value = self.condition(node.operand, frame, ref)
         return (value if node.value else ~value).fill_null(False)
 
     def _InSet(self, node: ast.InSet, frame: str, ref: Ref) -> pl.Expr:
@@ -338,7 +342,7 @@ class ExprCompiler:
         return None
 
     def _CountOf(self, node: ast.CountOf, frame: str, ref: Ref) -> pl.Expr:
-        items = [self.compile(i, frame, ref) for i in node.items]
+        items = [self.condition(i, frame, ref) for i in node.items]
         true = pl.sum_horizontal([i.fill_null(False).cast(I64) for i in items])
         unknown = pl.sum_horizontal([i.is_null().cast(I64) for i in items])
         high = true + unknown
@@ -624,11 +628,11 @@ class ExprCompiler:
         target = D.dtype(result_type)
         if isinstance(node, ast.Quantified):
             if node.has is not None:
-                body: pl.Expr | None = self.compile(node.has, source, ref)
+                body: pl.Expr | None = self.condition(node.has, source, ref)
             elif node.satisfies:
-                body = self.compile(node.satisfies[0], source, ref)
+                body = self.condition(node.satisfies[0], source, ref)
                 for condition in node.satisfies[1:]:
-                    body = body & self.compile(condition, source, ref)
+                    body = body & self.condition(condition, source, ref)
             else:
                 body = None
             if node.quantifier == "every":
@@ -744,7 +748,7 @@ class ExprCompiler:
         qualifier = self.notes.qualifiers.get(id(node.collection))
         if qualifier is not None:
             parts.append(self.use(source, self.rule_column(qualifier, ref)))
-        parts.extend(self.compile(w, source, ref) for w in node.where)
+        parts.extend(self.condition(w, source, ref) for w in node.where)
         if not parts:
             return None
         result = parts[0]

@@ -91,6 +91,8 @@ class Interpreter:
         self._depth = 0
         self._household: HouseholdData | None = None
         self._memo: dict[tuple[str, object, object], Any] = {}
+        #: every rule evaluated so far, for test coverage
+        self.rules_evaluated: set[str] = set()
         persons = self.schema.persons
         self._person_key = persons.key or ""
         self._dob = persons.aged_by
@@ -106,6 +108,7 @@ class Interpreter:
 
     def rule(self, name: str, scope: Scope) -> Any:
         info = self.ruleset.rules[name]
+        self.rules_evaluated.add(name)
         if name in self.fixed:
             return self.fixed[name]
         person = scope.person if info.level is Level.PERSON else None

@@ -40,7 +40,7 @@ import attrs
 
 from tfrules.syntax import ast
 
-WIDTH = 100
+WIDTH = 100  # read at each use, so that tests can narrow it to exercise line breaks
 INDENT = 4
 
 Pos = tuple[int, int]
@@ -456,10 +456,12 @@ def _broken(expr: ast.Expr, col: int, ctx: Ctx) -> list[Line]:
             parts = [("if", expr.condition), ("then", expr.then), ("else", expr.otherwise)]
             lines = _operands([(word, part, TOP) for word, part in parts], col)
         case ast.Arith():
-            chain = _arith_chain(expr)
-            lines = _operands(chain, col)
-            for _, node, _ in chain:  # the nested sums start where the chain does
-                lines[0] = Line(lines[0].indent, lines[0].text, start(node) + lines[0].anchors)
+            lines = _operands(_arith_chain(expr), col)
+            inner = expr.left
+            while isinstance(inner, ast.Arith) and level_of(inner) == level_of(expr):
+                # `a + b` inside `a + b - c` starts where the whole chain does
+                lines[0] = Line(lines[0].indent, lines[0].text, start(inner) + lines[0].anchors)
+                inner = inner.left
         case ast.Compare():
             lines = _operands([("", expr.left, SUM), (expr.op, expr.right, SUM)], col)
         case _:

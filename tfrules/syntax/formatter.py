@@ -25,11 +25,10 @@ from collections.abc import Sequence
 import attrs
 
 from tfrules import diagnostics as diag
-from tfrules.syntax import ast
+from tfrules.syntax import ast, format_expr
 from tfrules.syntax.format_comments import ClauseAnchors, clause_anchors, render
 from tfrules.syntax.format_expr import (
     INDENT,
-    WIDTH,
     Line,
     Pos,
     field_value,
@@ -44,7 +43,7 @@ from tfrules.syntax.format_expr import (
 from tfrules.syntax.grammar import parser
 from tfrules.syntax.parser import ParseResult, parse_text
 
-__all__ = ["FormatResult", "format_file", "format_text"]
+__all__ = ["FormatResult", "format_file", "format_text", "layout_file"]
 
 
 @attrs.frozen
@@ -79,12 +78,17 @@ def format_file(
 ) -> str:
     """The canonical text of a parsed file, with its comments placed by their
     positions against the tree's spans (and `anchors`, see `format_comments`)."""
+    return render(layout_file(ast_file, anchors), comments, ast_file.span.end_line)
+
+
+def layout_file(ast_file: ast.File, anchors: ClauseAnchors | None = None) -> list[Line | None]:
+    """The output lines of a file, without comments; None is a blank line."""
     builder = _Builder(anchors or {})
     if isinstance(ast_file, ast.SchemaFile):
         builder.schema_file(ast_file)
     else:
         builder.ruleset_file(ast_file)
-    return render(builder.lines, comments, ast_file.span.end_line)
+    return builder.lines
 
 
 def _check(parsed: ParseResult, formatted: str | None, file: str) -> diag.Diagnostic | None:
@@ -171,7 +175,7 @@ class _Builder:
         value = d.value
         if not d.sources and isinstance(value, ast.Expr):
             short = f"{header} = {flat(value)}"
-            if len(short) <= WIDTH:  # a parameter is a value: on one line if it can be
+            if len(short) <= format_expr.WIDTH:  # a parameter is a value: on one line if it can be
                 self.add(0, short, start(d) + starts(value), top=True)
                 return
         self.add(0, header, start(d), top=True)
@@ -257,7 +261,7 @@ class _Builder:
     def events(self, t: ast.EventsDecl, i: int) -> None:
         header = f"events {t.name}{_title(t.title)}"
         owner = f"of {t.owner} by {t.owner_key}"
-        if len(header) + 1 + len(owner) <= WIDTH:
+        if len(header) + 1 + len(owner) <= format_expr.WIDTH:
             self.add(
                 0, f"{header} {owner}", start(t) + self.anchors.get(("decl", i, "of"), ()), True
             )

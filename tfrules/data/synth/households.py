@@ -92,7 +92,10 @@ def draw_population(
     has_children = rng.random(n) >= rates.no_children
     children = np.where(has_children, 1 + categorical(rng, rates.children, n), 0)
     adult_children = categorical(rng, rates.adult_children, n)
-    adult_children = np.where(has_children, adult_children, np.maximum(adult_children, 1))
+    # Most households without a child under 18 have an adult child at home; the
+    # rest are adults alone or couples (e.g. a parent whose children are in care).
+    with_adult_child = ~has_children & (rng.random(n) < 0.6)
+    adult_children = np.where(with_adult_child, np.maximum(adult_children, 1), adult_children)
     grandparents = (rng.random(n) < rates.grandparent).astype(np.int64)
     adult_children = np.minimum(adult_children, 8 - parents - grandparents - 1)
     children = np.minimum(children, 8 - parents - grandparents - adult_children)

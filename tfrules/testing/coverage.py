@@ -1,0 +1,111 @@
+"""How much of a ruleset its tests exercise.
+
+Rule coverage: the share of the ruleset's own rules that some test
+evaluated (directly or through another rule). Branch coverage: the share of
+branch outcomes seen, where each operand of `and`/`or` counts twice (seen
+true, seen false), each `if` twice (condition true, condition false), and each
+quantifier and `at least N of` twice (true, false). Outcomes come from the
+reference interpreter running the tests' households.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+import attrs
+
+from tfrules.check.model import CheckedRuleset, RuleRef
+from tfrules.interpret.evaluator import Interpreter, TraceEvent
+from tfrules.interpret.household import households_from_frames
+from tfrules.syntax import ast
+from tfrules.testing.cases import TestCase
+from tfrules.testing.runner import case_ruleset
+
+
+@attrs.frozen
+class Branch:
+    rule: str
+    description: str
+    span: ast.Span
+    covered: bool
+
+
+@attrs.frozen
+class Coverage:
+    ruleset: str
+    rules: dict[str, bool]
+    branches: tuple[Branch, ...]
+
+    @property
+    def rule_percent(self) -> float:
+        return 100.0 * sum(self.rules.values()) / len(self.rules) if self.rules else 100.0
+
+    @property
+    def branch_percent(self) -> float:
+        if not self.branches:
+            return 100.0
+        return 100.0 * sum(b.covered for b in self.branches) / len(self.branches)
+
+
+def measure(ruleset: CheckedRuleset, cases: Iterable[TestCase]) -> Coverage:
+    seen: dict[int, set[object]] = defaultdict(set)
+    evaluated: set[str] = set()
+
+    def record(event: TraceEvent) -> None:
+        seen[id(event.node)].add(event.value)
+        resolution = ruleset.annotations.names.get(id(event.node))
+        if isinstance(resolution, RuleRef):
+            evaluated.add(resolution.name)
+
+    for case in cases:
+        rules = case_ruleset(ruleset, case)
+        interpreter = Interpreter(rules, case.as_of, fixed=case.fixed, trace=record)
+        wanted = sorted({e.rule for e in case.expected})
+        evaluated.update(wanted)
+        for household in households_from_frames(rules.schema, case.frames, case.missing):
+            interpreter.evaluate(household, wanted)
+        evaluated.update(interpreter.rules_evaluated)
+    own = {n: r for n, r in ruleset.rules.items() if r.layer == ruleset.name and r.body is not None}
+    branches: list[Branch] = []
+    for name, info in own.items():
+        assert info.body is not None
+        for node in _walk(info.body):
+            branches.extend(_branches(name, node, seen))
+    return Coverage(ruleset.name, {n: n in evaluated for n in own}, tuple(branches))
+
+
+def _walk(node: object) -> Iterator[ast.Expr]:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, ast.Expr):
+            yield current
+        if isinstance(current, ast.Expr | ast.Collection):
+            for field in attrs.fields(type(current)):
+                value = getattr(current, field.name)
+                if isinstance(value, ast.Expr):
+                    stack.append(value)
+                elif isinstance(value, tuple):
+                    stack.extend(v for v in value if isinstance(v, ast.Expr))
+
+
+def _branches(rule: str, node: ast.Expr, seen: dict[int, set[object]]) -> list[Branch]:
+    found: list[Branch] = []
+
+    def both(target: ast.Expr, what: str) -> None:
+        values = seen.get(id(target), set())
+        found.append(Branch(rule, f"{what} true", target.span, True in values))
+        found.append(Branch(rule, f"{what} false", target.span, False in values))
+
+    if isinstance(node, ast.And | ast.Or):
+        word = "and" if isinstance(node, ast.And) else "or"
+        for index, operand in enumerate(node.operands, 1):
+            both(operand, f"'{word}' operand {index}")
+    elif isinstance(node, ast.If):
+        both(node.condition, "'if' condition")
+    elif isinstance(node, ast.Quantified):
+        both(node, f"'{node.quantifier}' quantifier")
+    elif isinstance(node, ast.CountOf):
+        both(node, f"'{node.op} {node.count} of'")
+    return found
