@@ -98,7 +98,7 @@ def test(
     raise typer.Exit(EXIT_ERRORS if failed or low else EXIT_OK)
 
 
-def _print_result(out, ruleset: CheckedRuleset, result: CaseResult, elapsed: float) -> None:  # noqa: ANN001
+def _print_result(out, ruleset: CheckedRuleset, result: CaseResult, elapsed: float) -> None:
     status = Text("PASS", style="bold green") if result.passed else Text("FAIL", style="bold red")
     out.print(status, Text(f"{ruleset.name}: {result.case.title}  ({elapsed:.2f} s)"))
     if result.passed:
@@ -108,10 +108,11 @@ def _print_result(out, ruleset: CheckedRuleset, result: CaseResult, elapsed: flo
     for mismatch in result.mismatches:
         expected = mismatch.expected
         kind = ruleset.rules[expected.rule].type
+        where = f"{expected.span.file}:{expected.span.line}"
         out.print(
             Text(
-                f"     {expected.household}.{expected.rule}: expected {show(expected.value, kind)}, "
-                f"got {show(mismatch.actual, kind)}   ({expected.span.file}:{expected.span.line})"
+                f"     {expected.household}.{expected.rule}: expected "
+                f"{show(expected.value, kind)}, got {show(mismatch.actual, kind)}   ({where})"
             )
         )
     for disagreement in result.disagreements:
@@ -139,7 +140,7 @@ def _print_result(out, ruleset: CheckedRuleset, result: CaseResult, elapsed: flo
             out.print(Text("       " + line, style="dim"))
 
 
-def _print_coverage(out, coverages: list[Coverage], fail_under: float | None) -> None:  # noqa: ANN001
+def _print_coverage(out, coverages: list[Coverage], fail_under: float | None) -> None:
     table = Table(title="Test coverage")
     table.add_column("ruleset")
     table.add_column("rules", justify="right")

@@ -38,6 +38,15 @@ class CaseResult:
         return not self.mismatches and not self.disagreements
 
 
+def same(a: Any, b: Any) -> bool:
+    """Equal values, where unknown equals only unknown and true is not 1."""
+    if a is None or b is None:
+        return a is None and b is None
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    return bool(a == b)
+
+
 def case_ruleset(ruleset: CheckedRuleset, case: TestCase) -> CheckedRuleset:
     return ruleset.with_params(case.params) if case.params else ruleset
 
@@ -62,16 +71,16 @@ def run_case(ruleset: CheckedRuleset, case: TestCase) -> CaseResult:
         oracle = interpreter.evaluate(household, wanted)
         compiled = rows.get(household.id, {})
         for rule in wanted:
-            if compiled.get(rule) != oracle[rule]:
+            plan_value = compiled.get(rule)
+            if not same(plan_value, oracle[rule]):
                 disagreements.append(
-                    f"{household.id}.{rule}: plan {compiled.get(rule)!r}, interpreter {oracle[rule]!r}"
+                    f"{household.id}.{rule}: plan {plan_value!r}, interpreter {oracle[rule]!r}"
                 )
-    mismatches = [
-        Mismatch(expected, rows.get(expected.household, {}).get(expected.rule))
-        for expected in case.expected
-        if rows.get(expected.household, {}).get(expected.rule) != expected.value
-        or (expected.value is None) != (rows.get(expected.household, {}).get(expected.rule) is None)
-    ]
+    mismatches = []
+    for expected in case.expected:
+        actual = rows.get(expected.household, {}).get(expected.rule)
+        if not same(actual, expected.value):
+            mismatches.append(Mismatch(expected, actual))
     return CaseResult(case, tuple(mismatches), tuple(disagreements), households)
 
 
