@@ -31,6 +31,10 @@ from tfrules.check.scope import Context
 from tfrules.syntax import ast
 
 BUILTINS = ("as_of", "age", "active", "lasted")
+#: How deeply `check` may nest (through rules that use rules, too) before the
+#: expression is reported as too deep: a very long sum such as `1 + 1 + ... + 1`
+#: nests one level per term, and Python's stack must never run out.
+MAX_DEPTH = 150
 FUNCTIONS = ("min", "max", "first_known", "financial_year")
 _LITERAL_TYPES = {
     "int": T.INT,
@@ -64,11 +68,25 @@ class ExprChecker:
         self.env = env
         self.notes = notes
         self.report = report
+        self._depth = 0
 
     # ---------------------------------------------------------------- entry
     def check(self, node: ast.Expr, ctx: Context) -> T.Type:
+        if self._depth >= MAX_DEPTH:
+            self._error(
+                "E013",
+                f"the expression, with the rules it uses, is nested more than {MAX_DEPTH} "
+                "levels deep",
+                node,
+                "split it into named rules, each a few levels deep",
+            )
+            return T.ERROR
         method = getattr(self, f"_{type(node).__name__}")
-        result_type, level = method(node, ctx)
+        self._depth += 1
+        try:
+            result_type, level = method(node, ctx)
+        finally:
+            self._depth -= 1
         self.notes.types[id(node)] = result_type
         self.notes.levels[id(node)] = level
         return result_type

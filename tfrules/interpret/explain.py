@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 
 from tfrules.check import types as T
-from tfrules.check.model import CheckedRuleset, ParamRef, RuleRef
+from tfrules.check.model import CheckedRuleset, ParamInfo, ParamRef, RuleRef
 from tfrules.interpret.evaluator import Interpreter, Scope, TraceEvent
 from tfrules.interpret.household import HouseholdData
 from tfrules.syntax import ast
@@ -46,7 +46,7 @@ class Explanation:
     household: str
     as_of: dt.date
     rules: tuple[RuleExplanation, ...]
-    params: dict[str, Any]
+    params: dict[str, ParamInfo]
 
 
 class _TreeBuilder:
@@ -84,7 +84,7 @@ def explain_household(
         tree = builder.take()
         results.append(RuleExplanation(name, value, info.title, info.layer, tree))
     used = sorted({r.name for r in ruleset.annotations.names.values() if isinstance(r, ParamRef)})
-    params = {name: ruleset.params[name].value for name in used}
+    params = {name: ruleset.params[name] for name in used}
     return Explanation(household.id, as_of, tuple(results), params)
 
 
@@ -134,20 +134,23 @@ def render_text(explanation: Explanation, ruleset: CheckedRuleset, depth: int = 
         lines.append("")
     if explanation.params:
         lines.append("parameters used:")
-        for name, value in explanation.params.items():
-            lines.append(f"  {name} = {_param_text(value)}")
+        for name, info in explanation.params.items():
+            lines.append(f"  {name} = {_param_text(info)}  [{info.layer}]")
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _param_text(value: Any) -> str:
+def _param_text(info: ParamInfo) -> str:
+    value = info.value
     entries = getattr(value, "entries", None)
     if entries is not None:
-        text = ", ".join(f"{k}: {show(v)}" for k, v in entries)
+        text = ", ".join(f"{k}: {show(v, info.type)}" for k, v in entries)
         otherwise = getattr(value, "otherwise", None)
-        return text + (f", otherwise: {show(otherwise)}" if otherwise is not None else "")
+        if otherwise is not None:
+            text += f", otherwise: {show(otherwise, info.type)}"
+        return text
     if isinstance(value, ast.Duration):
         return str(value)
-    return show(value)
+    return show(value, info.type)
 
 
 def _render_node(

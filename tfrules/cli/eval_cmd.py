@@ -1,0 +1,230 @@
+"""`tfrules eval` and `tfrules explain`: run rules over household data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import polars as pl
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from tfrules import api
+from tfrules.check.model import CheckedRuleset
+from tfrules.check.overrides import OverrideError
+from tfrules.check.workspace import PathError
+from tfrules.cli.main import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, app
+from tfrules.cli.output import DiagnosticFormat, console, print_diagnostics
+from tfrules.data.errors import DataError
+from tfrules.data.load import Dataset
+from tfrules.interpret.explain import explain_household, render_text, to_json
+from tfrules.interpret.household import households_from_frames
+from tfrules.report.summary import Summary, summarise
+
+RULESET_HELP = "A ruleset name (national.phase1, local.leeds) or a .tfr file."
+DATA_HELP = "A folder with one Parquet or CSV file per table (households.parquet, ...)."
+INCLUDE_HELP = "Folders of rule files to look in too (the shipped rulesets always are)."
+PARAM_HELP = "A what-if value for a parameter, name=value (e.g. absence_threshold=10%); repeatable."
+
+
+def load_rules(ruleset: str, include: list[Path], params: list[str]) -> CheckedRuleset:
+    """The checked ruleset, or exit 1 with the diagnostics / 2 on a bad path."""
+    try:
+        return api.load(ruleset, include=include, params=params)
+    except api.RulesError as exc:
+        print_diagnostics(exc.diagnostics, exc.sources, DiagnosticFormat.TEXT)
+        raise typer.Exit(EXIT_ERRORS) from None
+    except (PathError, OverrideError) as exc:
+        typer.echo(f"tfrules: {exc}", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+def parse_date(text: str) -> dt.date:
+    try:
+        return api.as_date(text)
+    except ValueError as exc:
+        typer.echo(f"tfrules: --as-of {exc}", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+def load_checked_data(ruleset: CheckedRuleset, data: Path) -> Dataset:
+    try:
+        return api.load_data(ruleset, data)
+    except DataError as exc:
+        typer.echo(
+            f"The data cannot be used ({len(exc.problems)} problem(s)); nothing was written:",
+            err=True,
+        )
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(EXIT_ERRORS) from None
+
+
+def split_rules(ruleset: CheckedRuleset, rules: str | None) -> list[str]:
+    if not rules:
+        return ruleset.output_rules
+    wanted = [r.strip() for r in rules.split(",") if r.strip()]
+    unknown = [r for r in wanted if r not in ruleset.output_rules]
+    if unknown:
+        typer.echo(f"tfrules: no household rule {unknown[0]!r} in {ruleset.name}", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    return wanted
+
+
+@app.command("eval")
+def evaluate(
+    ruleset: str = typer.Argument(..., help=RULESET_HELP),
+    data: Path = typer.Option(..., "--data", help=DATA_HELP),
+    as_of: str = typer.Option(..., "--as-of", help="The reference date, YYYY-MM-DD."),
+    out: Path = typer.Option(
+        ..., "--out", help="Where to write the results: FILE.parquet or FILE.csv."
+    ),
+    rules: str = typer.Option(None, "--rules", help="Only these rules, comma-separated."),
+    param: list[str] = typer.Option([], "--param", help=PARAM_HELP),
+    include: list[Path] = typer.Option([], "--include", help=INCLUDE_HELP),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display or summary."),
+) -> None:
+    """Evaluate a ruleset over household data: one row per household, one column per rule.
+
+    The data is checked first (types, ids, links between tables, categories,
+    counts, dates); any problem stops the run before anything is written.
+    The results are written as they are computed (Parquet or CSV), then a
+    summary is printed: per criterion how many households are true, false and
+    unknown, per amount of money the total, overall and by council.
+    """
+    if out.suffix not in (".parquet", ".csv"):
+        typer.echo("tfrules eval: --out must end in .parquet or .csv", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    day = parse_date(as_of)
+    out_console = console(stderr=True)
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=out_console,
+        disable=quiet,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("checking the rules", total=None)
+        checked = load_rules(ruleset, include, param)
+        wanted = split_rules(checked, rules)
+        progress.update(task, description=f"loading and validating the data in {data}")
+        dataset = load_checked_data(checked, data)
+        progress.update(task, description="compiling the rules")
+        plan = api.compile_plan(checked, dataset, day, rules=wanted)
+        progress.update(task, description=f"evaluating and writing {out}")
+        started = time.perf_counter()
+        write_atomically(plan, out)
+        elapsed = time.perf_counter() - started
+        progress.update(task, description="summarising")
+        result = pl.scan_parquet(out) if out.suffix == ".parquet" else pl.scan_csv(out)
+        summary = summarise(result, checked, wanted)
+    if not quiet:
+        print_summary(summary, checked, out, elapsed)
+    raise typer.Exit(EXIT_OK)
+
+
+def write_atomically(plan: pl.LazyFrame, out: Path) -> None:
+    """Stream the results into a temporary file beside `out`, then rename it,
+    so a failed run never leaves a half-written output."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
+    os.close(handle)
+    try:
+        if out.suffix == ".parquet":
+            plan.sink_parquet(temporary)
+        else:
+            plan.sink_csv(temporary)
+        os.replace(temporary, out)
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+
+
+def print_summary(summary: Summary, ruleset: CheckedRuleset, out: Path, elapsed: float) -> None:
+    terminal = console()
+    terminal.print(
+        Text(
+            f"{ruleset.name}: {summary.households:,} households evaluated in {elapsed:.1f} s; "
+            f"results written to {out}",
+            style="bold",
+        )
+    )
+    table = Table(title="Criteria (households)")
+    for column in ("council", "rule", "true", "false", "unknown"):
+        table.add_column(column, justify="left" if column in ("council", "rule") else "right")
+    for row in summary.criteria.iter_rows(named=True):
+        table.add_row(
+            row["group"],
+            row["rule"],
+            f"{row['true']:,}",
+            f"{row['false']:,}",
+            f"{row['unknown']:,}",
+        )
+    terminal.print(table)
+    if summary.money.height:
+        money = Table(title="Amounts")
+        for column in ("council", "rule", "total"):
+            money.add_column(column, justify="right" if column == "total" else "left")
+        for row in summary.money.iter_rows(named=True):
+            money.add_row(row["group"], row["rule"], f"£{row['total']:,.2f}")
+        terminal.print(money)
+
+
+@app.command()
+def explain(
+    ruleset: str = typer.Argument(..., help=RULESET_HELP),
+    data: Path = typer.Option(..., "--data", help=DATA_HELP),
+    as_of: str = typer.Option(..., "--as-of", help="The reference date, YYYY-MM-DD."),
+    household: str = typer.Option(..., "--household", help="The household_id to explain."),
+    rules: str = typer.Option(None, "--rules", help="Only these rules, comma-separated."),
+    param: list[str] = typer.Option([], "--param", help=PARAM_HELP),
+    include: list[Path] = typer.Option([], "--include", help=INCLUDE_HELP),
+    depth: int = typer.Option(8, "--depth", help="How many levels of each rule to show."),
+    output_format: str = typer.Option("text", "--format", help="text or json."),
+) -> None:
+    """Why one household got each value.
+
+    For every rule: its value, the ruleset (national or local) that defined
+    it, and how the value was reached: the value of each part of the rule,
+    the members and the event rows each quantifier looked at, and the
+    parameters used.
+    """
+    day = parse_date(as_of)
+    checked = load_rules(ruleset, include, param)
+    wanted = split_rules(checked, rules)
+    dataset = load_checked_data(checked, data)
+    found = _one_household(checked, dataset, household)
+    if found is None:
+        typer.echo(f"tfrules explain: there is no household {household!r} in {data}", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    explanation = explain_household(checked, found, day, wanted)
+    if output_format == "json":
+        typer.echo(json.dumps(to_json(explanation, checked), indent=2))
+    else:
+        typer.echo(render_text(explanation, checked, depth=depth))
+
+
+def _one_household(ruleset: CheckedRuleset, dataset: Dataset, household: str):
+    schema = ruleset.schema
+    households, persons = schema.households, schema.persons
+    assert households.key and persons.owner_key and persons.key
+    frames = {
+        households.name: dataset.frames[households.name].filter(pl.col(households.key) == household)
+    }
+    members = dataset.frames[persons.name].filter(pl.col(persons.owner_key) == household).collect()
+    frames[persons.name] = members.lazy()
+    ids = members[persons.key].to_list()
+    for table in schema.event_tables:
+        frame = dataset.frames.get(table.name)
+        if frame is None or table.owner_key is None:
+            continue
+        owners = ids if table.owner == persons.name else [household]
+        frames[table.name] = frame.filter(pl.col(table.owner_key).is_in(owners))
+    found = list(households_from_frames(schema, frames, dataset.missing_tables))
+    return found[0] if found else None
