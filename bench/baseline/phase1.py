@@ -7,19 +7,23 @@ without going through the rules language.
 
 Plan shape (one entity level per stage, no nested windows, no Python UDFs):
 
-1. ``persons`` joined to their household's anchor date ``attached_on`` (and the
-   anchor's term index), with ages at ``as_of`` and at ``attached_on``.
-2. Person-level facts that need a per-person combination (benefit claims,
-   employment spells, school terms): events joined to (1), filtered to their
-   windows, ``group_by(person_id)``; then persons ``group_by(household_id)``.
-3. Household-level facts that are plain "some member"/"count" facts (offences,
-   ASB, work referrals, police incidents, claims): events joined to (1) and
-   aggregated straight to ``household_id``.
-4. Everything left-joined onto ``households``; missing tables and households
-   without members resolved; criteria, results and payments computed.
+1. ``persons`` joined to their household's anchor date ``attached_on`` (the
+   anchor's windows and term index are computed once per distinct date), with
+   ages and adult / school-age flags at ``as_of`` (c) and at ``attached_on`` (a);
+   per household, the numbers of members, adults and school-age children.
+2. Each event table joined to (1) on ``person_id`` and filtered to its windows
+   at c and at a in one pass, then aggregated: straight to ``household_id``
+   for "some member" facts and counts (offences, ASB, benefit claims for
+   ``work``, referrals, police incidents, claims); through ``person_id`` first
+   where a person's facts combine (school terms per child, claims and spells
+   per adult for ``employment_result``).
+3. All household parts left-joined onto ``households``; households without
+   members and tables not supplied resolved (three-valued); criteria, results
+   and payments computed; sorted by ``household_id``.
 
-Windows around the per-household anchor are evaluated by joining events to the
-anchor and filtering, in the same pass as the windows at ``as_of``.
+Children without school_terms rows never appear in stage 2, so "some child"
+and "every child" are resolved from counts: e.g. ``education`` is false only
+when every school-age child is known false.
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ from .calendar import (
     term_index_py,
 )
 
-__all__ = ["DETAIL_COLUMNS", "OUTPUT_COLUMNS", "Params", "phase1"]
+__all__ = ["DETAIL_COLUMNS", "EVENT_TABLES", "OUTPUT_COLUMNS", "Params", "phase1"]
 
 MONEY = pl.Decimal(38, 2)
 
@@ -179,7 +183,9 @@ def _unknown_if(population: pl.Expr | str, empty: bool | int, dtype: pl.DataType
     return pl.when(population).then(pl.lit(None, dtype)).otherwise(pl.lit(empty, dtype))
 
 
-def _joined(supplied: bool, column: str, population: str, empty: bool | int, dtype: pl.DataType):
+def _joined(
+    supplied: bool, column: str, population: str, empty: bool | int, dtype: pl.DataType
+) -> pl.Expr:
     """A household fact aggregated from one event table and left-joined on.
 
     Supplied table: a household without matching events got a null from the
@@ -192,7 +198,7 @@ def _joined(supplied: bool, column: str, population: str, empty: bool | int, dty
 
 
 def _kleene_any_children(any_true: str, n_false: str, n_children: str) -> pl.Expr:
-    """ "Some child ..." from per-child facts aggregated over the children with rows.
+    """Kleene "some child": from per-child facts of the children with rows.
 
     True if some child is true; false if every child is known false (children
     without rows are unknown, so they never count as false); else unknown.
@@ -207,7 +213,7 @@ def _kleene_any_children(any_true: str, n_false: str, n_children: str) -> pl.Exp
 
 
 def _kleene_every_child(any_false: str, n_true: str, n_children: str) -> pl.Expr:
-    """ "Every child ..." dually: false if one is false, true if all are known true."""
+    """Kleene "every child": false if one is false, true if all are known true."""
     return (
         pl.when(pl.col(any_false))
         .then(pl.lit(False))
@@ -648,7 +654,9 @@ def phase1(
     p = params
 
     # Stage 1: persons with anchors and ages; population counts per household.
-    persons = _persons(frames, ctx)
+    # Every event branch reads it: cache it explicitly (the optimiser's own
+    # common-subplan elimination misses the differently projected copies).
+    persons = _persons(frames, ctx).cache()
     parts: list[pl.LazyFrame] = [_population(persons)]
 
     # Stage 2: events -> (persons ->) households, one table (or pair) at a time.

@@ -17,8 +17,9 @@ import pytest
 from bench.baseline import OUTPUT_COLUMNS, phase1
 
 from .builders import ALL_EVENT_TABLES, SCHEMAS, table
-from .reference import Household, months_before
+from .reference import Household, months_before, term_of
 
+TERMS = ["autumn", "spring", "summer"]
 AS_OFS = [
     date(2013, 3, 31),  # Easter Sunday
     date(2013, 4, 1),  # Easter Monday
@@ -62,7 +63,7 @@ def random_dataset(seed: int) -> tuple[dict[str, list[tuple]], date, set[str]]:
         for m in range(rng.choice([0, 1, 2, 2, 3, 4])):
             pid = f"{hid}P{m}"
             ref = rng.choice(anchors)
-            years = rng.choice([4, 5, 10, 15, 16, 17, 18, 30, 50])
+            years = rng.choice([4, 5, 10, 15, 16, 17, 18, 30, 30, 50, 50])
             dob = rng.choice(
                 [
                     date(ref.year - years, ref.month, min(ref.day, 28)),
@@ -72,8 +73,12 @@ def random_dataset(seed: int) -> tuple[dict[str, list[tuple]], date, set[str]]:
                 ]
             )
             persons.append((pid, hid, dob))
-            for _ in range(rng.randint(0, 6)):
-                ay, tm = rng.randint(2010, 2015), rng.choice(["autumn", "spring", "summer"])
+            terms = [(rng.randint(2010, 2015), rng.choice(TERMS)) for _ in range(rng.randint(0, 3))]
+            for anchor in anchors:  # often a full window of terms before an anchor
+                if rng.random() < 0.6:
+                    terms += [divmod(term_of(anchor) - k, 3) for k in (1, 2, 3)]
+            for ay, tm in terms:
+                tm = tm if isinstance(tm, str) else TERMS[tm]
                 possible = rng.choice([0, 20, 100, 100])
                 unauth = min(possible, rng.choice([0, 0, 3, 15, 20]))
                 rows["school_terms"].append(
@@ -96,19 +101,26 @@ def random_dataset(seed: int) -> tuple[dict[str, list[tuple]], date, set[str]]:
                 kind = rng.choice(["incident", "incident", "asbo", "injunction"])
                 rows["asb"].append((pid, _near(rng, anchors), kind))
             for _ in range(rng.randint(0, 2)):
-                start = _near(rng, anchors)
-                end = rng.choice([None, start + timedelta(days=rng.randrange(0, 400))])
+                start = rng.choice(
+                    [_near(rng, anchors), rng.choice(anchors) - timedelta(days=rng.randrange(400))]
+                )
+                end = rng.choice([None, start + timedelta(days=rng.randrange(0, 800))])
                 benefit = rng.choice(["JSA", "JSA", "ESA", "IS", "HB", "UC"])
                 rows["benefit_claims"].append((pid, benefit, start, end))
             for _ in range(rng.randint(0, 2)):
-                start = _near(rng, anchors)
+                start = rng.choice(
+                    [_near(rng, anchors), anchors[-1] + timedelta(rng.randrange(30))]
+                )
                 end = rng.choice(
-                    [None, start + timedelta(days=rng.choice([90, 91, 181, 182, 300]))]
+                    [None, None, start + timedelta(days=rng.choice([90, 91, 181, 182, 300]))]
                 )
                 rows["employment_spells"].append((pid, start, end))
-            for _ in range(rng.randint(0, 1)):
+            for _ in range(rng.randint(0, 2)):
                 programme = rng.choice(["work_programme", "esf_families"])
-                rows["work_referrals"].append((pid, _near(rng, anchors), programme))
+                referred = _near(rng, anchors)
+                if a is not None and a < as_of and rng.random() < 0.5:
+                    referred = a + timedelta(days=rng.randrange((as_of - a).days + 1))
+                rows["work_referrals"].append((pid, referred, programme))
             for _ in range(rng.randint(0, 1)):
                 category = rng.choice(["burglary", "other"])
                 rows["police_incidents"].append((pid, _near(rng, anchors), category))

@@ -35,9 +35,10 @@ _POOL = [
     "absence_threshold", "E08000035", "H1", "A", "C", "x", "y", "_tmp", "months", "terms",
 ]  # fmt: skip
 
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_"
 names: st.SearchStrategy[str] = st.one_of(
     st.sampled_from(_POOL),
-    st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,8}", fullmatch=True),
+    st.builds(str.__add__, st.sampled_from(_LETTERS), st.text(_LETTERS + "0123456789", max_size=8)),
 ).filter(lambda n: n not in KEYWORDS)
 
 dotted_names = st.lists(names, min_size=1, max_size=3).map(".".join)
@@ -46,7 +47,7 @@ dotted_names = st.lists(names, min_size=1, max_size=3).map(".".join)
 # quoted string cannot span lines), with quotes, backslashes and `#` common.
 texts: st.SearchStrategy[str] = st.text(
     st.one_of(
-        st.sampled_from(list('ab #"\\\'£%\t')),
+        st.sampled_from(list("ab #\"\\'£%\t")),
         st.characters(blacklist_categories=("Cs",), blacklist_characters="\n"),
     ),
     max_size=16,
@@ -60,7 +61,9 @@ dates = st.dates(dt.date(1900, 1, 1), dt.date(2100, 12, 31))
 
 
 def _decimal(low: int, high: int, places: int) -> st.SearchStrategy[Decimal]:
-    return st.builds(lambda n, p: Decimal(n).scaleb(-p), st.integers(low, high), st.integers(1, places))
+    return st.builds(
+        lambda n, p: Decimal(n).scaleb(-p), st.integers(low, high), st.integers(1, places)
+    )
 
 
 def literals(negative: bool = False) -> st.SearchStrategy[ast.Literal]:
@@ -70,7 +73,9 @@ def literals(negative: bool = False) -> st.SearchStrategy[ast.Literal]:
     ints = st.builds(lambda n, s: n * s, st.integers(0, 10**7), sign)
     decimals = st.builds(lambda d, s: d * s, _decimal(0, 10**5, 3), sign)
     money = st.builds(lambda c, s: Decimal(c).scaleb(-2) * s, st.integers(0, 10**9), sign)
-    percents = st.builds(lambda n, p: Decimal(n).scaleb(-p - 2), st.integers(0, 10**4), st.integers(0, 2))
+    percents = st.builds(
+        lambda n, p: Decimal(n).scaleb(-p - 2), st.integers(0, 10**4), st.integers(0, 2)
+    )
     return st.one_of(
         ints.map(lambda v: ast.Literal("int", v)),
         decimals.map(lambda v: ast.Literal("decimal", v)),
@@ -94,85 +99,109 @@ def _is_number(expr: ast.Expr) -> bool:
     return isinstance(expr, ast.Literal) and expr.kind in ("int", "decimal", "money")
 
 
+EXPR_KINDS = (
+    "literal", "name", "call", "set", "count_of", "arith", "negate", "compare", "in_set",
+    "is_known", "is_true", "in_window", "and", "or", "not", "if", "at", "quantified", "aggregate",
+)  # fmt: skip
+
+
+# The expression strategies are composite, so that a strategy's repr (which
+# Hypothesis computes) stays short instead of growing with each level.
+
+
+@st.composite
+def exprs(draw: st.DrawFn, depth: int = 3) -> ast.Expr:
+    """Expressions of every kind (`EXPR_KINDS`), nested at most `depth` deep."""
+    kind = draw(st.sampled_from(EXPR_KINDS if depth > 0 else EXPR_KINDS[:2]))
+    if kind == "literal":
+        return draw(literals(negative=True))
+    if kind == "name":
+        return ast.Name(draw(names))
+    return draw(_compound(kind, depth))
+
+
+def _compound(kind: str, depth: int) -> st.SearchStrategy[ast.Expr]:
+    return _compounds(depth)[kind]
+
+
 @functools.cache
-def exprs(depth: int = 3) -> st.SearchStrategy[ast.Expr]:
-    """Expressions of every kind, nested at most `depth` deep."""
-    leaves = st.one_of(literals(negative=True), names.map(ast.Name))
-    if depth <= 0:
-        return leaves
+def _compounds(depth: int) -> dict[str, st.SearchStrategy[ast.Expr]]:
     sub = exprs(depth - 1)
     few = st.lists(sub, max_size=3).map(tuple)
     some = st.lists(sub, min_size=1, max_size=3).map(tuple)
-    several = st.lists(sub, min_size=2, max_size=3).map(tuple)
+    several = st.lists(sub, min_size=2, max_size=3).map(tuple)  # an `and` has 2 operands or more
     window_lengths = durations.map(lambda d: ast.Literal("duration", d)) | names.map(ast.Name)
-    return st.one_of(
-        leaves,
-        st.builds(ast.Call, names, few),
-        st.builds(ast.SetLiteral, few),
-        st.builds(ast.CountOf, st.sampled_from(["at least", "at most", "exactly"]), st.integers(0, 9), some),
-        st.builds(ast.Arith, st.sampled_from(["+", "-", "*", "/", "of"]), sub, sub),
+    return {
+        "call": st.builds(ast.Call, names, few),
+        "set": st.builds(ast.SetLiteral, few),
+        "count_of": st.builds(
+            ast.CountOf,
+            st.sampled_from(["at least", "at most", "exactly"]),
+            st.integers(0, 9),
+            some,
+        ),
+        "arith": st.builds(ast.Arith, st.sampled_from(["+", "-", "*", "/", "of"]), sub, sub),
         # `-3` is the literal -3, never Negate(3): the parser folds it.
-        st.builds(ast.Negate, sub.filter(lambda e: not _is_number(e))),
-        st.builds(ast.Compare, st.sampled_from(["=", "!=", "<", "<=", ">", ">="]), sub, sub),
-        st.builds(ast.InSet, sub, sub, st.booleans()),
-        st.builds(ast.IsKnown, sub, st.booleans()),
-        st.builds(ast.IsTrue, sub, st.booleans()),
-        st.builds(ast.InWindow, st.none() | sub, window_lengths),
-        st.builds(ast.And, several),
-        st.builds(ast.Or, several),
-        st.builds(ast.Not, sub),
-        st.builds(ast.If, sub, sub, sub),
-        st.builds(ast.At, sub, sub),
-        quantifieds(depth),
-        aggregates(depth),
+        "negate": st.builds(ast.Negate, sub.filter(lambda e: not _is_number(e))),
+        "compare": st.builds(
+            ast.Compare, st.sampled_from(["=", "!=", "<", "<=", ">", ">="]), sub, sub
+        ),
+        "in_set": st.builds(ast.InSet, sub, sub, st.booleans()),
+        "is_known": st.builds(ast.IsKnown, sub, st.booleans()),
+        "is_true": st.builds(ast.IsTrue, sub, st.booleans()),
+        "in_window": st.builds(ast.InWindow, st.none() | sub, window_lengths),
+        "and": st.builds(ast.And, several),
+        "or": st.builds(ast.Or, several),
+        "not": st.builds(ast.Not, sub),
+        "if": st.builds(ast.If, sub, sub, sub),
+        "at": st.builds(ast.At, sub, sub),
+        "quantified": quantifieds(depth),
+        "aggregate": aggregates(depth),
+    }
+
+
+@st.composite
+def quantifieds(draw: st.DrawFn, depth: int = 2) -> ast.Quantified:
+    """`any/every/no C where ...` with no body, a `has` body (itself a
+    quantifier) or a `satisfies` body."""
+    sub = exprs(depth - 1)
+    quantifier = draw(st.sampled_from(["any", "every", "no"]))
+    collection = draw(collections)
+    where = tuple(draw(st.lists(sub, max_size=2)))
+    body = draw(
+        st.sampled_from(["none", "has", "satisfies"] if depth > 1 else ["none", "satisfies"])
     )
+    if body == "has":
+        return ast.Quantified(quantifier, collection, where, has=draw(quantifieds(depth - 1)))
+    if body == "satisfies":
+        satisfies = tuple(draw(st.lists(sub, min_size=1, max_size=2)))
+        return ast.Quantified(quantifier, collection, where, satisfies=satisfies)
+    return ast.Quantified(quantifier, collection, where)
 
 
-@functools.cache
-def quantifieds(depth: int) -> st.SearchStrategy[ast.Quantified]:
-    """`any/every/no C where ...` with no body, a `has` body or a `satisfies` body."""
-    conditions = st.lists(exprs(depth - 1), max_size=2).map(tuple)
-    nested = quantifieds(depth - 1) if depth > 1 else st.nothing()
-    body = st.one_of(
-        st.just((None, ())),
-        st.tuples(nested, st.just(())),
-        st.tuples(st.none(), st.lists(exprs(depth - 1), min_size=1, max_size=2).map(tuple)),
-    )
-    return st.builds(
-        lambda q, c, where, b: ast.Quantified(q, c, where, b[0], b[1]),
-        st.sampled_from(["any", "every", "no"]),
-        collections,
-        conditions,
-        body,
-    )
-
-
-@functools.cache
-def aggregates(depth: int) -> st.SearchStrategy[ast.Aggregate]:
+@st.composite
+def aggregates(draw: st.DrawFn, depth: int = 2) -> ast.Aggregate:
     """`count C`, `count distinct a, b over C`, `sum x over C`, ... with filters."""
     sub = exprs(depth - 1)
-    where = st.lists(sub, max_size=2).map(tuple)
-    count = st.builds(lambda c, w: ast.Aggregate("count", c, (), w), collections, where)
-    distinct = st.builds(
-        lambda vs, c, w: ast.Aggregate("count distinct", c, vs, w),
-        st.lists(sub, min_size=1, max_size=2).map(tuple),
-        collections,
-        where,
+    op = draw(
+        st.sampled_from(
+            ["count", "count distinct", "sum", "lowest", "highest", "latest", "earliest"]
+        )
     )
-    other = st.builds(
-        lambda op, v, c, w: ast.Aggregate(op, c, (v,), w),
-        st.sampled_from(["sum", "lowest", "highest", "latest", "earliest"]),
-        sub,
-        collections,
-        where,
-    )
-    return st.one_of(count, distinct, other)
+    collection = draw(collections)
+    where = tuple(draw(st.lists(sub, max_size=2)))
+    if op == "count":
+        values: tuple[ast.Expr, ...] = ()
+    elif op == "count distinct":
+        values = tuple(draw(st.lists(sub, min_size=1, max_size=2)))
+    else:
+        values = (draw(sub),)
+    return ast.Aggregate(op, collection, values, where)
 
 
 # ---------------------------------------------------------------- declarations
 
 
-@functools.cache
 def type_refs(depth: int = 2) -> st.SearchStrategy[ast.TypeRef]:
     simple = st.one_of(
         names.map(lambda n: ast.TypeRef(name=n)),

@@ -143,6 +143,7 @@ def reference_dates() -> st.SearchStrategy[dt.date]:
     return st.sampled_from(REFERENCE_DATES)
 
 
+@functools.cache
 def edge_dates(refs: tuple[dt.date, ...]) -> st.SearchStrategy[dt.date]:
     """Mostly a boundary date around `refs`; now and then any date."""
     pool = st.sampled_from(boundary_dates(refs))
@@ -215,6 +216,7 @@ def canonical_schema() -> Schema:
     return schema
 
 
+@functools.cache
 def table_dtypes(name: str) -> dict[str, pl.DataType]:
     table = canonical_schema().table(name)
     assert table is not None
@@ -231,107 +233,141 @@ def make_frame(name: str, rows: Sequence[Mapping[str, Any]]) -> pl.DataFrame:
 # ---------------------------------------------------------------- rows
 
 
-def _end_date(draw: st.DrawFn, start: dt.date, dates: st.SearchStrategy[dt.date]) -> Any:
+class Chooser:
+    """Choices decoded from one drawn integer, digit by digit (mixed radix).
+
+    Drawing one integer per row rather than one value per column keeps
+    generation fast; 0 decodes to the first option of every choice, so
+    shrinking the integer moves a row towards the first (most typical) edge.
+    """
+
+    def __init__(self, number: int) -> None:
+        self.number = number
+
+    def index(self, size: int) -> int:
+        self.number, digit = divmod(self.number, size)
+        return digit
+
+    def pick(self, options: Sequence[Any]) -> Any:
+        return options[self.index(len(options))]
+
+    def integer(self, low: int, high: int) -> int:
+        return low + self.index(high - low + 1)
+
+    def chance(self, one_in: int) -> bool:
+        """True one time in `one_in`."""
+        return self.index(one_in) == one_in - 1
+
+
+ROW_NUMBERS = st.integers(0, 2**64 - 1)
+ANY_DAY = tuple(D(2009, 1, 1) + dt.timedelta(days=d) for d in range(0, 8 * 366))
+
+
+def _date(c: Chooser, refs: tuple[dt.date, ...]) -> dt.date:
+    """Mostly a boundary date around `refs`; now and then any date."""
+    if c.chance(6):
+        return c.pick(ANY_DAY)
+    return c.pick(boundary_dates(refs))
+
+
+def _end_date(c: Chooser, start: dt.date, refs: tuple[dt.date, ...]) -> Any:
     """Null (still going) or a date on or after `start`: often exactly 13 or
-    26 weeks on, or a boundary date."""
-    how = draw(st.integers(0, 5))
-    if how == 0:
+    26 weeks on (give or take a day), or a boundary date."""
+    how = c.index(5)
+    if how == 1:
         return None
-    if how in (1, 2):
-        weeks = draw(st.sampled_from((0, 13, 26, 1, 52)))
-        return add_days(start, 7 * weeks + draw(st.integers(-1, 1)) if weeks else 0)
-    end = draw(dates)
-    return end if end >= start else add_days(start, draw(st.integers(0, 200)))
+    if how in (0, 2):
+        weeks = c.pick((26, 13, 0, 1, 52))
+        return add_days(start, 7 * weeks + (c.integer(-1, 1) if weeks else 0))
+    end = _date(c, refs)
+    return end if end >= start else add_days(start, c.integer(0, 200))
 
 
-def _sessions(draw: st.DrawFn) -> tuple[int, int, int]:
+def _sessions(c: Chooser) -> tuple[int, int, int]:
     """(possible, authorised, unauthorised) around the 10% and 15% thresholds."""
-    possible = draw(st.sampled_from((100, 20, 0, 60, 130, 140, 7, 1)))
+    possible = c.pick((100, 20, 0, 60, 130, 140, 7, 1))
     threshold = (3 * possible + 19) // 20  # the least count at or above 15%
-    unauthorised = draw(
-        st.sampled_from((0, threshold, max(threshold - 1, 0), threshold + 1, possible))
-    )
+    unauthorised = c.pick((threshold, 0, max(threshold - 1, 0), threshold + 1, possible))
     unauthorised = min(unauthorised, possible)
-    authorised = draw(st.integers(0, possible - unauthorised))
-    if draw(st.booleans()):
-        authorised = min(authorised, possible // 10)
-    return possible, authorised, unauthorised
+    room = possible - unauthorised
+    authorised = c.pick((0, room // 10, room // 10 + 1, room, possible // 10))
+    return possible, min(authorised, room), unauthorised
 
 
+@functools.cache
 def _term_choices(refs: tuple[dt.date, ...]) -> tuple[tuple[int, str], ...]:
+    """The terms just before and at each reference date (latest first)."""
     indices: dict[int, None] = {}
     for ref in refs:
         now = calendar.term_index(ref)
-        for index in range(now - 4, now + 1):
+        for index in range(now - 1, now - 5, -1):
             indices.setdefault(index)
+        indices.setdefault(now)
     return tuple((i // 3, calendar.TERMS[i % 3]) for i in indices)
 
 
 def person_event_row(
-    draw: st.DrawFn, table: str, person: str, refs: tuple[dt.date, ...]
+    number: int, table: str, person: str, refs: tuple[dt.date, ...]
 ) -> dict[str, Any]:
-    dates = edge_dates(refs)
+    c = Chooser(number)
     row: dict[str, Any] = {"person_id": person}
     if table == "school_terms":
-        year, term = draw(st.sampled_from(_term_choices(refs)))
-        possible, authorised, unauthorised = _sessions(draw)
+        year, term = c.pick(_term_choices(refs))
+        possible, authorised, unauthorised = _sessions(c)
         row.update(
             academic_year=year,
             term=term,
             sessions_possible=possible,
             sessions_authorised_absence=authorised,
             sessions_unauthorised_absence=unauthorised,
-            fixed_exclusions=draw(st.sampled_from((0, 1, 3, 2, 4))),
-            permanently_excluded=draw(st.booleans()) and draw(st.booleans()),
-            alternative_provision=draw(st.booleans()) and draw(st.booleans()),
-            on_roll=draw(st.booleans()) or draw(st.booleans()),
+            fixed_exclusions=c.pick((0, 3, 1, 2, 4)),
+            permanently_excluded=c.chance(5),
+            alternative_provision=c.chance(5),
+            on_roll=not c.chance(5),
         )
     elif table == "offences":
-        row.update(offence_date=draw(dates), proven=draw(st.booleans()))
+        row.update(offence_date=_date(c, refs), proven=not c.chance(3))
     elif table in ("asb", "health"):
         column = "kind" if table == "asb" else "condition"
-        row.update(recorded_on=draw(dates), **{column: draw(st.sampled_from(CATEGORIES[column]))})
+        row.update(recorded_on=_date(c, refs), **{column: c.pick(CATEGORIES[column])})
     elif table in ("benefit_claims", "employment_spells", "social_care", "custody"):
-        start = draw(dates)
-        row.update(start_date=start, end_date=_end_date(draw, start, dates))
+        start = _date(c, refs)
+        row.update(start_date=start, end_date=_end_date(c, start, refs))
         if table == "benefit_claims":
-            row["benefit"] = draw(st.sampled_from(CATEGORIES["benefit"]))
+            row["benefit"] = c.pick(CATEGORIES["benefit"])
         if table == "social_care":
-            row["status"] = draw(st.sampled_from(CATEGORIES["status"]))
+            row["status"] = c.pick(CATEGORIES["status"])
     elif table == "work_referrals":
-        row.update(
-            referred_on=draw(dates), programme=draw(st.sampled_from(CATEGORIES["programme"]))
-        )
+        row.update(referred_on=_date(c, refs), programme=c.pick(CATEGORIES["programme"]))
     elif table == "police_incidents":
-        row.update(
-            incident_date=draw(dates), category=draw(st.sampled_from(CATEGORIES["category"]))
-        )
+        row.update(incident_date=_date(c, refs), category=c.pick(CATEGORIES["category"]))
     else:  # pragma: no cover
         raise ValueError(table)
     return row
 
 
-def money() -> st.SearchStrategy[Decimal]:
-    cents = st.integers(0, 500_000).map(lambda c: Decimal(c).scaleb(-2))
-    return st.one_of(st.sampled_from(MONEY_EDGES), st.sampled_from(MONEY_EDGES), cents)
+def _money(c: Chooser) -> Decimal:
+    if c.chance(3):
+        return Decimal(c.integer(0, 500_000)).scaleb(-2)
+    return c.pick(MONEY_EDGES)
 
 
 def household_event_row(
-    draw: st.DrawFn, table: str, household: str, refs: tuple[dt.date, ...]
+    number: int, table: str, household: str, refs: tuple[dt.date, ...]
 ) -> dict[str, Any]:
-    dates = edge_dates(refs)
+    c = Chooser(number)
     if table == "housing":
         return {
             "household_id": household,
-            "recorded_on": draw(dates),
-            "rent_arrears": draw(money()),
-            "eviction_notice": draw(st.booleans()),
+            "recorded_on": _date(c, refs),
+            "rent_arrears": _money(c),
+            "eviction_notice": c.chance(3),
         }
     return {
         "household_id": household,
-        "claimed_on": draw(dates),
-        "claim": draw(st.sampled_from(CATEGORIES["claim"])),
-        "amount": draw(money()),
+        "claimed_on": _date(c, refs),
+        "claim": c.pick(CATEGORIES["claim"]),
+        "amount": _money(c),
     }
 
 
@@ -358,7 +394,7 @@ HOUSEHOLD_IDS = ("H1", "H2", "H10", "h3", "A7", "Z", "H 5", "H4")
 LA_CODES = ("E08000035", "E06000001", "E09000001")
 
 #: How an event table comes: with rows, empty, left out of `frames`, or given and named missing.
-TABLE_STATES = ("rows", "rows", "rows", "rows", "rows", "rows", "empty", "absent", "missing")
+TABLE_STATES = ("rows",) * 10 + ("empty", "absent", "missing")
 
 
 @st.composite
@@ -427,17 +463,15 @@ def datasets(
         if state in ("rows", "missing"):
             if table in PERSON_TABLES:
                 for person in persons:
-                    count = draw(st.integers(0, max_rows))
                     rows += [
-                        person_event_row(draw, table, person["person_id"], refs)
-                        for _ in range(count)
+                        person_event_row(n, table, person["person_id"], refs)
+                        for n in draw(st.lists(ROW_NUMBERS, max_size=max_rows))
                     ]
             else:
                 for household in households:
-                    count = draw(st.integers(0, max_rows))
                     rows += [
-                        household_event_row(draw, table, household["household_id"], refs)
-                        for _ in range(count)
+                        household_event_row(n, table, household["household_id"], refs)
+                        for n in draw(st.lists(ROW_NUMBERS, max_size=max_rows))
                     ]
         frames[table] = make_frame(table, rows)
         if state == "missing":

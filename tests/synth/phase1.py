@@ -8,7 +8,7 @@ programme-rules.md defines them, education three-valued (null = unknown).
 from __future__ import annotations
 
 import calendar
-from datetime import date, timedelta
+from datetime import date
 
 import polars as pl
 
@@ -181,5 +181,3 @@ def shares(criteria: pl.DataFrame) -> dict[str, float]:
     )
     return {k: float(v) for k, v in out.row(0, named=True).items()}
 
-
-_ = timedelta

@@ -40,7 +40,7 @@ def test_invariant_checker_catches_breakage(small_tables: dict[str, pl.DataFrame
 def test_household_sizes_and_ages(tables: dict[str, pl.DataFrame]) -> None:
     persons = tables["persons"]
     sizes = persons.group_by("household_id").len()["len"]
-    assert sizes.min() >= 1 and sizes.max() <= 8
+    assert sizes.min() == 1 and sizes.max() == 8
     assert persons["household_id"].n_unique() == tables["households"].height
     at = date(2012, 4, 1)
     ages = persons.select(age_expr(pl.col("date_of_birth"), pl.lit(at)).alias("age"))["age"]

@@ -69,18 +69,23 @@ class ExprChecker:
         self.notes = notes
         self.report = report
         self._depth = 0
+        self._too_deep = False
 
     # ---------------------------------------------------------------- entry
     def check(self, node: ast.Expr, ctx: Context) -> T.Type:
         if self._depth >= MAX_DEPTH:
-            self._error(
-                "E013",
-                f"the expression, with the rules it uses, is nested more than {MAX_DEPTH} "
-                "levels deep",
-                node,
-                "split it into named rules, each a few levels deep",
-            )
+            if not self._too_deep:  # once, not once for every branch cut off
+                self._too_deep = True
+                self._error(
+                    "E013",
+                    f"the expression, with the rules it uses, is nested more than {MAX_DEPTH} "
+                    "levels deep",
+                    node,
+                    "split it into named rules, each a few levels deep",
+                )
             return T.ERROR
+        if self._depth == 0:
+            self._too_deep = False
         method = getattr(self, f"_{type(node).__name__}")
         self._depth += 1
         try:
