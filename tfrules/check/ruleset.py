@@ -80,8 +80,8 @@ class _RulesetChecker:
         self._type_params()
         for rule_name in list(self.rules):
             self._type_rule(rule_name)
-        self._cycles()
         top = rulesets[-1]
+        self._cycles(top.name)
         self._unused(top)
         tests = [
             (decl, layer.name)
@@ -125,7 +125,8 @@ class _RulesetChecker:
                     )
                 return None
             if any(s is source for s in chain):
-                cycle = " → ".join([*(s.ast.name for s in reversed(chain)), name])  # type: ignore[union-attr]
+                start = next(i for i, s in enumerate(chain) if s is source)
+                cycle = " → ".join([*(s.ast.name for s in chain[start:]), name])  # type: ignore[union-attr]
                 self.report(
                     diag.error(
                         "E406", f"the rulesets extend each other: {cycle}", span or ast.NO_SPAN
@@ -283,6 +284,7 @@ class _RulesetChecker:
                         )
                     )
                     return
+                self._needs_body(decl)
                 self.rules[decl.name] = _PendingRule(decl, layer, level, declared_from=existing)
                 return
             if existing.layer != layer:
@@ -300,6 +302,10 @@ class _RulesetChecker:
             return
         if decl.abstract and decl.body is not None:  # pragma: no cover - the grammar rules it out
             self.report(diag.error("E102", "an abstract rule has no definition", decl.span))
+        self._needs_body(decl)
+        self.rules[decl.name] = _PendingRule(decl, layer, level)
+
+    def _needs_body(self, decl: ast.RuleDecl) -> None:
         if not decl.abstract and decl.body is None:
             self.report(
                 diag.error(
@@ -309,7 +315,6 @@ class _RulesetChecker:
                     f"write '= ...' after it, or declare it 'abstract {decl.kind}'",
                 )
             )
-        self.rules[decl.name] = _PendingRule(decl, layer, level)
 
     def _rule_level(self, decl: ast.RuleDecl) -> Level:
         if decl.level is None:
@@ -438,9 +443,13 @@ class _RulesetChecker:
         return [*self.rules, *self.params]
 
     # ---------------------------------------------------------------- whole-ruleset checks
-    def _cycles(self) -> None:
-        reported: set[frozenset[str]] = set()
-        for start in self.rules:
+    def _cycles(self, top: str) -> None:
+        """Report circles from a rule of the ruleset being checked where there is
+        one, at that rule's first step into the circle, so a council sees the
+        circle it made in its own file; a rule is named in one circle only."""
+        reported: set[str] = set()
+        starts = sorted(self.rules, key=lambda name: self.rules[name].layer != top)
+        for start in starts:
             path: list[tuple[str, ast.Span]] = []
             self._find_cycle(start, start, path, set(), reported)
 
@@ -450,19 +459,19 @@ class _RulesetChecker:
         node: str,
         path: list[tuple[str, ast.Span]],
         seen: set[str],
-        reported: set[frozenset[str]],
+        reported: set[str],
     ) -> None:
         for target, span in self.edges.get(node, []):
             if target == start:
                 members = frozenset(n for n, _ in path) | {start}
-                if members not in reported:
-                    reported.add(members)
+                if not members & reported:
+                    reported.update(members)
                     names = [start, *(n for n, _ in path), start]
                     self.report(
                         diag.error(
                             "E401",
                             "these rules depend on each other in a circle: " + " → ".join(names),
-                            span,
+                            path[0][1] if path else span,
                             "a rule cannot depend on itself; break the circle",
                         )
                     )

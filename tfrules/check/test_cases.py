@@ -47,7 +47,8 @@ def value_fits(
         return f"'{value.name}' is not {expected}"
     if value.kind in _LITERAL_KINDS.get(expected.kind, set()):
         return None
-    return f"a {value.kind} value where {expected} is expected"
+    article = "an" if value.kind[0] in "aeiou" else "a"
+    return f"{article} {value.kind} value where {expected} is expected"
 
 
 def check_tests(

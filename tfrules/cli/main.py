@@ -50,7 +50,13 @@ def main(
 
 
 def _register() -> None:
-    from tfrules.cli import check_cmd, eval_cmd, fmt_cmd, test_cmd  # noqa: F401  (commands register themselves)
+    from tfrules.cli import (  # noqa: F401  (commands register themselves)
+        check_cmd,
+        eval_cmd,
+        fmt_cmd,
+        synth_cmd,
+        test_cmd,
+    )
 
 
 def run() -> None:

@@ -10,7 +10,7 @@ by appending headerless chunks.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import IO, Literal
@@ -118,8 +118,12 @@ def generate_to_dir(
     events_from: date = date(2010, 1, 1),
     events_to: date = date(2016, 12, 31),
     rates: Rates = DEFAULT_RATES,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, int]:
     """Generate ``households`` households a chunk at a time into ``out_dir``.
+
+    ``on_progress(done, total)`` is called after each chunk with the number of
+    households written so far.
 
     ``chunk_size`` is rounded up to a whole number of blocks (``BLOCK_SIZE``);
     the data are identical to ``generate`` with the same arguments whatever
@@ -151,6 +155,9 @@ def generate_to_dir(
             for name, sink in sinks.items():
                 sink.write(chunk[name])
             del chunk
+            if on_progress is not None:
+                done = min((first + blocks_per_chunk) * BLOCK_SIZE, households)
+                on_progress(done, households)
     except BaseException:
         for sink in sinks.values():
             sink.abort()
