@@ -12,7 +12,7 @@ rules and `DataError` (naming table, column and key) for bad data.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import polars as pl
@@ -84,6 +84,30 @@ def load(
     return apply_overrides(result.ruleset, list(params))
 
 
+def load_locals(
+    national: CheckedRuleset,
+    folders: Iterable[str | Path],
+    *,
+    params: Iterable[str] = (),
+) -> list[CheckedRuleset]:
+    """Every local ruleset in `folders` that builds on `national` (each checked)."""
+    workspace = Workspace()
+    files = workspace.add_paths(list(folders))
+    found: list[CheckedRuleset] = []
+    problems: list[diag.Diagnostic] = list(workspace.diagnostics)
+    for source in files:
+        tree = source.ast
+        if not isinstance(tree, ast.RulesetFile) or tree.name == national.name:
+            continue
+        result = check_ruleset(workspace, tree.name)
+        problems.extend(result.diagnostics)
+        if result.ruleset is not None and national.name in result.ruleset.chain:
+            found.append(apply_overrides(result.ruleset, list(params)))
+    if any(p.is_error for p in problems):
+        raise RulesError(problems, workspace.sources)
+    return found
+
+
 def as_date(value: str | dt.date) -> dt.date:
     if isinstance(value, dt.date):
         return value
@@ -93,12 +117,17 @@ def as_date(value: str | dt.date) -> dt.date:
         raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
-def load_data(ruleset: CheckedRuleset, source: DataSource) -> Dataset:
-    """Load and validate the tables the ruleset reads; raises DataError before
-    anything is evaluated."""
+def load_data(ruleset: CheckedRuleset | Sequence[CheckedRuleset], source: DataSource) -> Dataset:
+    """Load and validate the tables the ruleset (or rulesets) read; raises
+    DataError before anything is evaluated."""
     if isinstance(source, Dataset):
         return source
-    dataset = load_dataset(source, ruleset.schema, required_columns(ruleset))  # type: ignore[arg-type]
+    rulesets = [ruleset] if isinstance(ruleset, CheckedRuleset) else list(ruleset)
+    required: dict[str, set[str]] = {}
+    for each in rulesets:
+        for table, columns in required_columns(each).items():
+            required.setdefault(table, set()).update(columns)
+    dataset = load_dataset(source, rulesets[0].schema, required)  # type: ignore[arg-type]
     validate(dataset)
     return dataset
 
@@ -155,4 +184,5 @@ __all__ = [
     "evaluate",
     "load",
     "load_data",
+    "load_locals",
 ]

@@ -21,8 +21,10 @@ from tfrules.check.overrides import OverrideError
 from tfrules.check.workspace import PathError
 from tfrules.cli.main import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, app
 from tfrules.cli.output import DiagnosticFormat, console, print_diagnostics
+from tfrules.compile.councils import CouncilError, plan_councils
 from tfrules.data.errors import DataError
 from tfrules.data.load import Dataset
+from tfrules.data.synth import LA_NAMES
 from tfrules.interpret.explain import explain_household, render_text, to_json
 from tfrules.interpret.household import households_from_frames
 from tfrules.report.summary import Summary, summarise
@@ -53,7 +55,7 @@ def parse_date(text: str) -> dt.date:
         raise typer.Exit(EXIT_USAGE) from None
 
 
-def load_checked_data(ruleset: CheckedRuleset, data: Path) -> Dataset:
+def load_checked_data(ruleset: CheckedRuleset | list[CheckedRuleset], data: Path) -> Dataset:
     try:
         return api.load_data(ruleset, data)
     except DataError as exc:
@@ -87,6 +89,12 @@ def evaluate(
     rules: str = typer.Option(None, "--rules", help="Only these rules, comma-separated."),
     param: list[str] = typer.Option([], "--param", help=PARAM_HELP),
     include: list[Path] = typer.Option([], "--include", help=INCLUDE_HELP),
+    local: list[Path] = typer.Option(
+        [],
+        "--local",
+        help="A folder of local rulesets: each council's (by 'applies to') is applied to its own "
+        "households; the others get the national rules alone. Repeatable.",
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display or summary."),
 ) -> None:
     """Evaluate a ruleset over household data: one row per household, one column per rule.
@@ -96,6 +104,11 @@ def evaluate(
     The results are written as they are computed (Parquet or CSV), then a
     summary is printed: per criterion how many households are true, false and
     unknown, per amount of money the total, overall and by council.
+
+    With --local, a national extract is evaluated council by council: each
+    council's local ruleset for its own households, and the national ruleset
+    alone (its abstract rules unknown) where a council has none; the output's
+    ruleset_applied column says which.
     """
     if out.suffix not in (".parquet", ".csv"):
         typer.echo("tfrules eval: --out must end in .parquet or .csv", err=True)
@@ -113,10 +126,15 @@ def evaluate(
         task = progress.add_task("checking the rules", total=None)
         checked = load_rules(ruleset, include, param)
         wanted = split_rules(checked, rules)
+        locals_ = load_local_rules(checked, local, param) if local else []
         progress.update(task, description=f"loading and validating the data in {data}")
-        dataset = load_checked_data(checked, data)
+        dataset = load_checked_data([checked, *locals_], data)
         progress.update(task, description="compiling the rules")
-        plan = api.compile_plan(checked, dataset, day, rules=wanted)
+        uncovered: dict[str, int] = {}
+        if local:
+            plan, uncovered = council_plan(checked, locals_, dataset, day, wanted)
+        else:
+            plan = api.compile_plan(checked, dataset, day, rules=wanted)
         progress.update(task, description=f"evaluating and writing {out}")
         started = time.perf_counter()
         write_atomically(plan, out)
@@ -126,7 +144,56 @@ def evaluate(
         summary = summarise(result, checked, wanted)
     if not quiet:
         print_summary(summary, checked, out, elapsed)
+        if uncovered:
+            lacking = ", ".join(f"{LA_NAMES.get(c, c)} ({c}): {n:,}" for c, n in uncovered.items())
+            console().print(
+                Text(
+                    f"No local ruleset for {len(uncovered)} council(s), so "
+                    f"{', '.join(checked.abstract_rules) or 'no rule'} is unknown for their "
+                    f"households: {lacking}",
+                    style="yellow",
+                )
+            )
     raise typer.Exit(EXIT_OK)
+
+
+def load_local_rules(
+    national: CheckedRuleset, folders: list[Path], params: list[str]
+) -> list[CheckedRuleset]:
+    try:
+        return api.load_locals(national, folders, params=params)
+    except api.RulesError as exc:
+        print_diagnostics(exc.diagnostics, exc.sources, DiagnosticFormat.TEXT)
+        raise typer.Exit(EXIT_ERRORS) from None
+    except (PathError, OverrideError) as exc:
+        typer.echo(f"tfrules eval: {exc}", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+def council_plan(
+    national: CheckedRuleset,
+    locals_: list[CheckedRuleset],
+    dataset: Dataset,
+    day: dt.date,
+    wanted: list[str],
+) -> tuple[pl.LazyFrame, dict[str, int]]:
+    """The plan of a multi-council run, and the households per council with no local ruleset."""
+    try:
+        councils = plan_councils(
+            national, locals_, dataset.frames, day, missing=dataset.missing_tables, rules=wanted
+        )
+    except CouncilError as exc:
+        typer.echo(f"tfrules eval: {exc}", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+    households = dataset.frames[national.schema.households.name]
+    counts = (
+        households.filter(~pl.col("la_code").is_in(list(councils.covered)))
+        .group_by("la_code")
+        .len()
+        .sort("la_code")
+        .collect()
+    )
+    return councils.plan, dict(zip(counts["la_code"], counts["len"], strict=True))
 
 
 def write_atomically(plan: pl.LazyFrame, out: Path) -> None:
