@@ -348,8 +348,9 @@ class ExprChecker:
                 if unknown:
                     self._error(
                         "E106",
-                        f"{_names(unknown)} {'is' if len(unknown) == 1 else 'are'} not "
-                        f"allowed values of {label}",
+                        f"{_names(unknown)} is not an allowed value of {label}"
+                        if len(unknown) == 1
+                        else f"{_names(unknown)} are not allowed values of {label}",
                         node.set,
                         f"allowed values: {', '.join(item.values)}",
                     )

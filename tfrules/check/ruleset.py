@@ -125,8 +125,10 @@ class _RulesetChecker:
                     )
                 return None
             if any(s is source for s in chain):
+                # named from the ruleset whose `extends` closes the circle, where it is reported
                 start = next(i for i, s in enumerate(chain) if s is source)
-                cycle = " → ".join([*(s.ast.name for s in chain[start:]), name])  # type: ignore[union-attr]
+                names = [s.ast.name for s in (chain[-1], *chain[start:])]  # type: ignore[union-attr]
+                cycle = " → ".join(names)
                 self.report(
                     diag.error(
                         "E406", f"the rulesets extend each other: {cycle}", span or ast.NO_SPAN

@@ -451,12 +451,30 @@ class ExprCompiler:
             when = self.compile(node.date, frame, ref)
             low, high = self.window_bounds(ref, length, unit, frame)
             return (when >= low) & (when <= high)
+        # a row window is its own column, computed once and shared by every
+        # aggregate that filters on it
+        key = ("window", frame, length, unit, ref.key)
+        return self.use(
+            frame, self.derive(key, frame, lambda: self._row_window(node, frame, ref), "w")
+        )
+
+    def _row_window(self, node: ast.InWindow, frame: str, ref: Ref) -> pl.Expr:
+        length, unit = self._window_length(node.length)
         info = self.notes.windows[id(node)]
         table = info.table
         if info.mode == "termly":
             assert table.term is not None
-            index = C.term_index_of(
-                self.col(frame, frame, table.term[0]), self.col(frame, frame, table.term[1])
+            year, term = table.term
+            index = self.use(
+                frame,
+                self.derive(
+                    ("term_index", frame),
+                    frame,
+                    lambda: C.term_index_of(
+                        self.col(frame, frame, year), self.col(frame, frame, term)
+                    ),
+                    "ti",
+                ),
             )
             now = self.term_now(ref, frame)
             return (index >= now - length) & (index <= now - 1)
