@@ -77,6 +77,10 @@ class SourceCache:
         return lines[number - 1]
 
 
+#: How much of a source line is shown, and how much of it before a mistake far along it.
+_SHOWN, _BEFORE = 200, 60
+
+
 def render_text(diagnostic: Diagnostic, sources: SourceCache | None = None) -> str:
     """The human form: a header line, the source line with a caret, a hint."""
     span = diagnostic.span
@@ -86,9 +90,7 @@ def render_text(diagnostic: Diagnostic, sources: SourceCache | None = None) -> s
     ]
     source_line = sources.line(span.file, span.line) if sources else None
     if source_line is not None:
-        shown = source_line.expandtabs(1).rstrip()
-        if len(shown) > 200:
-            shown = shown[:200] + " …"
+        shown = source_line.expandtabs(1).rstrip()  # a tab counts as one column
         gutter = str(span.line)
         pad = " " * len(gutter)
         start = max(span.column - 1, 0)
@@ -96,7 +98,13 @@ def render_text(diagnostic: Diagnostic, sources: SourceCache | None = None) -> s
             width = span.end_column - span.column
         else:
             width = max(len(shown) - start, 1)
-        width = max(1, min(width, max(len(shown) - start, 1)))
+        if len(shown) > _SHOWN and start > _SHOWN - _BEFORE:
+            # a long line: show the part around the mistake, so the caret stays under it
+            shown = "…" + shown[start - _BEFORE :]
+            start = _BEFORE + 1
+        width = max(1, min(width, max(len(shown) - start, 1), _SHOWN - start))
+        if len(shown) > _SHOWN:
+            shown = shown[:_SHOWN] + " …"
         out.append(f" {gutter} | {shown}")
         out.append(f" {pad} | {' ' * start}{'^' * width}")
         if diagnostic.hint:

@@ -22,9 +22,9 @@ from tfrules.check.workspace import PathError
 from tfrules.cli.main import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, app
 from tfrules.cli.output import DiagnosticFormat, console, print_diagnostics
 from tfrules.compile.councils import CouncilError, plan_councils
+from tfrules.data.councils import council_name
 from tfrules.data.errors import DataError
 from tfrules.data.load import Dataset
-from tfrules.data.synth import LA_NAMES
 from tfrules.interpret.explain import explain_household, render_text, to_json
 from tfrules.interpret.household import households_from_frames
 from tfrules.report.summary import Summary, summarise
@@ -145,7 +145,7 @@ def evaluate(
     if not quiet:
         print_summary(summary, checked, out, elapsed)
         if uncovered:
-            lacking = ", ".join(f"{LA_NAMES.get(c, c)} ({c}): {n:,}" for c, n in uncovered.items())
+            lacking = ", ".join(f"{council_name(c)}: {n:,}" for c, n in uncovered.items())
             console().print(
                 Text(
                     f"No local ruleset for {len(uncovered)} council(s), so "
@@ -239,7 +239,8 @@ def print_summary(summary: Summary, ruleset: CheckedRuleset, out: Path, elapsed:
         for column in ("council", "rule", "total"):
             money.add_column(column, justify="right" if column == "total" else "left")
         for row in summary.money.iter_rows(named=True):
-            money.add_row(row["group"], row["rule"], f"£{row['total']:,.2f}")
+            group = row["group"] if row["group"] == "all councils" else council_name(row["group"])
+            money.add_row(group, row["rule"], f"£{row['total']:,.2f}")
         terminal.print(money)
 
 

@@ -54,6 +54,7 @@ def _register() -> None:
         check_cmd,
         eval_cmd,
         fmt_cmd,
+        report_cmd,
         synth_cmd,
         test_cmd,
     )

@@ -13,14 +13,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-#: ONS code -> name for the default councils (upper-tier English authorities).
+from tfrules.data.councils import COUNCIL_NAMES
+
+#: The councils synthetic households are spread over by default.
 LA_NAMES: dict[str, str] = {
-    "E08000035": "Leeds",
-    "E10000012": "Essex",
-    "E09000002": "Barking and Dagenham",
-    "E10000008": "Devon",
-    "E08000021": "Newcastle upon Tyne",
-    "E08000003": "Manchester",
+    code: COUNCIL_NAMES[code]
+    for code in ("E08000035", "E10000012", "E09000002", "E10000008", "E08000021", "E08000003")
 }
 
 DEFAULT_LA_CODES: tuple[str, ...] = tuple(LA_NAMES)
