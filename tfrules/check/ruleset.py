@@ -172,7 +172,7 @@ class _RulesetChecker:
                         "E103",
                         f"there is no schema '{schema_name}'",
                         first.span,
-                        diag.did_you_mean(schema_name, self.workspace.schemas),
+                        diag.did_you_mean(schema_name, self.workspace.known_names("schema")),
                     )
                 )
             return None

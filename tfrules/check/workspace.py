@@ -9,6 +9,7 @@ can hold only its own local files.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
@@ -20,6 +21,7 @@ from tfrules.syntax import ast
 from tfrules.syntax.parser import ParseResult, parse_path
 
 RULE_SUFFIX = ".tfr"
+_HEADER = re.compile(r"^\s*(ruleset|schema)\s+([A-Za-z_][\w.]*)", re.MULTILINE)
 
 
 def bundled_rulesets_dir() -> Path:
@@ -62,6 +64,7 @@ class Workspace:
         self.sources = diag.SourceCache()
         self.diagnostics: list[diag.Diagnostic] = []
         self._bundled_loaded = not include_bundled
+        self._index_cache: dict[tuple[str, str], Path] | None = None
         self._by_path: dict[Path, SourceFile] = {}
 
     # ---------------------------------------------------------------- loading
@@ -135,26 +138,39 @@ class Workspace:
             return
         table[tree.name] = source
 
-    def _load_bundled(self) -> None:
+    def _bundled_index(self) -> dict[tuple[str, str], Path]:
+        """The shipped rule files by (kind, name), read from each file's header
+        line only: a file is parsed when it is first needed."""
+        if self._index_cache is None:
+            self._index_cache = {}
+            root = bundled_rulesets_dir()
+            if root.is_dir():
+                for path in sorted(root.rglob(f"*{RULE_SUFFIX}")):
+                    header = _HEADER.search(path.read_text(encoding="utf-8", errors="replace"))
+                    if header:
+                        self._index_cache.setdefault((header[1], header[2]), path)
+        return self._index_cache
+
+    def _load_bundled(self, kind: str, name: str) -> None:
         if self._bundled_loaded:
             return
-        self._bundled_loaded = True
-        root = bundled_rulesets_dir()
-        if root.is_dir():
-            for path in sorted(root.rglob(f"*{RULE_SUFFIX}")):
-                self.add_file(path, bundled=True)
+        path = self._bundled_index().get((kind, name))
+        if path is not None:
+            self.add_file(path, bundled=True)
 
     # ---------------------------------------------------------------- lookup
     def ruleset(self, name: str) -> SourceFile | None:
         if name not in self.rulesets:
-            self._load_bundled()
+            self._load_bundled("ruleset", name)
         return self.rulesets.get(name)
 
     def schema(self, name: str) -> SourceFile | None:
         if name not in self.schemas:
-            self._load_bundled()
+            self._load_bundled("schema", name)
         return self.schemas.get(name)
 
     def known_ruleset_names(self) -> list[str]:
-        self._load_bundled()
-        return sorted(self.rulesets)
+        shipped = (
+            [] if self._bundled_loaded else [n for k, n in self._bundled_index() if k == "ruleset"]
+        )
+        return sorted({*self.rulesets, *shipped})

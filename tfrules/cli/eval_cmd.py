@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -56,6 +57,9 @@ def parse_date(text: str) -> dt.date:
 
 
 def load_checked_data(ruleset: CheckedRuleset | list[CheckedRuleset], data: Path) -> Dataset:
+    if not data.is_dir():  # a usage problem (exit 2), not bad data
+        typer.echo(f"tfrules: --data {data} is not a folder of data files", err=True)
+        raise typer.Exit(EXIT_USAGE)
     try:
         return api.load_data(ruleset, data)
     except DataError as exc:
@@ -137,10 +141,15 @@ def evaluate(
             plan = api.compile_plan(checked, dataset, day, rules=wanted)
         progress.update(task, description=f"evaluating and writing {out}")
         started = time.perf_counter()
+        written = plan.collect_schema()
         write_atomically(plan, out)
         elapsed = time.perf_counter() - started
         progress.update(task, description="summarising")
-        result = pl.scan_parquet(out) if out.suffix == ".parquet" else pl.scan_csv(out)
+        # read CSV back with the dtypes written: inference would take an all-unknown
+        # criterion for text and a money column for floats
+        result = (
+            pl.scan_parquet(out) if out.suffix == ".parquet" else pl.scan_csv(out, schema=written)
+        )
         summary = summarise(result, checked, wanted)
     if not quiet:
         print_summary(summary, checked, out, elapsed)
@@ -198,10 +207,15 @@ def council_plan(
 
 def write_atomically(plan: pl.LazyFrame, out: Path) -> None:
     """Stream the results into a temporary file beside `out`, then rename it,
-    so a failed run never leaves a half-written output."""
+    so a failed run never leaves a half-written output.
+
+    The temporary file is in a folder of its own, removed on failure: a Polars
+    sink can still open its file just after the query has failed, and it cannot
+    create one in a folder that is gone.
+    """
     out.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
-    os.close(handle)
+    folder = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part"))
+    temporary = folder / out.name
     try:
         if out.suffix == ".parquet":
             plan.sink_parquet(temporary)
@@ -209,8 +223,11 @@ def write_atomically(plan: pl.LazyFrame, out: Path) -> None:
             plan.sink_csv(temporary)
         os.replace(temporary, out)
     finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
+        for _ in range(20):
+            shutil.rmtree(folder, ignore_errors=True)
+            if not folder.exists():
+                break
+            time.sleep(0.05)
 
 
 def print_summary(summary: Summary, ruleset: CheckedRuleset, out: Path, elapsed: float) -> None:

@@ -188,8 +188,8 @@ def _json(results: list[tuple[str, CaseResult, float]], coverages: list[Coverage
                     {
                         "household": m.expected.household,
                         "rule": m.expected.rule,
-                        "expected": str(m.expected.value),
-                        "actual": str(m.actual),
+                        "expected": show(m.expected.value),
+                        "actual": show(m.actual),
                     }
                     for m in result.mismatches
                 ],

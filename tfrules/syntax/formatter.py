@@ -9,12 +9,23 @@
         source "Financial framework (2012), para 3.7"
         = 15%
 
-Headers start at column 0, their clauses, sources and `= value` are indented
-four spaces, table entries, members and the like eight; one blank line goes
-between declarations. Expressions are laid out by `format_expr`, comments
-put back by `format_comments`. `format_text` refuses a file that does not
-parse, and checks its own output: it must parse back to the same tree with
-the same comments, or the file is left alone.
+    parameter adult_age "Age from which a member counts as an adult" = 18
+
+    criterion adult "Aged 18 or over" for person
+        = age >= adult_age
+
+Headers start at column 0; their clauses, sources and `= value` are indented
+four spaces, table entries and test members eight; one blank line goes
+between declarations. Sources come before `= value`. A parameter without
+sources whose value fits in the width is one line; a criterion or measure
+always has its `= ...` on a line of its own. Clauses come in one order
+(ruleset: extends, uses, applies to, source; entity: table, key, member of,
+aged by; events: of, dated, spanning, termly, empty when missing).
+
+Expressions are laid out by `format_expr`, comments put back by
+`format_comments`. `format_text` refuses a file that does not parse, and
+checks its own output: it must parse back to the same tree with the same
+comments, or the file is left alone (E017).
 """
 
 from __future__ import annotations

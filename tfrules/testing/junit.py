@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
+from tfrules.interpret.explain import show
 from tfrules.testing.runner import CaseResult
 
 
@@ -37,8 +38,8 @@ def write_junit(results: Sequence[tuple[str, CaseResult, float]], path: Path) ->
             )
             if not result.passed:
                 lines = [
-                    f"{m.expected.household}.{m.expected.rule}: expected {m.expected.value!r}, "
-                    f"got {m.actual!r}"
+                    f"{m.expected.household}.{m.expected.rule}: expected {show(m.expected.value)}, "
+                    f"got {show(m.actual)}"
                     for m in result.mismatches
                 ] + list(result.disagreements)
                 failure = ET.SubElement(case, "failure", message=lines[0] if lines else "failed")
