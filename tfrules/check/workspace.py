@@ -169,8 +169,11 @@ class Workspace:
             self._load_bundled("schema", name)
         return self.schemas.get(name)
 
+    def known_names(self, kind: str) -> list[str]:
+        """Every ruleset (or schema) name that can be found, loaded or shipped."""
+        loaded = self.rulesets if kind == "ruleset" else self.schemas
+        index = {} if self._bundled_loaded else self._bundled_index()
+        return sorted({*loaded, *(n for k, n in index if k == kind)})
+
     def known_ruleset_names(self) -> list[str]:
-        shipped = (
-            [] if self._bundled_loaded else [n for k, n in self._bundled_index() if k == "ruleset"]
-        )
-        return sorted({*self.rulesets, *shipped})
+        return self.known_names("ruleset")
