@@ -34,8 +34,14 @@ def easter_sunday(year: int) -> dt.date:
     return dt.date(year, month, day + 1)
 
 
-def term_index(day: dt.date) -> int:
-    """The index of the school term that contains `day`."""
+#: Years with school terms: the Gregorian calendar's first full year to 2500.
+TERM_YEARS = range(1583, 2501)
+
+
+def term_index(day: dt.date) -> int | None:
+    """The index of the school term that contains `day` (None outside TERM_YEARS)."""
+    if day.year not in TERM_YEARS:
+        return None
     if day.month >= 8:
         return 3 * day.year
     if day <= easter_sunday(day.year):

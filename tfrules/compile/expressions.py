@@ -504,21 +504,12 @@ class ExprCompiler:
         info = self.notes.collections[id(node.collection)]
         table = info.table
         result_type = T.BOOL if isinstance(node, ast.Quantified) else self._type(node)
-        if table.level is Level.PERSON:
-            source, landing = PERSONS, HOUSEHOLDS
-            group_key = self.schema.persons.owner_key
-        elif table.owner == self.schema.persons.name:
-            source = table.name
-            landing = HOUSEHOLDS if info.via_members else PERSONS
-            group_key = "__household" if info.via_members else table.owner_key
-        else:
-            source, landing, group_key = table.name, HOUSEHOLDS, table.owner_key
-        assert group_key is not None
         if (
             table.level is Level.EVENT
             and table.name in self.missing
             and not table.empty_when_missing
         ):
+            # a table not supplied has no frame in the graph: decide before using one
             unknown = D.null(result_type)
             if not info.via_members:
                 return unknown
@@ -529,6 +520,22 @@ class ExprCompiler:
                 .then(unknown)
                 .otherwise(identity if identity is not None else unknown)
             )
+        if table.level is Level.PERSON:
+            source, landing = PERSONS, HOUSEHOLDS
+            group_key = self.schema.persons.owner_key
+        elif table.owner == self.schema.persons.name:
+            source = table.name
+            landing = HOUSEHOLDS if info.via_members else PERSONS
+            # events of every member: grouped by the member's household, which
+            # comes from the persons frame with anything else broadcast from it
+            group_key = (
+                self.graph.broadcast(source, PERSONS, self.schema.persons.owner_key)
+                if info.via_members
+                else table.owner_key
+            )
+        else:
+            source, landing, group_key = table.name, HOUSEHOLDS, table.owner_key
+        assert group_key is not None
         key = ("lift", repr(node), ref.key, source, landing, group_key)
         if key not in self._memo:
             self._memo[key] = self._build_lift(

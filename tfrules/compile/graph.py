@@ -90,10 +90,6 @@ class Graph:
         self.base[spec.name] = frame
         self.base_columns[spec.name] = set(columns)
 
-    def add_link(self, frame: str, column: str, result: pl.LazyFrame, on: str) -> None:
-        """A column that arrives by joining `result` on `on` whenever it is needed."""
-        self.joined[frame][column] = _Joined(result, on)
-
     def add(self, derived: Derived) -> Derived:
         self.pending.append(derived)
         return derived
@@ -199,11 +195,15 @@ class Graph:
     def materialize(self) -> None:
         while self.pending:
             progress = self._rows()
-            progress |= self._broadcasts_round()
+            progress |= self._broadcasts_round(complete_groups_only=True)
             progress |= self._rows()
             if self._aggregates(complete_groups_only=True):
                 progress = True
-            elif not progress and not self._aggregates(complete_groups_only=False):
+            elif (
+                not progress
+                and not self._broadcasts_round(complete_groups_only=False)
+                and not self._aggregates(complete_groups_only=False)
+            ):
                 stuck = ", ".join(
                     f"{d.frame}.{d.name} needs {sorted(d.deps)}" for d in self.pending[:5]
                 )
@@ -241,7 +241,8 @@ class Graph:
         if complete_groups_only:
             batch = {group: items for group, items in batch.items() if group not in waiting}
         for (source, group_key, target), items in batch.items():
-            target_key = self._link(source, target)[1]
+            target_key = self.specs[target].key
+            assert target_key is not None
             needed = frozenset({group_key}.union(*(d.deps for d in items)))
             keeps = {d.keep for d in items if d.keep is not None}
             if keeps and all(d.keep is not None for d in items):
@@ -271,16 +272,36 @@ class Graph:
             raise CompileError(f"no link from {fine} to {coarse}")
         return link
 
-    def _broadcasts_round(self) -> bool:
+    def _broadcasts_round(self, *, complete_groups_only: bool) -> bool:
+        """Join down every broadcast that is ready; like aggregates, a group (same
+        target and source) waits until it is whole, so it is one join."""
         batch: dict[tuple[str, str], list[Derived]] = defaultdict(list)
+        waiting: set[tuple[str, str]] = set()
         for derived in self.pending:
-            if derived.kind == "broadcast" and self._ready(derived):
-                assert derived.source is not None
+            if derived.kind != "broadcast":
+                continue
+            assert derived.source is not None
+            if self._ready(derived):
                 batch[(derived.frame, derived.source)].append(derived)
+            else:
+                waiting.add((derived.frame, derived.source))
+        if complete_groups_only:
+            batch = {group: items for group, items in batch.items() if group not in waiting}
+        # one cached source frame per source, shared by every frame it feeds
+        # this round (the persons frame feeds each event table's join)
+        sources: dict[str, pl.LazyFrame] = {}
+        for source in {s for _, s in batch}:
+            needed = {
+                next(iter(d.deps)) for (_, s), items in batch.items() if s == source for d in items
+            }
+            keys = {self._link(t, s)[1] for t, s in batch if s == source}
+            frame = self.frame_with(source, needed | keys)
+            shared = sum(1 for _, s in batch if s == source) > 1
+            sources[source] = frame.cache() if shared else frame
         for (target, source), items in batch.items():
             own_column, source_key = self._link(target, source)
             columns = {next(iter(d.deps)): d.name for d in items}
-            result = self.frame_with(source, set(columns)).select(
+            result = sources[source].select(
                 [pl.col(source_key).alias(own_column)]
                 + [pl.col(c).alias(n) for c, n in columns.items()]
             )

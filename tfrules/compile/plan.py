@@ -14,7 +14,6 @@ from tfrules.compile.dtypes import dtype
 from tfrules.compile.expressions import ExprCompiler, Ref
 from tfrules.compile.graph import HOUSEHOLDS, PERSONS, FrameSpec, Graph
 
-HOUSEHOLD_LINK = "__household"
 PASS_THROUGH = ("la_code",)
 
 
@@ -54,9 +53,6 @@ def build_plan(
         frames[persons.name],
         list(persons.column_names),
     )
-    links = frames[persons.name].select(
-        pl.col(persons.key), pl.col(persons.owner_key).alias(HOUSEHOLD_LINK)
-    )
     for table in schema.event_tables:
         if table.name in gone:
             continue
@@ -65,21 +61,9 @@ def build_plan(
         if frame is None:  # a table read as empty when missing
             frame = pl.LazyFrame(schema=_empty_schema(table))
         if table.owner == persons.name:
-            spec = FrameSpec(
-                table.name,
-                None,
-                {
-                    PERSONS: (table.owner_key, persons.key),
-                    HOUSEHOLDS: (HOUSEHOLD_LINK, households.key),
-                },
-            )
+            # a household's values reach its members' events through the persons frame
+            spec = FrameSpec(table.name, None, {PERSONS: (table.owner_key, persons.key)})
             graph.add_frame(spec, frame, list(table.column_names))
-            graph.add_link(
-                table.name,
-                HOUSEHOLD_LINK,
-                links.rename({persons.key: table.owner_key}),
-                table.owner_key,
-            )
         else:
             spec = FrameSpec(table.name, None, {HOUSEHOLDS: (table.owner_key, households.key)})
             graph.add_frame(spec, frame, list(table.column_names))
