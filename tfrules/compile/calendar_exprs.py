@@ -62,10 +62,15 @@ def term_index(day: pl.Expr) -> pl.Expr:
 
 
 def term_index_of(academic_year: pl.Expr, term: pl.Expr) -> pl.Expr:
-    number = term.replace_strict(
-        {"autumn": 0, "spring": 1, "summer": 2}, default=None, return_dtype=I64
+    number = (
+        pl.when(term == "autumn")
+        .then(0)
+        .when(term == "spring")
+        .then(1)
+        .when(term == "summer")
+        .then(2)
     )
-    return 3 * academic_year.cast(I64) + number
+    return 3 * academic_year.cast(I64) + number.cast(I64)
 
 
 def term_start(index: pl.Expr) -> pl.Expr:
