@@ -9,7 +9,7 @@ it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import attrs
@@ -83,9 +83,20 @@ def explain_household(
         value = interpreter.rule(name, Scope(as_of))
         tree = builder.take()
         results.append(RuleExplanation(name, value, info.title, info.layer, tree))
-    used = sorted({r.name for r in ruleset.annotations.names.values() if isinstance(r, ParamRef)})
+    used = sorted(set(_params_in((r.tree for r in results), ruleset)))
     params = {name: ruleset.params[name] for name in used}
     return Explanation(household.id, as_of, tuple(results), params)
+
+
+def _params_in(trees: Iterable[TraceNode | None], ruleset: CheckedRuleset) -> Iterator[str]:
+    """The parameters read while evaluating these trees."""
+    stack = [t for t in trees if t is not None]
+    while stack:
+        node = stack.pop()
+        resolution = ruleset.annotations.names.get(id(node.node))
+        if isinstance(resolution, ParamRef):
+            yield resolution.name
+        stack.extend(node.children)
 
 
 # ---------------------------------------------------------------- rendering

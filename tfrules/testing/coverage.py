@@ -90,13 +90,49 @@ def _walk(node: object) -> Iterator[ast.Expr]:
                     stack.extend(v for v in value if isinstance(v, ast.Expr))
 
 
+_ANY = frozenset({True, False, None})
+
+
+def possible(node: ast.Expr) -> frozenset[object]:
+    """The truth values an expression can take at all, seen from its shape:
+    `(if c then unknown else false)` can never be true, so a test cannot be
+    asked to make it so."""
+    if isinstance(node, ast.Literal):
+        if node.kind == "bool":
+            return frozenset({node.value})
+        return frozenset({None}) if node.kind == "unknown" else _ANY
+    if isinstance(node, ast.IsKnown | ast.IsTrue):
+        return frozenset({True, False})
+    if isinstance(node, ast.Not):
+        return frozenset(None if v is None else not v for v in possible(node.operand))
+    if isinstance(node, ast.If):
+        then, otherwise = possible(node.then), possible(node.otherwise)
+        agree = then == otherwise and len(then) == 1
+        return then | otherwise | (frozenset() if agree else frozenset({None}))
+    if isinstance(node, ast.And | ast.Or):
+        parts = [possible(o) for o in node.operands]
+        win, lose = (False, True) if isinstance(node, ast.And) else (True, False)
+        values: set[object] = set()
+        if any(win in p for p in parts):
+            values.add(win)
+        if all(lose in p for p in parts):
+            values.add(lose)
+        if any(None in p for p in parts) and all(p - {win} for p in parts):
+            values.add(None)
+        return frozenset(values)
+    return _ANY
+
+
 def _branches(rule: str, node: ast.Expr, seen: dict[int, set[object]]) -> list[Branch]:
     found: list[Branch] = []
 
     def both(target: ast.Expr, what: str) -> None:
         values = seen.get(id(target), set())
-        found.append(Branch(rule, f"{what} true", target.span, True in values))
-        found.append(Branch(rule, f"{what} false", target.span, False in values))
+        can = possible(target)
+        if True in can:
+            found.append(Branch(rule, f"{what} true", target.span, True in values))
+        if False in can:
+            found.append(Branch(rule, f"{what} false", target.span, False in values))
 
     if isinstance(node, ast.And | ast.Or):
         word = "and" if isinstance(node, ast.And) else "or"
