@@ -28,6 +28,8 @@ from tfrules.compile.plan import build_plan
 from tfrules.data.errors import DataError
 from tfrules.data.load import Dataset, load_dataset
 from tfrules.data.validate import validate
+from tfrules.interpret.explain import Explanation, explain_household
+from tfrules.interpret.household import HouseholdData, households_from_frames
 from tfrules.syntax import ast
 
 DataSource = str | Path | Mapping[str, pl.DataFrame | pl.LazyFrame] | Dataset
@@ -163,6 +165,44 @@ def evaluate(
     return compile_plan(ruleset, dataset, as_of, rules=rules).collect()
 
 
+def household(ruleset: CheckedRuleset, data: Dataset, household_id: str) -> HouseholdData | None:
+    """One household's rows, for the reference interpreter (None if absent)."""
+    schema = ruleset.schema
+    households, persons = schema.households, schema.persons
+    assert households.key and persons.owner_key and persons.key
+    frames: dict[str, pl.LazyFrame] = {
+        households.name: data.frames[households.name].filter(pl.col(households.key) == household_id)
+    }
+    members = data.frames[persons.name].filter(pl.col(persons.owner_key) == household_id).collect()
+    frames[persons.name] = members.lazy()
+    ids = members[persons.key].to_list()
+    for table in schema.event_tables:
+        frame = data.frames.get(table.name)
+        if frame is None or table.owner_key is None:
+            continue
+        owners = ids if table.owner == persons.name else [household_id]
+        frames[table.name] = frame.filter(pl.col(table.owner_key).is_in(owners))
+    found = list(households_from_frames(schema, frames, data.missing_tables))
+    return found[0] if found else None
+
+
+def explain(
+    ruleset: CheckedRuleset,
+    data: DataSource,
+    as_of: str | dt.date,
+    household_id: str,
+    *,
+    rules: Iterable[str] | None = None,
+) -> Explanation:
+    """Why one household got each value (see `tfrules.interpret.explain`);
+    raises KeyError if there is no such household."""
+    dataset = load_data(ruleset, data)
+    found = household(ruleset, dataset, household_id)
+    if found is None:
+        raise KeyError(f"there is no household {household_id!r}")
+    return explain_household(ruleset, found, as_date(as_of), _known_rules(ruleset, rules))
+
+
 def _known_rules(ruleset: CheckedRuleset, rules: Iterable[str] | None) -> list[str] | None:
     if rules is None:
         return None
@@ -182,6 +222,8 @@ __all__ = [
     "check",
     "compile_plan",
     "evaluate",
+    "explain",
+    "household",
     "load",
     "load_data",
     "load_locals",

@@ -65,6 +65,8 @@ class Params:
     asb_keep_num, asb_keep_den = 2, 5
     #: Offence reduction 33%: offences(c) <= 67/100 offences(a).
     offence_keep_num, offence_keep_den = 67, 100
+    #: Employment: 26 weeks if a claim active at a was JSA, else 13 weeks.
+    jsa_benefit = "JSA"
     jsa_weeks = 26
     other_benefit_weeks = 13
     out_of_work_benefits: ClassVar[tuple[str, ...]] = ("JSA", "ESA", "IB", "IS", "CA", "SDA")
@@ -236,10 +238,8 @@ def _child_education(w: str, p: type[Params]) -> pl.Expr:
     with fewer than 3 distinct terms in the window, else false.
     """
     fact = (
-        pl.col(f"perm_{w}")
+        pl.col(f"flag_{w}")  # permanently excluded, alternative provision, not on roll
         | (pl.col(f"fixed_{w}") >= p.fixed_exclusions_threshold)
-        | pl.col(f"alt_{w}")
-        | pl.col(f"off_roll_{w}")
         | _absence_high(w, p)
     )
     return (
@@ -261,21 +261,28 @@ def _child_requirement_c(p: type[Params]) -> pl.Expr:
     return pl.when(pl.col("terms_c") < p.terms_window).then(pl.lit(None, pl.Boolean)).otherwise(ok)
 
 
-def _term_aggregates(w: str) -> list[pl.Expr]:
-    """Per-child aggregates over the rows of term window ``w`` ("c" or "a")."""
-    inside = pl.col(f"in_{w}")
+def _term_aggregates(w: str, p: type[Params]) -> list[pl.Expr]:
+    """Per-child aggregates over the school_terms rows in term window ``w`` ("c" or "a").
 
-    def over(col: pl.Expr) -> pl.Expr:
-        return col.filter(inside)
+    ``pos_w`` is a row's position in the window (0 .. terms_window - 1 inside
+    it), so the number of distinct terms is the number of positions present.
+    Permanent exclusion, alternative provision and not on roll only ever count
+    together ("any of them"), so they are aggregated as one flag.
+    """
+    inside, pos = pl.col(f"in_{w}"), pl.col(f"pos_{w}")
 
+    def total(col: str) -> pl.Expr:
+        return pl.when(inside).then(pl.col(col)).otherwise(0).sum().cast(pl.Int64)
+
+    flag = pl.col("permanently_excluded") | pl.col("alternative_provision") | ~pl.col("on_roll")
     return [
-        over(pl.col("ti")).n_unique().cast(pl.Int64).alias(f"terms_{w}"),
-        over(pl.col("fixed_exclusions")).sum().cast(pl.Int64).alias(f"fixed_{w}"),
-        over(pl.col("sessions_possible")).sum().cast(pl.Int64).alias(f"possible_{w}"),
-        over(pl.col("sessions_unauthorised_absence")).sum().cast(pl.Int64).alias(f"unauth_{w}"),
-        over(pl.col("permanently_excluded")).any().alias(f"perm_{w}"),
-        over(pl.col("alternative_provision")).any().alias(f"alt_{w}"),
-        over(~pl.col("on_roll")).any().alias(f"off_roll_{w}"),
+        pl.sum_horizontal((pos == k).any().cast(pl.Int64) for k in range(p.terms_window)).alias(
+            f"terms_{w}"
+        ),
+        total("fixed_exclusions").alias(f"fixed_{w}"),
+        total("sessions_possible").alias(f"possible_{w}"),
+        total("sessions_unauthorised_absence").alias(f"unauth_{w}"),
+        (inside & flag).any().alias(f"flag_{w}"),
     ]
 
 
@@ -343,7 +350,9 @@ def _population(persons: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def _benefit_rows(frames: Mapping[str, pl.LazyFrame], persons: pl.LazyFrame, ctx: _Ctx):
+def _benefit_rows(
+    frames: Mapping[str, pl.LazyFrame], persons: pl.LazyFrame, ctx: _Ctx
+) -> pl.LazyFrame:
     """Out-of-work benefit claims of adults (at c or at a) active at c or at a."""
     p, c, a = ctx.p, ctx.c, pl.col("attached_on")
     start, end = pl.col("start_date"), pl.col("end_date")
@@ -374,14 +383,14 @@ def _work(benefit_rows: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def _claimants_at_a(benefit_rows: pl.LazyFrame) -> pl.LazyFrame:
+def _claimants_at_a(benefit_rows: pl.LazyFrame, p: type[Params]) -> pl.LazyFrame:
     """Adults at c with an out-of-work claim active at a, and whether one was JSA."""
     return (
         benefit_rows.filter(pl.col("adult_c") & pl.col("active_a"))
         .group_by("person_id")
         .agg(
             pl.col("household_id").first(),
-            jsa_a=(pl.col("benefit") == "JSA").any(),
+            jsa_a=(pl.col("benefit") == p.jsa_benefit).any(),
         )
     )
 
@@ -486,15 +495,19 @@ def _education(
         )
         .with_columns(ti=row_term_index(pl.col("academic_year"), pl.col("term")))
         .with_columns(
-            in_c=ti.is_between(t_c - p.terms_window, t_c - 1),
-            in_a=ti.is_between(pl.col("t_a") - p.terms_window, pl.col("t_a") - 1).fill_null(False),
+            pos_c=ti - (t_c - p.terms_window),
+            pos_a=ti - (pl.col("t_a") - p.terms_window),
+        )
+        .with_columns(
+            in_c=pl.col("pos_c").is_between(0, p.terms_window - 1),
+            in_a=pl.col("pos_a").is_between(0, p.terms_window - 1).fill_null(False),
         )
         .filter(pl.col("in_c") | pl.col("in_a"))
         .group_by("person_id")
         .agg(
             pl.col("household_id", "school_c", "school_a").first(),
-            *_term_aggregates("c"),
-            *_term_aggregates("a"),
+            *_term_aggregates("c", p),
+            *_term_aggregates("a", p),
         )
         .group_by("household_id")
         .agg(
@@ -533,7 +546,7 @@ def _windowed_counts(
     )
 
 
-def _offences(frames: Mapping[str, pl.LazyFrame], persons: pl.LazyFrame, ctx: _Ctx):
+def _offences(frames: Mapping[str, pl.LazyFrame], persons: pl.LazyFrame, ctx: _Ctx) -> pl.LazyFrame:
     """Proven offences committed under 18: any in 12 months, counts in 6 months, at c and a."""
     rows = frames["offences"].select("person_id", "offence_date", "proven").filter("proven")
     return (
@@ -549,7 +562,7 @@ def _offences(frames: Mapping[str, pl.LazyFrame], persons: pl.LazyFrame, ctx: _C
     )
 
 
-def _asb(frames: Mapping[str, pl.LazyFrame], persons: pl.LazyFrame, ctx: _Ctx):
+def _asb(frames: Mapping[str, pl.LazyFrame], persons: pl.LazyFrame, ctx: _Ctx) -> pl.LazyFrame:
     """Formal ASB in 12 months (identification); all ASB counted in 6 months (results)."""
     formal = pl.col("kind").is_in(ctx.p.formal_asb_kinds)
     rows = frames["asb"].select("person_id", "recorded_on", "kind")
@@ -565,7 +578,9 @@ def _asb(frames: Mapping[str, pl.LazyFrame], persons: pl.LazyFrame, ctx: _Ctx):
     )
 
 
-def _referrals(frames: Mapping[str, pl.LazyFrame], persons: pl.LazyFrame, ctx: _Ctx):
+def _referrals(
+    frames: Mapping[str, pl.LazyFrame], persons: pl.LazyFrame, ctx: _Ctx
+) -> pl.LazyFrame:
     """An adult (at c) referred on or after a and in the last 6 months at c."""
     x, a = pl.col("referred_on"), pl.col("attached_on")
     return (
@@ -585,7 +600,7 @@ def _referrals(frames: Mapping[str, pl.LazyFrame], persons: pl.LazyFrame, ctx: _
     )
 
 
-def _police(frames: Mapping[str, pl.LazyFrame], persons: pl.LazyFrame, ctx: _Ctx):
+def _police(frames: Mapping[str, pl.LazyFrame], persons: pl.LazyFrame, ctx: _Ctx) -> pl.LazyFrame:
     """The Leeds local rule: a member's burglary incident in the last 12 months at c."""
     p, x = ctx.p, pl.col("incident_date")
     return (
@@ -664,7 +679,7 @@ def phase1(
     if has["benefit_claims"]:
         benefit_rows = _benefit_rows(frames, persons, ctx)
         parts.append(_work(benefit_rows))
-        claimants = _claimants_at_a(benefit_rows)
+        claimants = _claimants_at_a(benefit_rows, p)
     if has["employment_spells"]:
         spells = _qualifying_spells(frames, persons, ctx)
     employment_part, employment = _employment(claimants, spells)

@@ -143,6 +143,12 @@ def reference_dates() -> st.SearchStrategy[dt.date]:
     return st.sampled_from(REFERENCE_DATES)
 
 
+def as_of_dates(data: DataSet) -> st.SearchStrategy[dt.date]:
+    """A run date for `data`: mostly one of the dates it was built around."""
+    around = st.sampled_from(data.refs)
+    return st.one_of(*[around] * 7, reference_dates())
+
+
 @functools.cache
 def edge_dates(refs: tuple[dt.date, ...]) -> st.SearchStrategy[dt.date]:
     """Mostly a boundary date around `refs`; now and then any date."""
@@ -263,11 +269,38 @@ ROW_NUMBERS = st.integers(0, 2**64 - 1)
 ANY_DAY = tuple(D(2009, 1, 1) + dt.timedelta(days=d) for d in range(0, 8 * 366))
 
 
+@functools.cache
+def window_edges(refs: tuple[dt.date, ...]) -> tuple[dt.date, ...]:
+    """The first day in, and the last day out, of the usual windows ending at `refs`:
+    12, 6 and 1 months, 52, 26 and 13 weeks, the last 3 terms; and the day itself."""
+    found: dict[dt.date, None] = {}
+    for ref in refs:
+        found.setdefault(ref)
+        for months in (12, 6, 1):
+            out = calendar.add_months(ref, -months)
+            found.setdefault(add_days(out, 1))
+            found.setdefault(out)
+        for weeks in (26, 13, 52):
+            out = add_days(ref, -7 * weeks)
+            found.setdefault(add_days(out, 1))
+            found.setdefault(out)
+        now = calendar.term_index(ref)
+        first, last = calendar.term_bounds(now - 3)[0], calendar.term_bounds(now - 1)[1]
+        for day in (first, add_days(first, -1), last, add_days(last, 1)):
+            found.setdefault(day)
+        found.setdefault(add_days(ref, 1))
+    return tuple(found)
+
+
 def _date(c: Chooser, refs: tuple[dt.date, ...]) -> dt.date:
-    """Mostly a boundary date around `refs`; now and then any date."""
-    if c.chance(6):
-        return c.pick(ANY_DAY)
-    return c.pick(boundary_dates(refs))
+    """Often the edge of a usual window ending at one of `refs`; else a boundary
+    date around them; now and then any date."""
+    how = c.index(20)
+    if how < 9:
+        return c.pick(window_edges(refs))
+    if how < 17:
+        return c.pick(boundary_dates(refs))
+    return c.pick(ANY_DAY)
 
 
 def _end_date(c: Chooser, start: dt.date, refs: tuple[dt.date, ...]) -> Any:
@@ -412,9 +445,9 @@ def datasets(
     (the others are left out, so read as not supplied)."""
     wanted = EVENT_TABLES if tables is None else tuple(t for t in EVENT_TABLES if t in set(tables))
     if refs is None:
-        refs = tuple(
-            draw(st.lists(reference_dates(), min_size=1, max_size=2, unique=True))
-        )
+        refs = (draw(reference_dates()),)
+        if draw(st.integers(0, 3)) == 0:
+            refs += (draw(reference_dates().filter(lambda d: d not in refs)),)
     dates = edge_dates(refs)
     household_ids = draw(
         st.lists(

@@ -237,6 +237,7 @@ class RuleGen:
         self.rules: list[Rule] = []
         self.tables_used: set[str] = set()
         self.tables = tuple(tables) if tables is not None else tuple(TABLES)
+        self.used: set[str] = set()  # person rules read by a household rule
 
     # -------------------------------------------------------------- drawing
     def pick(self, options: Sequence[Any]) -> Any:
@@ -299,6 +300,7 @@ class RuleGen:
         if not found:
             return None
         rule = self.pick(found)
+        self.used.add(rule.name)
         return E(rule.name, ATOM, PERSON if rule.person else HOUSEHOLD, aggregates=True)
 
     def column(self, type_: str, ctx: Ctx) -> E | None:
@@ -339,7 +341,7 @@ class RuleGen:
         condition = self.gen_bool(ctx, depth - 1)
         then = self.expr(type_, ctx, depth - 1)
         otherwise = self.expr(type_, ctx, depth - 1)
-        if self.chance(6):
+        if self.chance(10):
             then = UNKNOWN
         elif self.chance(8):
             otherwise = then  # the same value both ways: known even when the condition is not
@@ -403,7 +405,7 @@ class RuleGen:
     # -------------------------------------------------------------- bool
     def gen_bool(self, ctx: Ctx, depth: int) -> E:
         found: list[Callable[[], E | None]] = [
-            lambda: self.pick((leaf("true"), leaf("false"), UNKNOWN, leaf("true"), leaf("false"))),
+            lambda: UNKNOWN if self.chance(4) else self.pick((leaf("true"), leaf("false"))),
             lambda: self.column(BOOL, ctx),
             lambda: self.column(BOOL, ctx),
             lambda: self.column(BOOL, ctx),
@@ -412,6 +414,7 @@ class RuleGen:
             lambda: self.row_window(ctx),
             *self._common(BOOL, ctx, depth),
         ]
+        found += [lambda: self.idiom(ctx), lambda: self.idiom(ctx)]
         if depth > 0:
             found += [
                 lambda: self.compare(ctx, depth),
@@ -433,6 +436,56 @@ class RuleGen:
             ]
         return self.choose(found)
 
+    def idiom(self, ctx: Ctx) -> E | None:
+        """A condition of the kind real rules are made of, aimed at the data's edges:
+        ages 5/15/16/18, spells that lasted 13 or 26 weeks, events since attachment,
+        absence at 15% of sessions."""
+        options: list[Callable[[], E | None]] = []
+        if ctx.person:
+            age = "age" if ctx.local or ctx.table is None else None
+            dated = [n for n, t in ctx.columns().items() if t == DATE and n in TABLES.get(ctx.table or "", ("", "", {}))[2]]
+            if age is None and dated:
+                age = f"age at {self.pick(dated)}"
+            if age is not None:
+                options += [
+                    lambda: E(f"{age} {self.pick(('>=', '<', '<=', '>'))} "
+                              f"{self.pick(('18', '5', '16', '15'))}", CMP, PERSON),
+                    lambda: E(f"{age} >= 5 and {age} <= 15", AND, PERSON, cond_ok=False),
+                ]
+        if ctx.table is not None:
+            mode, columns = TABLES[ctx.table][1], TABLES[ctx.table][2]
+            dates = [n for n, t in columns.items() if t == DATE]
+            if mode == "span":
+                weeks = self.pick(("26 weeks", "13 weeks"))
+                options += [
+                    lambda: E(f"lasted {self.pick(('>=', '<'))} {weeks}", CMP, EVENT),
+                    lambda: E(f"start_date {self.pick(('>=', '>', '<='))} attached_on", CMP, EVENT),
+                    lambda: E("active", ATOM, EVENT),
+                ]
+            if mode == "dated" and dates:
+                options.append(
+                    lambda: E(f"{dates[0]} {self.pick(('>=', '<=', '<'))} {self.pick(('attached_on', 'as_of'))}", CMP, EVENT)
+                )
+            if ctx.table == "school_terms":
+                options.append(
+                    lambda: E(
+                        f"sessions_unauthorised_absence {self.pick(('>=', '<'))} "
+                        f"{self.pick(('15%', '10%'))} of sessions_possible",
+                        CMP,
+                        EVENT,
+                    )
+                )
+            if mode != "termly" or True:
+                options.append(lambda: E(f"in the last {self.usual_length(mode)}", CMP, EVENT))
+        if not options:
+            return None
+        return self.pick(options)()
+
+    def usual_length(self, mode: str) -> str:
+        if mode == "termly":
+            return "3 terms"
+        return self.pick(("12 months", "6 months", "26 weeks", "13 weeks", "3 terms"))
+
     def row_builtin_bool(self, ctx: Ctx) -> E | None:
         if ctx.table is None or TABLES[ctx.table][1] != "span":
             return None
@@ -452,10 +505,13 @@ class RuleGen:
             return leaf(self.pick(("12 months", "6 months", "1 month", "1 year", "3 months")))
         return leaf(self.pick(("26 weeks", "13 weeks", "7 days", "1 day", "0 days", "52 weeks")))
 
-    def row_window(self, ctx: Ctx) -> E | None:
+    def row_window(self, ctx: Ctx, *, usual: bool = False) -> E | None:
         if ctx.table is None:
             return None
-        length = self.window_length(TABLES[ctx.table][1])
+        mode = TABLES[ctx.table][1]
+        if usual and not self.chance(4):
+            return E(f"in the last {self.usual_length(mode)}", CMP, EVENT)
+        length = self.window_length(mode)
         the = self.pick(("in the last", "in last"))
         return E(f"{the} {length.text}", CMP, EVENT)
 
@@ -632,9 +688,20 @@ class RuleGen:
         if not some and self.chance(3):
             return ""
         conditions = [
-            need(self.gen_bool(inner, depth), CMP, cond=True) for _ in range(self.integer(1, 3))
+            need(self.condition(inner, depth), CMP, cond=True) for _ in range(self.integer(1, 3))
         ]
+        if inner.table is not None and self.chance(2):
+            # event filters nearly always look at a window in real rules
+            conditions.insert(self.integer(0, len(conditions)), self.row_window(inner, usual=True))
         return " where " + ", ".join(c.text for c in conditions)
+
+    def condition(self, ctx: Ctx, depth: int) -> E:
+        """A filter condition: most often an idiom of real rules."""
+        if not self.chance(4):
+            found = self.idiom(ctx)
+            if found is not None:
+                return found
+        return self.gen_bool(ctx, depth)
 
     def collection_text(self, collection: str) -> str:
         if collection != "members":
@@ -658,7 +725,7 @@ class RuleGen:
             text += " has " + self.nested(inner, depth - 1)
         elif body >= 2:
             conditions = [
-                need(self.gen_bool(inner, depth - 1), CMP, cond=True)
+                need(self.condition(inner, depth - 1), CMP, cond=True)
                 for _ in range(self.integer(1, 2))
             ]
             text += " satisfies " + ", ".join(c.text for c in conditions)
@@ -977,10 +1044,45 @@ class RuleGen:
         op = self.pick(("<", "<=", ">", ">=", "=", "!="))
         return join([left, right], f"{left.text} {op} {right.text}", CMP)
 
+    def use_person_rule(self, rule: Rule, depth: int) -> tuple[str, E]:
+        """A household expression over the members that reads person rule `rule`."""
+        member = Ctx(PERSON, None, True)
+        where = self.where_clause(member, depth - 1)
+        if rule.type == BOOL:
+            how = self.integer(0, 4)
+            if how == 0:
+                return INT, E(f"count {rule.name} members{where}", NOT, aggregates=True)
+            quantifier = self.pick(("any", "any", "every", "no"))
+            if how == 1:
+                text = f"{quantifier} member{where} satisfies {rule.name}"
+            else:
+                text = f"{quantifier} {rule.name} member{where}"
+            return BOOL, E(text, NOT, item_ok=False, cond_ok=False, aggregates=True)
+        ops = ["lowest", "highest"] if rule.type in ORDERED else []
+        if rule.type in (INT, DEC, PCT, MONEY, DAYS):
+            ops.append("sum")
+        if not ops or self.chance(3):
+            value = need(leaf(rule.name, ATOM, PERSON), SUM)
+            if rule.type in ORDERED:
+                other = need(self.expr(rule.type, member, depth - 1), SUM)
+                test = f"{value.text} {self.pick(('>=', '<', '='))} {other.text}"
+            else:
+                test = f"{value.text} is known"
+            return BOOL, E(f"any member{where} satisfies {test}", NOT, item_ok=False,
+                           cond_ok=False, aggregates=True)
+        op = self.pick(ops)
+        return rule.type, E(f"{op} {rule.name} over members{where}", NOT, item_ok=False,
+                            cond_ok=False, aggregates=True)
+
     def rule(self, person: bool, depth: int) -> tuple[str, Rule]:
         ctx = Ctx(PERSON, None, True) if person else Ctx()
         type_ = self.pick((BOOL, BOOL, BOOL, INT, MONEY, DATE, DEC, PCT, DAYS, TEXT))
-        if self.chance(4):
+        unused = [r for r in self.rules if r.person and r.name not in self.used]
+        if not person and unused and not self.chance(4):
+            # person rules matter only where a household rule reads them
+            type_, body = self.use_person_rule(unused[0], depth)
+            self.used.add(unused[0].name)
+        elif self.chance(4):
             body = self.expr(type_, ctx, depth)
         else:
             body = self.data_expr(type_, ctx, depth)

@@ -286,7 +286,7 @@ class _RulesetChecker:
                         )
                     )
                     return
-                self._needs_body(decl)
+                self._needs_body(decl, may_be_abstract=False)
                 self.rules[decl.name] = _PendingRule(decl, layer, level, declared_from=existing)
                 return
             if existing.layer != layer:
@@ -307,16 +307,14 @@ class _RulesetChecker:
         self._needs_body(decl)
         self.rules[decl.name] = _PendingRule(decl, layer, level)
 
-    def _needs_body(self, decl: ast.RuleDecl) -> None:
+    def _needs_body(self, decl: ast.RuleDecl, *, may_be_abstract: bool = True) -> None:
+        """A rule that is not abstract, including one defining an inherited abstract rule,
+        needs a definition."""
         if not decl.abstract and decl.body is None:
-            self.report(
-                diag.error(
-                    "E012",
-                    f"'{decl.name}' has no definition",
-                    decl.span,
-                    f"write '= ...' after it, or declare it 'abstract {decl.kind}'",
-                )
+            hint = "write '= ...' after it" + (
+                f", or declare it 'abstract {decl.kind}'" if may_be_abstract else ""
             )
+            self.report(diag.error("E012", f"'{decl.name}' has no definition", decl.span, hint))
 
     def _rule_level(self, decl: ast.RuleDecl) -> Level:
         if decl.level is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import json
 import os
 import shutil
@@ -27,8 +28,13 @@ from tfrules.data.councils import council_name
 from tfrules.data.errors import DataError
 from tfrules.data.load import Dataset
 from tfrules.interpret.explain import explain_household, render_text, to_json
-from tfrules.interpret.household import households_from_frames
 from tfrules.report.summary import Summary, summarise
+
+
+class ExplainFormat(enum.StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
 
 RULESET_HELP = "A ruleset name (national.phase1, local.leeds) or a .tfr file."
 DATA_HELP = "A folder with one Parquet or CSV file per table (households.parquet, ...)."
@@ -271,7 +277,9 @@ def explain(
     param: list[str] = typer.Option([], "--param", help=PARAM_HELP),
     include: list[Path] = typer.Option([], "--include", help=INCLUDE_HELP),
     depth: int = typer.Option(8, "--depth", help="How many levels of each rule to show."),
-    output_format: str = typer.Option("text", "--format", help="text or json."),
+    output_format: ExplainFormat = typer.Option(
+        ExplainFormat.TEXT, "--format", help="text or json."
+    ),
 ) -> None:
     """Why one household got each value.
 
@@ -284,32 +292,12 @@ def explain(
     checked = load_rules(ruleset, include, param)
     wanted = split_rules(checked, rules)
     dataset = load_checked_data(checked, data)
-    found = _one_household(checked, dataset, household)
+    found = api.household(checked, dataset, household)
     if found is None:
         typer.echo(f"tfrules explain: there is no household {household!r} in {data}", err=True)
         raise typer.Exit(EXIT_USAGE)
     explanation = explain_household(checked, found, day, wanted)
-    if output_format == "json":
+    if output_format is ExplainFormat.JSON:
         typer.echo(json.dumps(to_json(explanation, checked), indent=2))
     else:
         typer.echo(render_text(explanation, checked, depth=depth))
-
-
-def _one_household(ruleset: CheckedRuleset, dataset: Dataset, household: str):
-    schema = ruleset.schema
-    households, persons = schema.households, schema.persons
-    assert households.key and persons.owner_key and persons.key
-    frames = {
-        households.name: dataset.frames[households.name].filter(pl.col(households.key) == household)
-    }
-    members = dataset.frames[persons.name].filter(pl.col(persons.owner_key) == household).collect()
-    frames[persons.name] = members.lazy()
-    ids = members[persons.key].to_list()
-    for table in schema.event_tables:
-        frame = dataset.frames.get(table.name)
-        if frame is None or table.owner_key is None:
-            continue
-        owners = ids if table.owner == persons.name else [household]
-        frames[table.name] = frame.filter(pl.col(table.owner_key).is_in(owners))
-    found = list(households_from_frames(schema, frames, dataset.missing_tables))
-    return found[0] if found else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -32,6 +33,13 @@ def synth(
     rules. The rates used and their sources are in docs/synthetic-data.md.
     """
     codes = [c.strip() for c in la_codes.split(",") if c.strip()]
+    bad = [c for c in codes if not re.fullmatch(r"[EWSN]\d{8}", c)]
+    if bad:
+        typer.echo(
+            f"tfrules synth: {bad[0]!r} is not an ONS local-authority code (like E08000035)",
+            err=True,
+        )
+        raise typer.Exit(EXIT_USAGE)
     if households < 0 or not codes or output_format not in ("parquet", "csv"):
         typer.echo(
             "tfrules synth: need --households >= 0, some --la-codes, --format parquet|csv", err=True

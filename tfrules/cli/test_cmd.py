@@ -94,7 +94,9 @@ def test(
     if output_format is not DiagnosticFormat.JSON:
         typer.echo(f"{passed} passed, {failed} failed")
     if not results:
-        typer.echo("no tests found", err=True)
+        what = f"no test title contains {match!r}" if match else "no tests found"
+        typer.echo(what, err=True)
+        raise typer.Exit(EXIT_ERRORS if match else EXIT_OK)
     raise typer.Exit(EXIT_ERRORS if failed or low else EXIT_OK)
 
 

@@ -3,9 +3,6 @@ expressions (no Python per row). Tests hold each to its plain twin."""
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
-
 import polars as pl
 
 from tfrules import calendar
@@ -13,25 +10,12 @@ from tfrules import calendar
 I64 = pl.Int64
 
 
-#: Years covered by the Easter table: the Gregorian calendar's first full year
-#: to 2500. A date outside them has no school term (null), in both evaluators.
-EASTER_YEARS = range(1583, 2501)
-
-
-@functools.cache
-def _easter_table() -> dict[int, dt.date]:
-    return {year: calendar.easter_sunday(year) for year in EASTER_YEARS}
-
-
 def easter_sunday(year: pl.Expr) -> pl.Expr:
-    """Easter Sunday of each year, looked up in a table made by the plain
-    calendar: a hash lookup per row is several times cheaper than the
-    integer algorithm as a Polars expression."""
-    return year.cast(I64).replace_strict(_easter_table(), default=None, return_dtype=pl.Date)
+    """Easter Sunday of each year (the anonymous Gregorian algorithm, in integers).
 
-
-def easter_sunday_computed(year: pl.Expr) -> pl.Expr:
-    """Easter Sunday of each year (the anonymous Gregorian algorithm, in integers)."""
+    Plain integer arithmetic keeps the plan on the streaming engine; a table
+    lookup (`replace_strict`) would make Polars 2.1 fall back to running in
+    memory. Years outside TERM_YEARS give null, as in `tfrules.calendar`."""
     y = year.cast(I64)
     a = y % 19
     b = y // 100
@@ -46,14 +30,19 @@ def easter_sunday_computed(year: pl.Expr) -> pl.Expr:
     el = (32 + 2 * e + 2 * i - h - k) % 7
     m = (a + 11 * h + 22 * el) // 451
     n = h + el - 7 * m + 114
-    return pl.date(y, n // 31, n % 31 + 1)
+    years = calendar.TERM_YEARS
+    inside = (y >= years.start) & (y < years.stop)
+    return pl.when(inside).then(pl.date(y, n // 31, n % 31 + 1))
 
 
 def term_index(day: pl.Expr) -> pl.Expr:
     """The index of the DfE school term containing each date."""
     year = day.dt.year().cast(I64)
+    years = calendar.TERM_YEARS
     return (
-        pl.when(day.dt.month() >= 8)
+        pl.when((year < years.start) | (year >= years.stop))
+        .then(None)
+        .when(day.dt.month() >= 8)
         .then(3 * year)
         .when(day <= easter_sunday(year))
         .then(3 * (year - 1) + 1)

@@ -41,13 +41,14 @@ class RowRule:
     `broken` gets the (cast) columns by name and returns a boolean expression,
     true on a row that breaks the rule; `describe` gets that row's values by
     name and says what is wrong. The rule is checked only when every column in
-    `uses` is loaded.
+    `uses` is loaded, and none in `unless` (a fuller rule covers that case).
     """
 
     column: str
     uses: tuple[str, ...]
     broken: Callable[[Mapping[str, pl.Expr]], pl.Expr]
     describe: Callable[[Mapping[str, Any]], str]
+    unless: tuple[str, ...] = ()
 
 
 def _absences_over_possible(c: Mapping[str, pl.Expr]) -> pl.Expr:
@@ -72,6 +73,17 @@ ROW_RULES: dict[str, tuple[RowRule, ...]] = {
                 f"{r['sessions_unauthorised_absence']} unauthorised) are more than "
                 f"the {r['sessions_possible']} sessions possible"
             ),
+        ),
+        # when the ruleset does not read authorised absences, at least this holds
+        RowRule(
+            column="sessions_possible",
+            uses=("sessions_unauthorised_absence", "sessions_possible"),
+            broken=lambda c: c["sessions_unauthorised_absence"] > c["sessions_possible"],
+            describe=lambda r: (
+                f"{r['sessions_unauthorised_absence']} unauthorised absences are more than "
+                f"the {r['sessions_possible']} sessions possible"
+            ),
+            unless=("sessions_authorised_absence",),
         ),
     ),
 }
@@ -294,7 +306,7 @@ def _rule_checks(rules: tuple[RowRule, ...], columns: list[Column]) -> list[_Che
     names = {c.name for c in columns}
     checks = []
     for rule in rules:
-        if not set(rule.uses) <= names:
+        if not set(rule.uses) <= names or set(rule.unless) & names:
             continue
         exprs = {n: pl.col(_cast(n)) for n in rule.uses}
         checks.append(
