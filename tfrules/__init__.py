@@ -21,6 +21,7 @@ _API = (
     "compile_plan",
     "evaluate",
     "explain",
+    "household",
     "load",
     "load_data",
     "load_locals",
