@@ -105,7 +105,7 @@ criterion c "C"  # header c
     # after a
     # before or
     # after and
-    = a or b and c or (d or e)  # inside parens
+    = a or (b and c) or (d or e)  # inside parens
 
 test "t"  # test header
     as of 2013-01-15  # as of

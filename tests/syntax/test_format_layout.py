@@ -242,13 +242,16 @@ def test_literals_and_words_are_spelled_one_way(written: str, canonical: str) ->
     [
         ("(a or b) or c", "(a or b) or c"),  # keeps the tree's shape
         ("a or (b or c)", "a or (b or c)"),
-        ("(a and b) or c", "a and b or c"),
+        ("(a and b) or c", "(a and b) or c"),
+        ("a and b or c", "(a and b) or c"),
         ("(a or b) and c", "(a or b) and c"),
         ("not (a and b)", "not (a and b)"),
         ("not (a = b)", "not a = b"),
         ("(not a) = b", "(not a) = b"),
         ("not (any member)", "not any member"),
-        ("(any member where a) and b", "any member where a and b"),
+        ("(any member where a) and b", "(any member where a) and b"),
+        ("b and any member where a", "b and any member where a"),
+        ("x * (y at attached_on)", "x * (y at attached_on)"),
         ("(count offences) >= 2", "(count offences) >= 2"),
         ("1 + (sum x over members)", "1 + (sum x over members)"),
         ("(if a then b else c) + 1", "(if a then b else c) + 1"),

@@ -81,6 +81,9 @@ class Ctx:
 
     level: Level
     restricted: bool = False  # no quantifier, aggregate or if/then/else
+    #: nodes put in parentheses here although the grammar does not need them,
+    #: because they read wrongly without: `(a and b) or c`, `a * (b at c)`
+    clarify: tuple[type, ...] = ()
 
 
 TOP = Ctx(Level.EXPR)
@@ -196,7 +199,35 @@ def level_of(expr: ast.Expr) -> Level:
 def needs_parens(expr: ast.Expr, ctx: Ctx) -> bool:
     if level_of(expr) < ctx.level:
         return True
+    if isinstance(expr, ctx.clarify) and (
+        not isinstance(expr, ast.Quantified | ast.Aggregate) or _trails(expr)
+    ):
+        return True
     return ctx.restricted and isinstance(expr, _OPEN_ENDED)
+
+
+def _trails(expr: ast.Quantified | ast.Aggregate) -> bool:
+    """Whether a quantifier or aggregate ends in a list (`where a, b`) that a
+    reader might take to go on past the next `and`."""
+    if isinstance(expr, ast.Quantified):
+        return bool(expr.where or expr.has or expr.satisfies)
+    return bool(expr.where)
+
+
+def junction_ctx(
+    expr: ast.And | ast.Or, restricted: bool, last: bool, one_line: bool = True
+) -> Ctx:
+    """The context of an operand of `and`/`or`: an `and` inside an `or` gets
+    parentheses for the reader, and so does an open-ended operand before the
+    last on one line (over several lines, the line breaks show where it ends)."""
+    level = Level.AND if isinstance(expr, ast.Or) else Level.NOT
+    clarify: tuple[type, ...] = (ast.And,) if isinstance(expr, ast.Or) else ()
+    if one_line and not last:
+        clarify += _OPEN_ENDED
+    return Ctx(level, restricted, clarify)
+
+
+ARITH_OPERAND = (ast.At,)
 
 
 def _inner(expr: ast.Expr, ctx: Ctx) -> Ctx:
@@ -233,6 +264,8 @@ def _flat(expr: ast.Expr, ctx: Ctx) -> str:
             return f"{expr.op} {expr.count} of [{_items(expr.items)}]"
         case ast.Arith():
             left, right = (SUM, PRODUCT) if expr.op in ("+", "-") else (PRODUCT, UNARY)
+            left = attrs.evolve(left, clarify=ARITH_OPERAND)
+            right = attrs.evolve(right, clarify=ARITH_OPERAND)
             return f"{flat(expr.left, left)} {expr.op} {flat(expr.right, right)}"
         case ast.Negate():
             operand = flat(expr.operand, UNARY)
@@ -249,10 +282,13 @@ def _flat(expr: ast.Expr, ctx: Ctx) -> str:
         case ast.InWindow():
             date = "" if expr.date is None else flat(expr.date, SUM) + " "
             return f"{date}in the last {_window_length(expr.length)}"
-        case ast.Or():
-            return " or ".join(flat(op, Ctx(Level.AND, restricted)) for op in expr.operands)
-        case ast.And():
-            return " and ".join(flat(op, Ctx(Level.NOT, restricted)) for op in expr.operands)
+        case ast.Or() | ast.And():
+            word = " or " if isinstance(expr, ast.Or) else " and "
+            last = len(expr.operands) - 1
+            return word.join(
+                flat(op, junction_ctx(expr, restricted, i == last))
+                for i, op in enumerate(expr.operands)
+            )
         case ast.Not():
             return "not " + flat(expr.operand, Ctx(Level.NOT, restricted))
         case ast.If():
@@ -429,6 +465,8 @@ def _arith_chain(expr: ast.Arith) -> list[tuple[str, ast.Expr, Ctx]]:
     """`a + b - c` as [("", a), ("+", b), ("-", c)], for one precedence level."""
     level = level_of(expr)
     left, right = (SUM, PRODUCT) if level == Level.SUM else (PRODUCT, UNARY)
+    left = attrs.evolve(left, clarify=ARITH_OPERAND)
+    right = attrs.evolve(right, clarify=ARITH_OPERAND)
     chain: list[tuple[str, ast.Expr, Ctx]] = []
     node: ast.Expr = expr
     while isinstance(node, ast.Arith) and level_of(node) == level:
@@ -440,15 +478,15 @@ def _arith_chain(expr: ast.Arith) -> list[tuple[str, ast.Expr, Ctx]]:
 def _broken(expr: ast.Expr, col: int, ctx: Ctx) -> list[Line]:
     restricted = ctx.restricted
     match expr:
-        case ast.Or():
-            operand_ctx = Ctx(Level.AND, restricted)
+        case ast.Or() | ast.And():
+            word = "or" if isinstance(expr, ast.Or) else "and"
+            last = len(expr.operands) - 1
             lines = _operands(
-                [("or" if i else "", op, operand_ctx) for i, op in enumerate(expr.operands)], col
-            )
-        case ast.And():
-            operand_ctx = Ctx(Level.NOT, restricted)
-            lines = _operands(
-                [("and" if i else "", op, operand_ctx) for i, op in enumerate(expr.operands)], col
+                [
+                    (word if i else "", op, junction_ctx(expr, restricted, i == last, False))
+                    for i, op in enumerate(expr.operands)
+                ],
+                col,
             )
         case ast.Not():
             lines = _operands([("not", expr.operand, Ctx(Level.NOT, restricted))], col)
