@@ -264,14 +264,9 @@ def test_a_diagnostic_without_its_source_still_renders(tmp_path: Path) -> None:
     ]
 
 
-# ---------------------------------------------------------------- known parser weaknesses
+# ---------------------------------------------------------------- hints for common slips
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parser: `parameter limit: 3` (':' for '=') is hinted only with "
-    "\"expected one of 'set', '{', a name\"",
-)
 def test_a_colon_for_equals_before_a_value_is_hinted(tmp_path: Path) -> None:
     report = check_local(tmp_path, "parameter limit: 3\ncriterion local = true")
     (diagnostic,) = report.diagnostics
@@ -279,43 +274,23 @@ def test_a_colon_for_equals_before_a_value_is_hinted(tmp_path: Path) -> None:
     assert diagnostic.hint is not None and "'='" in diagnostic.hint
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parser: comparing a count without parentheses (`count offences >= 2`) gets no "
-    "hint to put the count in parentheses",
-)
 def test_a_count_compared_without_parentheses_is_hinted(tmp_path: Path) -> None:
     report = check_local(tmp_path, "criterion local = count offences >= 2")
     (diagnostic,) = report.diagnostics
     assert diagnostic.hint is not None and "parentheses" in diagnostic.hint
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parser: a keyword declared as a name (`measure count = 3`) is accepted, and its "
-    "use fails later with no word about the keyword",
-)
 def test_a_keyword_used_as_a_name_is_pointed_out(tmp_path: Path) -> None:
     report = check_local(tmp_path, "measure count = 3\ncriterion local = count > 2")
     assert any("word of the language" in (d.hint or "") for d in report.diagnostics)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parser: an expression left unfinished (`measure fee = £4,000 +`) swallows the "
-    "next line's `criterion` as a name; the error lands on the next line",
-)
 def test_an_unfinished_expression_is_reported_on_its_own_line(tmp_path: Path) -> None:
     report = check_local(tmp_path, "measure fee = £4,000 +\ncriterion local = true")
     (diagnostic,) = report.diagnostics
     assert (diagnostic.span.line, diagnostic.code) == (4, "E010")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parser: E013 says 'nested more than 150 levels deep' for 36 nested parentheses "
-    "(the limit counts parse-tree levels, about four for each pair of parentheses)",
-)
 def test_the_nesting_limit_counts_what_the_author_wrote(tmp_path: Path) -> None:
     nested = "(" * 100 + "crime_asb" + ")" * 100
     report = check_local(tmp_path, f"criterion local = {nested}")

@@ -85,8 +85,12 @@ def test_windows_line_endings_are_fine(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("depth", [10_000])
 def test_ten_thousand_nested_parentheses(tmp_path: Path, depth: int) -> None:
+    # parentheses alone add no depth to what is evaluated: the rule is just `true`
     rules = LOCAL_HEADER + "criterion local = " + "(" * depth + "true" + ")" * depth + "\n"
     report = check_files(tmp_path, {"local.tfr": rules})
+    assert [d.code for d in report.diagnostics] == []
+    nested = LOCAL_HEADER + "criterion local = " + "not (" * depth + "true" + ")" * depth + "\n"
+    report = check_files(tmp_path, {"local.tfr": nested})
     assert [d.code for d in report.diagnostics] == ["E013"]
 
 

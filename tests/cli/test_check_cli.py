@@ -88,7 +88,7 @@ def test_the_shipped_rulesets_check_clean() -> None:
     [
         (bytes(range(256)) * 100, "E001"),
         ((HEADER + "criterion local = crime_asb # caf\xe9\n").encode("latin-1"), "E001"),
-        (HEADER + "criterion local = " + "(" * 10_000 + "true" + ")" * 10_000, "E013"),
+        (HEADER + "criterion local = " + "not (" * 10_000 + "true" + ")" * 10_000, "E013"),
         (HEADER + "criterion local = " + "not " * 10_000 + "crime_asb", "E013"),
         ("", "E016"),
         ("# nothing but comments\n# here\n", "E016"),

@@ -93,7 +93,6 @@ def read_examples(text: str) -> list[Example]:
     examples: list[Example] = []
     lines = text.splitlines()
     index = 0
-    # A fence may be indented (a block inside a list item): its lines lose that indent.
     while index < len(lines):
         if not FENCE_OPEN.match(lines[index]):
             index += 1
@@ -104,7 +103,8 @@ def read_examples(text: str) -> list[Example]:
             end += 1
         if end == len(lines):
             raise AssertionError(f"language.md:{index + 1}: a ```tfr block is never closed")
-        indent = len(FENCE_OPEN.match(lines[index]).group(1))  # a block inside a list item
+        # A fence may be indented (a block inside a list item): its lines lose that indent.
+        indent = len(FENCE_OPEN.match(lines[index]).group(1))
         body = [line[indent:] if line[:indent].isspace() else line for line in lines[start:end]]
         examples.append(_example(index + 1, body))
         index = end + 1
@@ -186,7 +186,9 @@ def test_example(example: Example, tmp_path: Path) -> None:
     found_errors = {d.code for d in report.diagnostics if d.is_error}
     found_warnings = {d.code for d in report.diagnostics if not d.is_error}
     rendered = "\n".join(diag.render_text(d, report.sources) for d in report.diagnostics)
-    where = f"{example.id}: the example, as checked:\n{_numbered(source)}\n\ntfrules says:\n{rendered}"
+    where = (
+        f"{example.id}: the example, as checked:\n{_numbered(source)}\n\ntfrules says:\n{rendered}"
+    )
     if example.errors:
         assert found_errors == example.errors, (
             f"expected exactly the errors {sorted(example.errors)}, "

@@ -26,7 +26,9 @@ from tfrules.syntax.grammar import parser
 from tfrules.syntax.transform import ToAst
 
 MAX_FILE_BYTES = 5_000_000
-MAX_NESTING = 150
+#: How deeply expressions may nest, counted as the author wrote them (each
+#: `not`, operator, quantifier or pair of parentheses around one is a level).
+MAX_NESTING = 100
 MAX_SYNTAX_ERRORS = 50
 
 _DECL_START = re.compile(
@@ -132,16 +134,13 @@ def parse_text(text: str, file: str = "<text>") -> ParseResult:
     tree, problems = _parse_tree(text, file)
     if tree is None or problems:
         return ParseResult(None, tuple(problems), text, comments)
-    deep = _too_deep(tree)
-    if deep is not None:
-        span = ast.Span(
-            file, deep.meta.line, deep.meta.column, deep.meta.line, deep.meta.column + 1
-        )
-        message = f"the expression is nested more than {MAX_NESTING} levels deep"
-        hint = "split it into named rules"
-        return ParseResult(None, (diag.error("E013", message, span, hint),), text, comments)
     builder = ToAst(file)
     result = builder.transform(tree)
+    deep = _too_deep(result)
+    if deep is not None:
+        message = f"the expression is nested more than {MAX_NESTING} levels deep"
+        hint = "split it into named rules"
+        return ParseResult(None, (diag.error("E013", message, deep.span, hint),), text, comments)
     return ParseResult(result, tuple(builder.diagnostics), text, comments)
 
 
@@ -256,6 +255,16 @@ def _syntax_diagnostic(exc: UnexpectedInput, file: str, text: str) -> diag.Diagn
         )
     assert isinstance(exc, UnexpectedToken)
     token: Token = exc.token
+    unfinished = _unfinished_line(text, line, column)
+    if unfinished is not None:
+        end_line, end_text = unfinished
+        span = ast.Span(file, end_line, len(end_text), end_line, len(end_text) + 1)
+        return diag.error(
+            "E010",
+            f"this line is unfinished: it ends with '{end_text.split()[-1]}'",
+            span,
+            "finish the expression here; the next line starts a new declaration",
+        )
     expected = _describe(exc.accepts or exc.expected)
     end_column = (
         (token.end_column or column + len(str(token))) if token.end_line == line else column + 1
@@ -263,7 +272,26 @@ def _syntax_diagnostic(exc: UnexpectedInput, file: str, text: str) -> diag.Diagn
     span = ast.Span(file, line, column, line, end_column)
     shown = str(token) if len(str(token)) <= 40 else str(token)[:40] + "…"
     message = f"unexpected {_token_word(token)} '{shown}'"
-    return diag.error("E010", message, span, _token_hint(token, expected))
+    before = text.splitlines()[line - 1][: column - 1] if line <= text.count("\n") + 1 else ""
+    return diag.error("E010", message, span, _token_hint(token, expected, before))
+
+
+def _unfinished_line(text: str, line: int, column: int) -> tuple[int, str] | None:
+    """When the error lies on a line that starts a declaration, after its
+    keyword (read as a name because an expression above was left open), the
+    line above that is the unfinished one: its number and text."""
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines):
+        return None
+    current = lines[line - 1]
+    start = _DECL_START.match(current)
+    if start is None or column - 1 <= start.start(1) or current[start.end(1) : column - 1].strip():
+        return None  # the error is not the word right after the line's keyword
+    for number in range(line - 1, 0, -1):
+        previous = lines[number - 1].split("#", 1)[0].rstrip()
+        if previous:
+            return number, previous
+    return None
 
 
 def _join(words: list[str]) -> str:
@@ -291,10 +319,31 @@ _KEYWORDS = {
 }  # fmt: skip
 
 
-def _token_hint(token: Token, expected: list[str]) -> str | None:
+_LITERALS = {"INT", "DECIMAL", "PERCENT", "MONEY", "DATE", "DURATION", "STRING"}
+_OPERATORS = {"=", "!=", "<", "<=", ">", ">=", "+", "-", "*", "/", "of", "in", "is"}
+_OPEN_ENDED_WORDS = re.compile(r"\b(count|sum|lowest|highest|latest|earliest|any|every|no)\b")
+
+
+def _token_hint(token: Token, expected: list[str], before: str = "") -> str | None:
     value = str(token)
+    previous = before.split()[-1] if before.split() else ""
     if value == ":" and "'='" in expected:
         return "a definition follows '=', as in: criterion work = ..."
+    if token.type in _LITERALS and "'set'" in expected and before.rstrip().endswith(":"):
+        return (
+            "a value follows '=' and a type follows ':', as in: parameter limit = 3 "
+            "or parameter limit: int = 3"
+        )
+    if value in _OPERATORS and previous in _KEYWORDS:
+        return (
+            f"'{previous}' is a word of the language, not a name; if it names one of your "
+            "rules, choose another name for it"
+        )
+    if value in _OPERATORS and _OPEN_ENDED_WORDS.search(before):
+        return (
+            "a count, sum or quantifier must be put in parentheses before it is compared "
+            "or combined, e.g. (count offences where proven) >= 2"
+        )
     if value == "=" and "'='" not in expected and any(w in expected for w in ("a name",)):
         return "compare with a single '=' between two values"
     if value in _KEYWORDS and "a name" in expected:
@@ -331,14 +380,24 @@ def _character_hint(char: str, text: str, exc: UnexpectedCharacters) -> str | No
     return None
 
 
-def _too_deep(tree: Tree) -> Tree | None:
-    """The first node nested deeper than the limit, found without recursion."""
-    stack: list[tuple[Tree, int]] = [(tree, 0)]
+def _too_deep(root: object) -> ast.Expr | None:
+    """The outermost expression with something nested deeper than the limit
+    inside it, found without recursion (the checker, formatter and evaluators
+    recurse over expressions)."""
+    stack: list[tuple[object, int, ast.Expr | None]] = [(root, 0, None)]
     while stack:
-        node, depth = stack.pop()
-        if depth > MAX_NESTING:
-            return node
-        for child in node.children:
-            if isinstance(child, Tree):
-                stack.append((child, depth + 1))
+        node, depth, top = stack.pop()
+        if isinstance(node, ast.Expr):
+            depth += 1
+            top = top or node
+            if depth > MAX_NESTING:
+                return top
+        if isinstance(node, tuple | list):
+            stack.extend((item, depth, top) for item in node)
+        elif attrs.has(type(node)):
+            for field in attrs.fields(type(node)):
+                if field.name != "span":
+                    value = getattr(node, field.name)
+                    if isinstance(value, tuple | list) or attrs.has(type(value)):
+                        stack.append((value, depth, top))
     return None
