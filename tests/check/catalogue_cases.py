@@ -210,11 +210,11 @@ CASES: tuple[Case, ...] = (
             criterion adult_age = true
             criterion local = true
             """), message="already a parameter"),
-    Case("e102_rule_named_like_builtin", "E102", 4, 1,
+    Case("e109_rule_named_like_builtin", "E109", 4, 1,
          local("""
             criterion age = true
             criterion local = true
-            """), message="word of the language"),
+            """), message="built-in value"),
     Case("e102_year_given_twice", "E102", 6, 11,
          local("""
             parameter bonus: money = by financial year
@@ -310,6 +310,10 @@ CASES: tuple[Case, ...] = (
             measure m: money = maximum(£0, already_claimed)
             criterion local = crime_asb
             """), message="no function 'maximum'", hint="did you mean 'max'?"),
+    Case("e109_reserved_word_as_a_rule", "E109", 4, 1,
+         local("measure unknown = 3\ncriterion local = true"), hint="choose another name"),
+    Case("e109_builtin_as_a_parameter", "E109", 4, 1,
+         local("parameter age = 40\ncriterion local = true"), message="built-in value"),
     Case("e108_parameter_type", "E108", 4, 18,
          local("""
             parameter limit: number = 3

@@ -22,6 +22,40 @@ from tfrules.check.test_cases import check_tests
 from tfrules.check.workspace import SourceFile, Workspace
 from tfrules.syntax import ast
 
+#: Words of the language that cannot name a rule or parameter: each is read as
+#: the word wherever an expression can use it.
+RESERVED_WORDS = frozenset(
+    [
+        "any",
+        "every",
+        "no",
+        "count",
+        "sum",
+        "lowest",
+        "highest",
+        "latest",
+        "earliest",
+        "where",
+        "has",
+        "satisfies",
+        "over",
+        "at",
+        "in",
+        "is",
+        "not",
+        "and",
+        "or",
+        "if",
+        "then",
+        "else",
+        "true",
+        "false",
+        "unknown",
+        "of",
+        "exactly",
+    ]
+)
+
 
 @attrs.frozen
 class CheckResult:
@@ -190,7 +224,24 @@ class _RulesetChecker:
             elif isinstance(decl, ast.RuleDecl):
                 self._declare_rule(decl, layer.name)
 
+    def _reserved(self, name: str, span: ast.Span) -> bool:
+        """Report a name that is a word of the language or a built-in."""
+        if name not in RESERVED_WORDS and name not in BUILTINS:
+            return False
+        what = "a built-in value" if name in BUILTINS else "a word of the language"
+        self.report(
+            diag.error(
+                "E109",
+                f"'{name}' is {what}, so it cannot name a rule or parameter",
+                span,
+                f"choose another name, such as '{name}_value'",
+            )
+        )
+        return True
+
     def _declare_param(self, decl: ast.ParamDecl, layer: str) -> None:
+        if self._reserved(decl.name, decl.span):
+            return
         existing = self.params.get(decl.name)
         if decl.name in self.rules:
             self.report(
@@ -267,9 +318,10 @@ class _RulesetChecker:
         )
 
     def _declare_rule(self, decl: ast.RuleDecl, layer: str) -> None:
-        if decl.name in self.params or decl.name in BUILTINS:
-            what = "a parameter" if decl.name in self.params else "a word of the language"
-            self.report(diag.error("E102", f"'{decl.name}' is already {what}", decl.span))
+        if self._reserved(decl.name, decl.span):
+            return
+        if decl.name in self.params:
+            self.report(diag.error("E102", f"'{decl.name}' is already a parameter", decl.span))
             return
         level = self._rule_level(decl)
         existing = self.rules.get(decl.name)

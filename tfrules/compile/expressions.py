@@ -32,7 +32,7 @@ from tfrules.check.schema import Level, Table
 from tfrules.compile import calendar_exprs as C
 from tfrules.compile import dtypes as D
 from tfrules.compile.graph import HOUSEHOLDS, PERSONS, CompileError, Derived, Graph
-from tfrules.interpret.evaluator import duration_amount
+from tfrules.interpret.evaluator import duration_amount, every_where_is_body
 from tfrules.syntax import ast
 
 I64 = pl.Int64
@@ -555,8 +555,13 @@ class ExprCompiler:
     ) -> Derived:
         self._deps.append(set())
         try:
-            selected = self._selection(node, source, ref)
-            parts = self._lift_steps(node, source, ref, result_type, selected)
+            if isinstance(node, ast.Quantified) and every_where_is_body(node):
+                selected = self._selection(node, source, ref, with_where=False)
+                body = self._conjunction(node.where, source, ref)
+                parts = self._lift_steps(node, source, ref, result_type, selected, body)
+            else:
+                selected = self._selection(node, source, ref)
+                parts = self._lift_steps(node, source, ref, result_type, selected)
         finally:
             deps = frozenset(self._deps.pop())
         rows = {name: self._row_column(source, expr, deps) for name, expr in parts.rows.items()}
@@ -644,6 +649,7 @@ class ExprCompiler:
         ref: Ref,
         result_type: T.Type,
         selected: pl.Expr | None,
+        body_instead: pl.Expr | None = None,
     ) -> _LiftParts:
         """Row columns, plain aggregations and the final expression of a lift.
 
@@ -652,8 +658,10 @@ class ExprCompiler:
         quantifiers, Kleene logic decides from the true/unknown counts."""
         target = D.dtype(result_type)
         if isinstance(node, ast.Quantified):
-            if node.has is not None:
-                body: pl.Expr | None = self.condition(node.has, source, ref)
+            if body_instead is not None:
+                body: pl.Expr | None = body_instead
+            elif node.has is not None:
+                body = self.condition(node.has, source, ref)
             elif node.satisfies:
                 body = self.condition(node.satisfies[0], source, ref)
                 for condition in node.satisfies[1:]:
@@ -767,18 +775,30 @@ class ExprCompiler:
         return self.use(frame, self._memo[key])
 
     def _selection(
-        self, node: ast.Quantified | ast.Aggregate, source: str, ref: Ref
+        self,
+        node: ast.Quantified | ast.Aggregate,
+        source: str,
+        ref: Ref,
+        *,
+        with_where: bool = True,
     ) -> pl.Expr | None:
         parts: list[pl.Expr] = []
         qualifier = self.notes.qualifiers.get(id(node.collection))
         if qualifier is not None:
             parts.append(self.use(source, self.rule_column(qualifier, ref)))
-        parts.extend(self.condition(w, source, ref) for w in node.where)
+        if with_where:
+            parts.extend(self.condition(w, source, ref) for w in node.where)
         if not parts:
             return None
         result = parts[0]
         for part in parts[1:]:
             result = result & part
+        return result
+
+    def _conjunction(self, conditions: tuple[ast.Expr, ...], frame: str, ref: Ref) -> pl.Expr:
+        result = self.condition(conditions[0], frame, ref)
+        for condition in conditions[1:]:
+            result = result & self.condition(condition, frame, ref)
         return result
 
     def _row_date(self, source: str) -> pl.Expr:

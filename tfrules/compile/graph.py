@@ -212,7 +212,11 @@ class Graph:
     def _ready(self, derived: Derived) -> bool:
         frame = derived.source if derived.kind in ("agg", "broadcast") else derived.frame
         assert frame is not None
-        return derived.deps <= self.available(frame)
+        needed = derived.deps
+        if derived.kind == "agg" and derived.group_key is not None:
+            # the key grouped by may itself arrive by a broadcast (a member's household)
+            needed = needed | {derived.group_key}
+        return needed <= self.available(frame)
 
     def _rows(self) -> bool:
         progress = False

@@ -352,12 +352,18 @@ class Interpreter:
         if isinstance(elements, _Unknown):
             return None
         results = []
+        # `every X where C` with nothing after says every X satisfies C
+        where_is_body = every_where_is_body(node)
         for element in elements:
-            selected = self._filter(node.collection, node.where, element)
-            if node.has is not None:
-                body = self.eval(node.has, element)
+            if where_is_body:
+                selected = self._filter(node.collection, (), element)
+                body = V.kleene_and(self.eval(c, element) for c in node.where)
             else:
-                body = V.kleene_and(self.eval(c, element) for c in node.satisfies)
+                selected = self._filter(node.collection, node.where, element)
+                if node.has is not None:
+                    body = self.eval(node.has, element)
+                else:
+                    body = V.kleene_and(self.eval(c, element) for c in node.satisfies)
             if node.quantifier == "every":
                 results.append(V.kleene_or([V.kleene_not(selected), body]))
             else:
@@ -405,6 +411,14 @@ class Interpreter:
             return row[table.span[0]]
         assert table.term is not None
         return calendar.term_index_of(row[table.term[0]], row[table.term[1]])
+
+
+def every_where_is_body(node: ast.Quantified) -> bool:
+    """`every adult member where on_benefits` reads as every adult member being on
+    benefits: with no `has` or `satisfies`, the `where` list is what must hold."""
+    return (
+        node.quantifier == "every" and bool(node.where) and node.has is None and not node.satisfies
+    )
 
 
 def _zero(result_type: T.Type) -> Any:
