@@ -1,7 +1,7 @@
 """The Python API, for notebooks and scripts: load, check, compile, evaluate, explain.
 
     import tfrules
-    rules = tfrules.load("local.leeds")                      # or a path to a .tfr file
+    rules = tfrules.load("local.leeds.phase1")                      # or a path to a .tfr file
     data = tfrules.load_data(rules, "data/")                 # validated before use
     result = tfrules.evaluate(rules, data, as_of="2013-01-15")   # a Polars DataFrame
 
@@ -60,7 +60,7 @@ def load(
     params: Iterable[str] = (),
     workspace: Workspace | None = None,
 ) -> CheckedRuleset:
-    """A checked ruleset, by name (`national.phase1`, `local.leeds`) or by file.
+    """A checked ruleset, by name (`national.phase1`, `local.leeds.phase1`) or by file.
 
     `include` adds folders of rule files to look in (the shipped rulesets are
     always available); `params` are what-if values, `name=value`.

@@ -34,6 +34,7 @@ def parse_override(ruleset: CheckedRuleset, text: str) -> ParamInfo:
     decl = parsed.file.decls[0]
     assert isinstance(decl, ast.ParamDecl)
     new_value, found = P.param_value(decl.value, problems.append)
+    found = P.widen_set(found, ruleset.schema)
     if problems:
         raise OverrideError(f"--param {name}: {problems[0].message}")
     if not R.fits(found, existing.type):

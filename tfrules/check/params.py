@@ -129,6 +129,22 @@ def param_value(
     return constant(value, report)
 
 
+def widen_set(found: T.Type, schema: Schema) -> T.Type:
+    """A set of category values written out, typed as a set of the whole
+    category of the column(s) they come from: `{JSA, ESA}` is a set of benefits,
+    so a council or a what-if run may give it other benefits, such as UC."""
+    element = found.element
+    if found.kind is not T.Kind.SET or element is None or element.kind is not T.Kind.CATEGORY:
+        return found
+    domains: list[str] = []
+    for table in schema.tables:
+        for column in table.columns:
+            values = column.type.values
+            if column.type.kind is T.Kind.CATEGORY and set(element.values) <= set(values):
+                domains.extend(v for v in values if v not in domains)
+    return T.set_of(T.category(tuple(domains))) if domains else found
+
+
 def coerce(value: ParamValue, found: T.Type, declared: T.Type) -> ParamValue:
     """A whole number where a decimal is declared becomes a Decimal."""
     if declared.kind is T.Kind.DECIMAL and isinstance(value, int) and not isinstance(value, bool):

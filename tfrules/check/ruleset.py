@@ -249,6 +249,7 @@ class _RulesetChecker:
             )
             return
         value, found = P.param_value(decl.value, self.report)
+        found = P.widen_set(found, self.schema)
         declared = P.param_type_ref(decl.type, self.schema, self.report) if decl.type else None
         if declared is not None:
             if not R.fits(found, declared):

@@ -10,6 +10,7 @@ from tfrules.check import type_rules as R
 from tfrules.check import types as T
 from tfrules.check.expressions import ExprChecker
 from tfrules.check.model import CheckedRuleset
+from tfrules.check.params import param_value, widen_set
 from tfrules.check.schema import Column, Level, Table
 from tfrules.check.scope import household_context
 from tfrules.syntax import ast
@@ -176,6 +177,12 @@ class _TestChecker:
             self._error("E503", f"a test cannot set '{item.name}'", item.span, hint)
             return
         expected = param.type if param is not None else rule.type  # type: ignore[union-attr]
+        if expected.kind is T.Kind.SET and isinstance(item.value, ast.SetLiteral):
+            _, written = param_value(item.value, self.report)
+            written = widen_set(written, self.schema)
+            if not R.fits(written, expected):
+                self._error("E502", f"'{item.name}' is {expected}, not {written}", item.value.span)
+            return
         found = self.checker.check(item.value, household_context(self.schema))
         if not R.fits(found, expected) and not (
             expected.kind is T.Kind.SET and isinstance(item.value, ast.SetLiteral)

@@ -27,6 +27,7 @@ from tfrules.compile.councils import CouncilError, plan_councils
 from tfrules.data.councils import council_name
 from tfrules.data.errors import DataError
 from tfrules.data.load import Dataset
+from tfrules.diagnostics import did_you_mean
 from tfrules.interpret.explain import explain_household, render_text, to_json
 from tfrules.report.summary import Summary, summarise
 
@@ -36,7 +37,7 @@ class ExplainFormat(enum.StrEnum):
     JSON = "json"
 
 
-RULESET_HELP = "A ruleset name (national.phase1, local.leeds) or a .tfr file."
+RULESET_HELP = "A ruleset name (national.phase1, local.leeds.phase1) or a .tfr file."
 DATA_HELP = "A folder with one Parquet or CSV file per table (households.parquet, ...)."
 INCLUDE_HELP = "Folders of rule files to look in too (the shipped rulesets always are)."
 PARAM_HELP = "A what-if value for a parameter, name=value (e.g. absence_threshold=10%); repeatable."
@@ -83,7 +84,12 @@ def split_rules(ruleset: CheckedRuleset, rules: str | None) -> list[str]:
     wanted = [r.strip() for r in rules.split(",") if r.strip()]
     unknown = [r for r in wanted if r not in ruleset.output_rules]
     if unknown:
-        typer.echo(f"tfrules: no household rule {unknown[0]!r} in {ruleset.name}", err=True)
+        hint = did_you_mean(unknown[0], ruleset.output_rules)
+        typer.echo(
+            f"tfrules: no household rule {unknown[0]!r} in {ruleset.name}"
+            + (f"; {hint}" if hint else ""),
+            err=True,
+        )
         raise typer.Exit(EXIT_USAGE)
     return wanted
 

@@ -311,7 +311,9 @@ class ExprCompiler:
     def _InSet(self, node: ast.InSet, frame: str, ref: Ref) -> pl.Expr:
         item = self.compile(node.item, frame, ref)
         constants = self._constant_set(node.set)
-        if constants is not None:
+        if constants == []:
+            found = pl.lit(False)  # nothing can be in an empty set, not even an unknown
+        elif constants is not None:
             found = pl.when(item.is_null()).then(None).otherwise(item.is_in(constants))
         else:
             assert isinstance(node.set, ast.SetLiteral)

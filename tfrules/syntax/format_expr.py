@@ -290,7 +290,7 @@ def _flat(expr: ast.Expr, ctx: Ctx) -> str:
                 for i, op in enumerate(expr.operands)
             )
         case ast.Not():
-            return "not " + flat(expr.operand, Ctx(Level.NOT, restricted))
+            return "not " + flat(expr.operand, Ctx(Level.NOT, restricted, (ast.At,)))
         case ast.If():
             cond, then, otherwise = (flat(e) for e in (expr.condition, expr.then, expr.otherwise))
             return f"if {cond} then {then} else {otherwise}"
@@ -489,7 +489,7 @@ def _broken(expr: ast.Expr, col: int, ctx: Ctx) -> list[Line]:
                 col,
             )
         case ast.Not():
-            lines = _operands([("not", expr.operand, Ctx(Level.NOT, restricted))], col)
+            lines = _operands([("not", expr.operand, Ctx(Level.NOT, restricted, (ast.At,)))], col)
         case ast.If():
             parts = [("if", expr.condition), ("then", expr.then), ("else", expr.otherwise)]
             lines = _operands([(word, part, TOP) for word, part in parts], col)
