@@ -314,6 +314,16 @@ class ExprCompiler:
         if constants == []:
             found = pl.lit(False)  # nothing can be in an empty set, not even an unknown
         elif constants is not None:
+            numbers = (T.Kind.INT, T.Kind.DECIMAL, T.Kind.PERCENT)
+            if self._type(node.item).kind in numbers and any(
+                isinstance(v, Decimal) for v in constants
+            ) or self._type(node.item).kind in numbers[1:]:
+                # plain numbers of different kinds (2 and 1.5) meet as decimals
+                item = item.cast(D.DECIMAL_DTYPE)
+                constants = pl.Series(
+                    [Decimal(v).quantize(Decimal("0.000001")) for v in constants],
+                    dtype=D.DECIMAL_DTYPE,
+                )
             found = pl.when(item.is_null()).then(None).otherwise(item.is_in(constants))
         else:
             assert isinstance(node.set, ast.SetLiteral)
@@ -336,6 +346,8 @@ class ExprCompiler:
                 resolution = self.notes.names.get(id(item))
                 if isinstance(resolution, CategoryValue):
                     values.append(resolution.value)
+                elif isinstance(item, ast.Literal) and isinstance(item.value, ast.Duration):
+                    values.append(duration_amount(item.value))
                 elif isinstance(item, ast.Literal) and item.value is not None:
                     values.append(item.value)
                 else:
