@@ -391,7 +391,11 @@ class RuleGen:
             options.append(lambda: paren(self.gen_date(ctx, depth - 2)))
         return need(self.choose(options), ATOM)
 
-    def arith(self, left: E, op: str, right: E) -> E:
+    def arith(self, left: E, op: str, right: E, *, same_type: bool = False) -> E:
+        """`left op right`; where both sides have the result's type (`same_type`),
+        now and then `unknown` on the right (it takes the other side's type)."""
+        if same_type and op in ("+", "-") and not left.null and self.chance(20):
+            right = UNKNOWN
         low = SUM if op in ("+", "-") else PROD
         left = need(left, low)
         right = need(right, low + 1 if op in ("+", "-") else UNARY)
@@ -532,6 +536,8 @@ class RuleGen:
             op = self.pick(("=", "!="))
         else:
             op = self.pick(("<", "<=", ">", ">=", "=", "!="))
+        if self.chance(15):
+            right = UNKNOWN
         left, right = need(left, SUM), need(right, SUM)
         return join([left, right], f"{left.text} {op} {right.text}", CMP)
 
@@ -601,23 +607,24 @@ class RuleGen:
         return join([value], f"{value.text} {negated} {{{', '.join(chosen)}}}", CMP)
 
     def in_set(self, ctx: Ctx, depth: int) -> E:
-        kind = self.pick((INT, TEXT))
+        kind = self.pick((INT, TEXT, INT, DEC, MONEY, DATE, DAYS))
         item = need(self.expr(kind, ctx, depth - 1), SUM)
-        if kind == TEXT:
-            if self.chance(3):
-                values = self.param(
-                    "set:text", lambda n: f'parameter {n} = {{"E08000035", "x", "E06000001"}}'
-                ).text
-            else:
-                values = "{" + ", ".join(self.pick((LA_CODES, LA_CODES[:2], LA_CODES[1:]))) + "}"
-            parts = [item]
+        parts = [item]
+        if kind == TEXT and self.chance(3):
+            values = self.param(
+                "set:text", lambda n: f'parameter {n} = {{"E08000035", "x", "E06000001"}}'
+            ).text
+        elif self.chance(10):
+            values = "{}"
         else:
-            members = [
-                need(self.gen_int(ctx, depth - 2 if self.chance(3) else -1), OR, item=True)
-                for _ in range(self.integer(1, 3))
-            ]
+            members = []
+            for _ in range(self.integer(1, 3)):
+                # mostly constants (a set Polars can look up), now and then an expression
+                member_kind = self.pick((INT, DEC)) if kind in (INT, DEC) else kind
+                member = self.expr(member_kind, ctx, depth - 2 if self.chance(4) else -1)
+                members.append(need(member, OR, item=True))
             values = "{" + ", ".join(m.text for m in members) + "}"
-            parts = [item, *members]
+            parts += members
         negated = self.pick(("in", "in", "not in"))
         return join(parts, f"{item.text} {negated} {values}", CMP)
 
@@ -811,6 +818,7 @@ class RuleGen:
                     self.gen_int(ctx, depth - 1),
                     self.pick(("+", "-", "*")),
                     self.gen_int(ctx, depth - 1),
+                    same_type=True,
                 ),
                 lambda: self.negate(self.gen_int(ctx, depth - 1)),
                 lambda: self.financial_year(ctx, depth),
@@ -824,7 +832,9 @@ class RuleGen:
 
     def gen_decimal(self, ctx: Ctx, depth: int) -> E:
         found: list[Callable[[], E | None]] = [
-            lambda: leaf(self.pick(("1.5", "0.25", "2.0", "0.333333", "10.125"))),
+            lambda: leaf(
+                self.pick(("1.5", "0.25", "2.0", "0.333333", "10.125", "0.0000005", "1.0000001"))
+            ),
             lambda: self.param(DEC),
             *self._common(DEC, ctx, depth),
         ]
@@ -856,7 +866,10 @@ class RuleGen:
 
     def gen_percent(self, ctx: Ctx, depth: int) -> E:
         found: list[Callable[[], E | None]] = [
-            lambda: leaf(self.pick(("15%", "60%", "33%", "100%", "0%", "12.5%", "10%"))),
+            lambda: leaf(
+                self.pick(("15%", "60%", "33%", "100%", "0%", "12.5%", "10%", "50%", "2.5%",
+                           "12.3456785%"))
+            ),
             lambda: self.param(PCT),
             *self._common(PCT, ctx, depth),
         ]
@@ -866,6 +879,7 @@ class RuleGen:
                     self.gen_percent(ctx, depth - 1),
                     self.pick(("+", "-")),
                     self.gen_percent(ctx, depth - 1),
+                    same_type=True,
                 ),
                 lambda: self.by_year(PCT, ("40%", "60%", "80%"), ctx),
                 lambda: self.negate(self.gen_percent(ctx, depth - 1)),
@@ -874,7 +888,10 @@ class RuleGen:
 
     def gen_money(self, ctx: Ctx, depth: int) -> E:
         found: list[Callable[[], E | None]] = [
-            lambda: leaf(self.pick(("£0", "£500", "£4,000", "£0.01", "£1,234.56", "£3,200"))),
+            lambda: leaf(
+                self.pick(("£0", "£500", "£4,000", "£0.01", "£1,234.56", "£3,200", "£0.05",
+                           "£0.15", "£2.50"))
+            ),
             lambda: self.column(MONEY, ctx),
             lambda: self.param(MONEY),
             *self._common(MONEY, ctx, depth),
@@ -885,6 +902,7 @@ class RuleGen:
                     self.gen_money(ctx, depth - 1),
                     self.pick(("+", "-")),
                     self.gen_money(ctx, depth - 1),
+                    same_type=True,
                 ),
                 lambda: self.arith(
                     self.gen_money(ctx, depth - 1),
@@ -946,6 +964,7 @@ class RuleGen:
                     self.gen_date(ctx, depth - 1),
                     self.pick(("+", "-")),
                     self.expr(self.pick((DAYS, MONTHS)), ctx, depth - 1),
+                    same_type=True,
                 ),
                 lambda: self.aggregate(DATE, ctx, depth),
                 lambda: self.aggregate(DATE, ctx, depth),

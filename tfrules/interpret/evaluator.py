@@ -138,6 +138,8 @@ class Interpreter:
     def _Literal(self, node: ast.Literal, scope: Scope) -> Any:
         if isinstance(node.value, ast.Duration):
             return duration_amount(node.value)
+        if node.kind in ("decimal", "percent") and isinstance(node.value, Decimal):
+            return V.six_places(node.value)  # decimals keep six places, literals too
         return node.value
 
     def _Name(self, node: ast.Name, scope: Scope) -> Any:
@@ -171,6 +173,9 @@ class Interpreter:
             value = None if refdate is None else value.at(refdate)
         if isinstance(value, ast.Duration):
             return duration_amount(value)
+        kind = self.ruleset.params[name].type.kind
+        if isinstance(value, Decimal) and kind in (T.Kind.DECIMAL, T.Kind.PERCENT):
+            return V.six_places(value)
         return value
 
     def _builtin(self, name: str, scope: Scope) -> Any:

@@ -1,0 +1,56 @@
+"""One measurement, in its own process so that its peak memory is its own.
+
+    python bench/measure.py tfrules|baseline DATA_DIR AS_OF OUT.parquet
+
+Prints one line of JSON: compile (plan-building) seconds, evaluation wall and
+CPU seconds (streamed into OUT with sink_parquet), and the process's peak
+resident memory in MB. Used by bench/run.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def main() -> None:
+    engine, data, as_of, out = sys.argv[1], Path(sys.argv[2]), sys.argv[3], Path(sys.argv[4])
+    sys.path.insert(0, str(ROOT))
+    import tfrules.api as api
+
+    started = time.perf_counter()
+    rules = api.load(ROOT / "bench" / "leeds_burglary.tfr")
+    dataset = api.load_data(rules, data)
+    loaded = time.perf_counter() - started
+    started = time.perf_counter()
+    if engine == "tfrules":
+        plan = api.compile_plan(rules, dataset, as_of)
+    else:
+        from bench.baseline import phase1
+
+        plan = phase1(dataset.frames, dt.date.fromisoformat(as_of))
+    compiled = time.perf_counter() - started
+    cpu, started = _cpu(), time.perf_counter()
+    plan.sink_parquet(out)
+    wall = time.perf_counter() - started
+    cpu = _cpu() - cpu
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({
+        "engine": engine, "load_s": loaded, "compile_s": compiled, "eval_wall_s": wall,
+        "eval_cpu_s": cpu, "peak_rss_mb": peak_mb,
+    }))
+
+
+if __name__ == "__main__":
+    main()
