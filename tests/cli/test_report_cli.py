@@ -40,7 +40,13 @@ def report(data: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, 
 
 def test_report_writes_results_and_dashboard(report: tuple[Path, str]) -> None:
     out, _ = report
-    for name in ("phase1.parquet", "phase2.parquet", "dwp.parquet", "dashboard.csv", "dashboard.md"):
+    for name in (
+        "phase1.parquet",
+        "phase2.parquet",
+        "dwp.parquet",
+        "dashboard.csv",
+        "dashboard.md",
+    ):
         assert (out / name).exists(), name
 
 
@@ -109,7 +115,9 @@ def test_dashboard_counts_overlap_with_dwp() -> None:
             "attached": [True, True, True],
         }
     )
-    board = build_dashboard({"phase1": phase1, "dwp": dwp}, {"phase1": "p", "dwp": "d"}, ("health",))
+    board = build_dashboard(
+        {"phase1": phase1, "dwp": dwp}, {"phase1": "p", "dwp": "d"}, ("health",)
+    )
     total = board.table.filter(pl.col("council") == TOTAL).row(0, named=True)
     assert total["eligible for both"] == 1  # H1 only: H3's identification is unknown
     assert total["attached to both"] == 2
@@ -117,7 +125,9 @@ def test_dashboard_counts_overlap_with_dwp() -> None:
     assert "tables not supplied (facts drawn from them are unknown): health" in to_markdown(board)
 
 
-def test_demo_runs_with_no_arguments_needed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_demo_runs_with_no_arguments_needed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     result = RUNNER.invoke(app, ["demo", "--households", "2000"])
     assert result.exit_code == 0, result.output
