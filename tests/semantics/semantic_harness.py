@@ -28,6 +28,8 @@ from tfrules.interpret.evaluator import Interpreter
 
 #: The issue asks for at least 500 examples per property in CI.
 EXAMPLES = 500
+#: Polars engines a plan is collected with: the default, and each one by name.
+ENGINES = ("auto", "in-memory", "streaming")
 PROPERTY_SETTINGS = settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -93,14 +95,16 @@ def compiled(
     *,
     fixed: Mapping[str, object] | None = None,
     rules: Iterable[str] | None = None,
+    engine: str = "auto",
 ) -> Rows:
     """The compiled plan's rows by household id (checking the plan's shape:
-    one row per household, sorted, each rule in its language type's dtype)."""
+    one row per household, sorted, each rule in its language type's dtype).
+    `engine` is Polars' (`auto` is what `collect()` does by default)."""
     names = household_rules(ruleset, rules)
     plan = build_plan(
         ruleset, data.lazy(), as_of, missing=sorted(data.missing), rules=names, fixed=fixed
     )
-    frame = plan.collect()
+    frame = plan.collect(engine=engine)  # type: ignore[arg-type]
     ids = frame["household_id"].to_list()
     assert ids == sorted(data.household_ids), "one row per household, sorted by household_id"
     for name in names:
@@ -177,13 +181,14 @@ def agree(
     *,
     fixed: Mapping[str, object] | None = None,
     text: str = "",
+    engine: str = "auto",
 ) -> Rows:
     """Assert that the compiled plan and the interpreter agree; the compiled rows."""
-    plan_rows = compiled(ruleset, data, as_of, fixed=fixed)
+    plan_rows = compiled(ruleset, data, as_of, fixed=fixed, engine=engine)
     oracle_rows = interpreted(ruleset, data, as_of, fixed=fixed)
     found = differences(plan_rows, oracle_rows)
     assert not found, (
-        f"compiled vs interpreted at as_of={as_of} fixed={fixed}:\n"
+        f"compiled ({engine}) vs interpreted at as_of={as_of} fixed={fixed}:\n"
         + "\n".join(found)
         + f"\n--- rules\n{text}\n--- data\n{describe(data)}"
     )

@@ -94,7 +94,9 @@ def test_term_bounds_twins(days: pl.DataFrame) -> None:
         if index + 1 in indices:
             assert calendar.term_bounds(index + 1)[0] == end + dt.timedelta(days=1)
     index = days.with_columns(C.term_index(pl.col("day")).alias("i"))
-    inside = (C.term_start(pl.col("i")) <= pl.col("day")) & (pl.col("day") <= C.term_end(pl.col("i")))
+    inside = (C.term_start(pl.col("i")) <= pl.col("day")) & (
+        pl.col("day") <= C.term_end(pl.col("i"))
+    )
     assert evaluate(index, inside.all()).item()
 
 

@@ -21,7 +21,7 @@ for _path in (str(_HERE.parent), str(_HERE)):
 import attrs  # noqa: E402
 from hypothesis import assume, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
-from semantic_harness import PROPERTY_SETTINGS, agree, check_text  # noqa: E402
+from semantic_harness import ENGINES, PROPERTY_SETTINGS, agree, check_text  # noqa: E402
 from strategies.data_strategies import DataSet, as_of_dates, datasets  # noqa: E402
 from strategies.rule_strategies import GeneratedRuleset, rulesets  # noqa: E402
 
@@ -33,6 +33,7 @@ class Case:
     rules: GeneratedRuleset
     data: DataSet
     run_dates: tuple[dt.date, ...]
+    engines: tuple[str, ...]  # the Polars engine of each run
 
 
 @st.composite
@@ -42,17 +43,18 @@ def cases(draw: st.DrawFn) -> Case:
     run_dates = tuple(
         draw(st.lists(as_of_dates(data), min_size=RUN_DATES, max_size=RUN_DATES, unique=True))
     )
-    return Case(rules, data, run_dates)
+    engines = tuple(draw(st.sampled_from(ENGINES)) for _ in run_dates)
+    return Case(rules, data, run_dates, engines)
 
 
 @PROPERTY_SETTINGS
 @given(case=cases())
 def test_compiled_plan_equals_interpreter(case: Case) -> None:
-    ruleset, errors = check_text(case.rules.text)
+    ruleset, _ = check_text(case.rules.text)
     assume(ruleset is not None)
     assert ruleset is not None
-    for as_of in case.run_dates:
-        agree(ruleset, case.data, as_of, text=case.rules.text)
+    for as_of, engine in zip(case.run_dates, case.engines, strict=True):
+        agree(ruleset, case.data, as_of, text=case.rules.text, engine=engine)
 
 
 @settings(max_examples=200, deadline=None)

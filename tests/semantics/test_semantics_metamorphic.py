@@ -43,6 +43,8 @@ from strategies.data_strategies import (  # noqa: E402
 )
 from strategies.rule_strategies import GeneratedRuleset, monotone_rulesets, rulesets  # noqa: E402
 
+from tfrules.check.model import CheckedRuleset  # noqa: E402
+
 
 @attrs.frozen
 class Case:
@@ -58,7 +60,7 @@ def cases(draw: st.DrawFn, monotone: bool = False) -> Case:
     return Case(rules, data, draw(as_of_dates(data)))
 
 
-def checked(case: Case):  # noqa: ANN201 - a CheckedRuleset
+def checked(case: Case) -> CheckedRuleset:
     ruleset, _ = check_text(case.rules.text)
     assume(ruleset is not None)
     return ruleset
@@ -98,9 +100,7 @@ def with_event(data: DataSet, table: str, row: dict[str, object]) -> DataSet:
 def test_adding_an_event_never_falsifies_any_has(case: Case, data: st.DataObject) -> None:
     ruleset = checked(case)
     supplied = [
-        t
-        for t in sorted(case.rules.tables)
-        if t in case.data.frames and t not in case.data.missing
+        t for t in sorted(case.rules.tables) if t in case.data.frames and t not in case.data.missing
     ]
     assume(supplied)
     table = data.draw(st.sampled_from(supplied), label="table")

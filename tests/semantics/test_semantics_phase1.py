@@ -49,7 +49,11 @@ class Case:
 
 @st.composite
 def cases(draw: st.DrawFn) -> Case:
-    refs = tuple(sorted(draw(st.lists(st.sampled_from(REFERENCE_DATES), min_size=1, max_size=2, unique=True))))
+    refs = tuple(
+        sorted(
+            draw(st.lists(st.sampled_from(REFERENCE_DATES), min_size=1, max_size=2, unique=True))
+        )
+    )
     data = draw(datasets(tables=PHASE1_TABLES, refs=refs))
     as_of = draw(st.one_of(st.just(refs[-1]), as_of_dates(data)))
     return Case(data, as_of, draw(st.sampled_from((True, False, None))))
@@ -58,9 +62,7 @@ def cases(draw: st.DrawFn) -> Case:
 def test_phase1_checks_and_reads_these_tables() -> None:
     ruleset = phase1()
     assert ruleset.abstract_rules == ["local"]
-    used = {
-        info.table.name for info in ruleset.annotations.collections.values()
-    } - {"persons"}
+    used = {info.table.name for info in ruleset.annotations.collections.values()} - {"persons"}
     assert used == set(PHASE1_TABLES)
 
 

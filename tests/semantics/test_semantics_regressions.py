@@ -36,7 +36,8 @@ AS_OF = D(2014, 2, 28)
 
 def households(*rows: tuple[str, dt.date | None]) -> pl.DataFrame:
     return make_frame(
-        "households", [{"household_id": h, "la_code": "E08000035", "attached_on": a} for h, a in rows]
+        "households",
+        [{"household_id": h, "la_code": "E08000035", "attached_on": a} for h, a in rows],
     )
 
 
@@ -95,16 +96,107 @@ def test_bare_unknown_as_a_condition(rule: str, expected: object) -> None:
     assert values["H1"]["r"] == expected
 
 
+def test_unknown_operands_of_and_or() -> None:
+    """`unknown and unknown`: Polars has no `&` for two Null-typed literals."""
+    values = both(
+        "criterion a = unknown and unknown\ncriterion b = unknown or unknown\n"
+        "criterion c = unknown or true\ncriterion d = false and unknown",
+        BASE,
+    )
+    assert values["H1"] == {"a": None, "b": None, "c": True, "d": False}
+
+
+def test_a_date_moved_by_unknown() -> None:
+    """`attached_on + unknown` (unknown takes the duration's place) made a
+    Polars duration of a Null-typed value: InvalidOperationError."""
+    values = both(
+        "measure a = attached_on + unknown\nmeasure b = 2012-01-01 - unknown\n"
+        "criterion c = (2012-01-01 - unknown) > 2011-01-01",
+        BASE,
+    )
+    assert values["H1"] == {"a": None, "b": None, "c": None}
+
+
+# ---------------------------------------------------------------- sets
+
+
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        ("criterion r = attached_on in {}", False),
+        ("criterion r = attached_on not in {}", True),
+        ("criterion r = la_code in {}", False),
+        ("criterion r = attached_on in {2012-01-01}", None),
+    ],
+)
+def test_in_an_empty_set(rule: str, expected: object) -> None:
+    """Nothing is in an empty set, not even an unknown value (Kleene `or` of no
+    comparisons is false); the plan said unknown for an unknown item."""
+    assert both(rule, BASE)["H2"]["r"] is expected
+
+
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        ("criterion r = 1.5 in {1.5, 2}", True),
+        ("criterion r = 2 in {1.5, 2, 0.000005}", True),
+        ("criterion r = 2 not in {1.5, 2}", False),
+        ("criterion r = (count members) in {1.0, 2}", True),
+        ("criterion r = (sum 1.5 over members) in {3, 4}", True),
+        ("criterion r = 15% in {0.15, 1}", True),
+        ("criterion r = 12 months in {1 year, 3 months}", True),
+        ("criterion r = (2013-01-04 - attached_on) in {3 days}", True),
+    ],
+)
+def test_sets_of_mixed_numbers_and_of_durations(rule: str, expected: object) -> None:
+    """`x in {1.5, 2}` built a Polars series from a Decimal and an int (TypeError);
+    `x in {3 days}` one of Duration objects ("Nested object types")."""
+    assert both(rule, BASE)["H1"]["r"] is expected
+
+
+# ---------------------------------------------------------------- decimal literals
+
+
+def test_decimal_literals_keep_six_places() -> None:
+    """Decimals and percentages keep six places (types.py): the plan rounded a
+    literal such as 1.0000001 to 1.000000, the interpreter kept all its digits,
+    so `1 = 1.0000001` was true compiled and false interpreted."""
+    values = both(
+        "parameter p = 0.1234565\n"
+        "criterion a = 1 = 1.0000001\ncriterion b = (count members) in {2.0000001}\n"
+        "measure c = 12.3456785% of 1\nmeasure d = p * 1\nmeasure e = 1.0000005",
+        BASE,
+    )
+    assert values["H1"] == {
+        "a": True,
+        "b": True,
+        "c": Decimal("0.123457"),
+        "d": Decimal("0.123456"),
+        "e": Decimal("1.000000"),
+    }
+
+
+@pytest.mark.xfail(strict=True, reason="Int64 overflow wraps in Polars; the language is silent")
+def test_integer_overflow() -> None:
+    """Spec gap, not fixed: whole numbers are unbounded in the interpreter and
+    64-bit in plans, where overflow wraps silently (engineering-notes.md). No
+    rule comes near 9.2e18; the language should say what overflow means."""
+    both("measure r = 100000 * 100000 * 100000 * 100000", BASE)
+
+
 # ---------------------------------------------------------------- latest / earliest
 
 CLAIMS = make_frame(
     "claims",
     [
-        {"household_id": "H1", "claimed_on": D(2014, 2, 1), "claim": "results", "amount": Decimal("1.00")},
-        {"household_id": "H1", "claimed_on": D(2014, 2, 2), "claim": "attachment", "amount": Decimal("2.00")},
-        {"household_id": "H1", "claimed_on": D(2014, 2, 2), "claim": "employment", "amount": Decimal("3.00")},
+        {"household_id": "H1", "claimed_on": d, "claim": c, "amount": Decimal(a)}
+        for d, c, a in [
+            (D(2014, 2, 1), "results", "1.00"),
+            (D(2014, 2, 2), "attachment", "2.00"),
+            (D(2014, 2, 2), "employment", "3.00"),
+        ]
     ],
-)  # fmt: skip
+)
 
 
 def test_latest_and_earliest_with_ties() -> None:
@@ -119,7 +211,12 @@ def test_latest_and_earliest_with_ties() -> None:
         "measure d = latest amount over claims",
         {**BASE, "claims": CLAIMS},
     )
-    assert values["H1"] == {"a": False, "b": "employment", "c": Decimal("2.00"), "d": Decimal("3.00")}
+    assert values["H1"] == {
+        "a": False,
+        "b": "employment",
+        "c": Decimal("2.00"),
+        "d": Decimal("3.00"),
+    }
     assert values["H2"] == {"a": None, "b": None, "c": None, "d": None}
 
 
@@ -197,3 +294,36 @@ def test_generated_data_sets_are_valid(data: DataSet) -> None:
     """What the strategies draw keeps the data contract (validated as a run would)."""
     supplied = {n: f for n, f in data.frames.items() if n not in data.missing}
     validate(load_dataset(supplied, canonical_schema()))
+
+
+def test_strategies_follow_the_schema() -> None:
+    """The strategies' picture of the canonical model (tables, owners, how rows
+    are placed in time, column types, category values) is the shipped schema's."""
+    from strategies import rule_strategies as R
+    from strategies.data_strategies import CATEGORIES, EVENT_TABLES, table_dtypes
+
+    from tfrules.check import types as T
+
+    schema = canonical_schema()
+    assert set(EVENT_TABLES) == set(R.TABLES) == {t.name for t in schema.event_tables}
+    kinds = {
+        T.Kind.INT: R.INT,
+        T.Kind.BOOL: R.BOOL,
+        T.Kind.DATE: R.DATE,
+        T.Kind.MONEY: R.MONEY,
+        T.Kind.TEXT: R.TEXT,
+    }
+    for table in schema.event_tables:
+        owner, mode, columns = R.TABLES[table.name]
+        assert owner == table.owner.removesuffix("s"), table.name
+        assert mode == ("termly" if table.term else "span" if table.span else "dated")
+        for column in table.columns:
+            if column.name == table.owner_key:
+                continue
+            if column.type.kind is T.Kind.CATEGORY:
+                assert columns[column.name] == R.cat(column.name)
+                assert CATEGORIES[column.name] == column.type.values
+            else:
+                assert columns[column.name] == kinds[column.type.kind], column.name
+        assert set(columns) == set(table.column_names) - {table.owner_key}
+        assert list(table_dtypes(table.name)) == list(table.column_names)

@@ -88,7 +88,13 @@ EVENT_TABLES = PERSON_TABLES + HOUSEHOLD_TABLES
 
 CATEGORIES: dict[str, tuple[str, ...]] = {
     "term": calendar.TERMS,
-    "kind": ("incident", "asbo", "injunction", "acceptable_behaviour_contract", "housing_intervention"),
+    "kind": (
+        "incident",
+        "asbo",
+        "injunction",
+        "acceptable_behaviour_contract",
+        "housing_intervention",
+    ),
     "benefit": ("JSA", "ESA", "IB", "IS", "CA", "SDA", "UC", "HB"),
     "programme": ("work_programme", "esf_families"),
     "status": ("child_in_need", "child_protection_plan", "looked_after"),
@@ -185,7 +191,9 @@ class DataSet:
 
     def not_supplied(self, schema: Schema) -> frozenset[str]:
         return frozenset(
-            t.name for t in schema.event_tables if t.name not in self.frames or t.name in self.missing
+            t.name
+            for t in schema.event_tables
+            if t.name not in self.frames or t.name in self.missing
         )
 
     def map_frames(self, change: Any) -> DataSet:
@@ -461,11 +469,7 @@ def datasets(
     for number, household in enumerate(household_ids):
         attached = draw(st.integers(0, 9))
         attached_on = (
-            None
-            if attached <= 2
-            else draw(st.sampled_from(refs))
-            if attached <= 6
-            else draw(dates)
+            None if attached <= 2 else draw(st.sampled_from(refs)) if attached <= 6 else draw(dates)
         )
         households.append(
             {
@@ -535,8 +539,7 @@ def stacked(parts: Sequence[DataSet]) -> DataSet:
     tables are supplied."""
     first = parts[0]
     frames = {
-        name: pl.concat([p.frames[name] for p in parts], how="vertical")
-        for name in first.frames
+        name: pl.concat([p.frames[name] for p in parts], how="vertical") for name in first.frames
     }
     return attrs.evolve(first, frames=frames)
 

@@ -40,6 +40,8 @@ from typing import Any
 import attrs
 from hypothesis import strategies as st
 
+from .data_strategies import CATEGORIES
+
 # ---------------------------------------------------------------- precedence levels
 
 IF, OR, AND, NOT, CMP, SUM, PROD, UNARY, POSTFIX, ATOM = range(10)
@@ -115,16 +117,8 @@ def cat(column: str) -> str:
     return f"cat:{column}"
 
 
-CATEGORY_VALUES: dict[str, tuple[str, ...]] = {
-    "term": ("autumn", "spring", "summer"),
-    "kind": ("incident", "asbo", "injunction", "acceptable_behaviour_contract", "housing_intervention"),
-    "benefit": ("JSA", "ESA", "IB", "IS", "CA", "SDA", "UC", "HB"),
-    "programme": ("work_programme", "esf_families"),
-    "status": ("child_in_need", "child_protection_plan", "looked_after"),
-    "category": ("burglary", "domestic_abuse", "criminal_damage", "violence", "other"),
-    "condition": ("substance_misuse", "mental_health", "new_mother_vulnerable"),
-    "claim": ("attachment", "results", "progress_to_work", "employment"),
-}  # fmt: skip
+#: The allowed values of each category column, as data-model.md lists them.
+CATEGORY_VALUES: dict[str, tuple[str, ...]] = CATEGORIES
 
 #: Event tables: owner ("person"/"household"), how rows are placed in time, columns by type.
 TABLES: dict[str, tuple[str, str, dict[str, str]]] = {
@@ -446,30 +440,30 @@ class RuleGen:
         absence at 15% of sessions."""
         options: list[Callable[[], E | None]] = []
         if ctx.person:
-            age = "age" if ctx.local or ctx.table is None else None
-            dated = [n for n, t in ctx.columns().items() if t == DATE and n in TABLES.get(ctx.table or "", ("", "", {}))[2]]
-            if age is None and dated:
-                age = f"age at {self.pick(dated)}"
-            if age is not None:
-                options += [
-                    lambda: E(f"{age} {self.pick(('>=', '<', '<=', '>'))} "
-                              f"{self.pick(('18', '5', '16', '15'))}", CMP, PERSON),
-                    lambda: E(f"{age} >= 5 and {age} <= 15", AND, PERSON, cond_ok=False),
-                ]
+            # a member's age now, or on the date of an event row of theirs
+            age = "age"
+            if ctx.table is not None and not ctx.local:
+                age = f"age at {self.pick(self.row_dates(ctx.table))}"
+            limit = self.pick(("18", "5", "16", "15"))
+            options += [
+                lambda: E(f"{age} {self.pick(('>=', '<', '<=', '>'))} {limit}", CMP, PERSON),
+                lambda: E(f"{age} >= 5 and {age} <= 15", AND, PERSON, cond_ok=False),
+            ]
         if ctx.table is not None:
-            mode, columns = TABLES[ctx.table][1], TABLES[ctx.table][2]
-            dates = [n for n, t in columns.items() if t == DATE]
+            mode = TABLES[ctx.table][1]
+            dates = self.row_dates(ctx.table)
             if mode == "span":
                 weeks = self.pick(("26 weeks", "13 weeks"))
+                since = self.pick((">=", ">", "<="))
                 options += [
                     lambda: E(f"lasted {self.pick(('>=', '<'))} {weeks}", CMP, EVENT),
-                    lambda: E(f"start_date {self.pick(('>=', '>', '<='))} attached_on", CMP, EVENT),
+                    lambda: E(f"start_date {since} attached_on", CMP, EVENT),
                     lambda: E("active", ATOM, EVENT),
                 ]
-            if mode == "dated" and dates:
-                options.append(
-                    lambda: E(f"{dates[0]} {self.pick(('>=', '<=', '<'))} {self.pick(('attached_on', 'as_of'))}", CMP, EVENT)
-                )
+            if mode == "dated":
+                since = self.pick((">=", "<=", "<"))
+                anchor = self.pick(("attached_on", "as_of"))
+                options.append(lambda: E(f"{dates[0]} {since} {anchor}", CMP, EVENT))
             if ctx.table == "school_terms":
                 options.append(
                     lambda: E(
@@ -479,11 +473,15 @@ class RuleGen:
                         EVENT,
                     )
                 )
-            if mode != "termly" or True:
-                options.append(lambda: E(f"in the last {self.usual_length(mode)}", CMP, EVENT))
+            options.append(lambda: E(f"in the last {self.usual_length(mode)}", CMP, EVENT))
         if not options:
             return None
         return self.pick(options)()
+
+    @staticmethod
+    def row_dates(table: str) -> list[str]:
+        """The date columns of an event table (a termly table has none: its term)."""
+        return [n for n, t in TABLES[table][2].items() if t == DATE] or ["as_of"]
 
     def usual_length(self, mode: str) -> str:
         if mode == "termly":
@@ -497,10 +495,7 @@ class RuleGen:
 
     def window_length(self, mode: str) -> E:
         """A window length fitting rows read by `mode` (termly rows: terms)."""
-        if mode == "termly":
-            unit = TERMS
-        else:
-            unit = self.pick((MONTHS, DAYS, MONTHS, TERMS, DAYS))
+        unit = TERMS if mode == "termly" else self.pick((MONTHS, DAYS, MONTHS, TERMS, DAYS))
         if self.chance(3):
             return self.param(unit)
         if unit == TERMS:
@@ -600,9 +595,7 @@ class RuleGen:
         chosen = self.draw(st.lists(st.sampled_from(values), min_size=1, max_size=3, unique=True))
         negated = self.pick(("in", "in", "not in"))
         if how == 1:
-            param = self.param(
-                cat(column), lambda n: f"parameter {n} = {{{', '.join(chosen)}}}"
-            )
+            param = self.param(cat(column), lambda n: f"parameter {n} = {{{', '.join(chosen)}}}")
             return join([value], f"{value.text} {negated} {param.text}", CMP)
         return join([value], f"{value.text} {negated} {{{', '.join(chosen)}}}", CMP)
 
@@ -858,7 +851,9 @@ class RuleGen:
                 lambda: self.arith(
                     self.gen_money(ctx, depth - 1), "/", self.gen_money(ctx, depth - 1)
                 ),
-                lambda: self.arith(self.gen_days(ctx, depth - 1), "/", self.gen_days(ctx, depth - 1)),
+                lambda: self.arith(
+                    self.gen_days(ctx, depth - 1), "/", self.gen_days(ctx, depth - 1)
+                ),
                 lambda: self.negate(self.gen_decimal(ctx, depth - 1)),
                 lambda: self.aggregate(DEC, ctx, depth),
             ]
@@ -867,8 +862,20 @@ class RuleGen:
     def gen_percent(self, ctx: Ctx, depth: int) -> E:
         found: list[Callable[[], E | None]] = [
             lambda: leaf(
-                self.pick(("15%", "60%", "33%", "100%", "0%", "12.5%", "10%", "50%", "2.5%",
-                           "12.3456785%"))
+                self.pick(
+                    (
+                        "15%",
+                        "60%",
+                        "33%",
+                        "100%",
+                        "0%",
+                        "12.5%",
+                        "10%",
+                        "50%",
+                        "2.5%",
+                        "12.3456785%",
+                    )
+                )
             ),
             lambda: self.param(PCT),
             *self._common(PCT, ctx, depth),
@@ -889,8 +896,19 @@ class RuleGen:
     def gen_money(self, ctx: Ctx, depth: int) -> E:
         found: list[Callable[[], E | None]] = [
             lambda: leaf(
-                self.pick(("£0", "£500", "£4,000", "£0.01", "£1,234.56", "£3,200", "£0.05",
-                           "£0.15", "£2.50"))
+                self.pick(
+                    (
+                        "£0",
+                        "£500",
+                        "£4,000",
+                        "£0.01",
+                        "£1,234.56",
+                        "£3,200",
+                        "£0.05",
+                        "£0.15",
+                        "£2.50",
+                    )
+                )
             ),
             lambda: self.column(MONEY, ctx),
             lambda: self.param(MONEY),
@@ -929,7 +947,9 @@ class RuleGen:
         """A parameter by financial year, read at the reference date or at a household date."""
 
         def make(name: str) -> str:
-            years = self.draw(st.lists(st.integers(2011, 2015), min_size=1, max_size=3, unique=True))
+            years = self.draw(
+                st.lists(st.integers(2011, 2015), min_size=1, max_size=3, unique=True)
+            )
             entries = " ".join(f"{y}: {self.pick(values)}" for y in sorted(years))
             otherwise = "" if self.chance(3) else f" otherwise: {self.pick(values)}"
             declared = f": {type_}" if self.chance(2) else ""
@@ -939,7 +959,9 @@ class RuleGen:
 
     def by_date(self, type_: str, values: Sequence[str], ctx: Ctx) -> E:
         def make(name: str) -> str:
-            starts = self.draw(st.lists(st.sampled_from(DATES), min_size=1, max_size=3, unique=True))
+            starts = self.draw(
+                st.lists(st.sampled_from(DATES), min_size=1, max_size=3, unique=True)
+            )
             entries = " ".join(f"from {d}: {self.pick(values)}" for d in sorted(starts))
             otherwise = f" otherwise: {self.pick(values)}" if self.chance(2) else ""
             return f"parameter {name} = by date {entries}{otherwise}"
@@ -973,17 +995,25 @@ class RuleGen:
 
     def gen_days(self, ctx: Ctx, depth: int) -> E:
         found: list[Callable[[], E | None]] = [
-            lambda: leaf(self.pick(("26 weeks", "13 weeks", "7 days", "0 days", "1 day", "2 weeks"))),
-            lambda: leaf("lasted", ATOM, EVENT)
-            if ctx.table is not None and TABLES[ctx.table][1] == "span"
-            else None,
+            lambda: leaf(
+                self.pick(("26 weeks", "13 weeks", "7 days", "0 days", "1 day", "2 weeks"))
+            ),
+            lambda: (
+                leaf("lasted", ATOM, EVENT)
+                if ctx.table is not None and TABLES[ctx.table][1] == "span"
+                else None
+            ),
             lambda: self.param(DAYS),
             *self._common(DAYS, ctx, depth),
         ]
         if depth > 0:
             found += [
-                lambda: self.arith(self.gen_date(ctx, depth - 1), "-", self.gen_date(ctx, depth - 1)),
-                lambda: self.arith(self.gen_date(ctx, depth - 1), "-", self.gen_date(ctx, depth - 1)),
+                lambda: self.arith(
+                    self.gen_date(ctx, depth - 1), "-", self.gen_date(ctx, depth - 1)
+                ),
+                lambda: self.arith(
+                    self.gen_date(ctx, depth - 1), "-", self.gen_date(ctx, depth - 1)
+                ),
                 lambda: self.arith(
                     self.gen_days(ctx, depth - 1),
                     self.pick(("+", "-")),
@@ -1087,11 +1117,21 @@ class RuleGen:
                 test = f"{value.text} {self.pick(('>=', '<', '='))} {other.text}"
             else:
                 test = f"{value.text} is known"
-            return BOOL, E(f"any member{where} satisfies {test}", NOT, item_ok=False,
-                           cond_ok=False, aggregates=True)
+            return BOOL, E(
+                f"any member{where} satisfies {test}",
+                NOT,
+                item_ok=False,
+                cond_ok=False,
+                aggregates=True,
+            )
         op = self.pick(ops)
-        return rule.type, E(f"{op} {rule.name} over members{where}", NOT, item_ok=False,
-                            cond_ok=False, aggregates=True)
+        return rule.type, E(
+            f"{op} {rule.name} over members{where}",
+            NOT,
+            item_ok=False,
+            cond_ok=False,
+            aggregates=True,
+        )
 
     def rule(self, person: bool, depth: int) -> tuple[str, Rule]:
         ctx = Ctx(PERSON, None, True) if person else Ctx()

@@ -216,14 +216,14 @@ class ExprCompiler:
 
     # ---------------------------------------------------------------- operators
     def _And(self, node: ast.And, frame: str, ref: Ref) -> pl.Expr:
-        parts = [self.compile(o, frame, ref) for o in node.operands]
+        parts = [self.condition(o, frame, ref) for o in node.operands]
         result = parts[0]
         for part in parts[1:]:
             result = result & part
         return result
 
     def _Or(self, node: ast.Or, frame: str, ref: Ref) -> pl.Expr:
-        parts = [self.compile(o, frame, ref) for o in node.operands]
+        parts = [self.condition(o, frame, ref) for o in node.operands]
         result = parts[0]
         for part in parts[1:]:
             result = result | part
@@ -273,6 +273,7 @@ class ExprCompiler:
         a, b = self.compile(node.left, frame, ref), self.compile(node.right, frame, ref)
         op = "*" if node.op == "of" else node.op
         if result.kind is T.Kind.DATE:
+            b = b.cast(I64)  # a bare `unknown` duration is a Null-typed literal
             step = b if op == "+" else -b
             if tb.unit == "months":
                 return C.add_months(a, step)
@@ -314,16 +315,12 @@ class ExprCompiler:
         if constants == []:
             found = pl.lit(False)  # nothing can be in an empty set, not even an unknown
         elif constants is not None:
-            numbers = (T.Kind.INT, T.Kind.DECIMAL, T.Kind.PERCENT)
-            if self._type(node.item).kind in numbers and any(
-                isinstance(v, Decimal) for v in constants
-            ) or self._type(node.item).kind in numbers[1:]:
+            kind = self._type(node.item).kind
+            decimals = any(isinstance(v, Decimal) for v in constants)
+            if kind in (T.Kind.DECIMAL, T.Kind.PERCENT) or (kind is T.Kind.INT and decimals):
                 # plain numbers of different kinds (2 and 1.5) meet as decimals
                 item = item.cast(D.DECIMAL_DTYPE)
-                constants = pl.Series(
-                    [Decimal(v).quantize(Decimal("0.000001")) for v in constants],
-                    dtype=D.DECIMAL_DTYPE,
-                )
+                constants = [Decimal(v).quantize(Decimal("0.000001")) for v in constants]
             found = pl.when(item.is_null()).then(None).otherwise(item.is_in(constants))
         else:
             assert isinstance(node.set, ast.SetLiteral)
