@@ -573,14 +573,11 @@ class ExprCompiler:
             else:
                 selected = self._selection(node, source, ref)
                 parts = self._lift_steps(node, source, ref, result_type, selected)
+            keep_expr = self._keep_expr(node, source, ref, selected)
         finally:
             deps = frozenset(self._deps.pop())
         rows = {name: self._row_column(source, expr, deps) for name, expr in parts.rows.items()}
-        keep = (
-            self._row_column(source, selected.fill_null(True), deps)
-            if selected is not None
-            else None
-        )
+        keep = self._row_column(source, keep_expr, deps) if keep_expr is not None else None
         raws: dict[str, Derived] = {}
         for name, (row_name, how) in parts.aggs.items():
             if how == "len":
@@ -605,24 +602,45 @@ class ExprCompiler:
                     aggregation = ordered.last() if how == "latest" else ordered.first()
                 else:
                     aggregation = getattr(column, how)()
-            raws[name] = self.graph.add(
-                Derived(
-                    self.graph.new_name("g"),
-                    landing,
-                    aggregation,
-                    used,
-                    "agg",
-                    source,
-                    group_key,
-                    keep,
+            # the group key may itself be broadcast (a member's household): wait for it
+            raw_key = ("raw", landing, source, group_key, str(aggregation), keep)
+            if raw_key not in self._memo:
+                self._memo[raw_key] = self.graph.add(
+                    Derived(
+                        self.graph.new_name("g"),
+                        landing,
+                        aggregation,
+                        used | {group_key},
+                        "agg",
+                        source,
+                        group_key,
+                        keep,
+                    )
                 )
-            )
+            raws[name] = self._memo[raw_key]
 
         def raw(name: str, zero: bool = False) -> pl.Expr:
             value = self.use(landing, raws[name])
             return value.fill_null(0) if zero else value
 
         return self.derive((*key, "final"), landing, lambda: parts.final(raw), "a")
+
+    def _keep_expr(
+        self,
+        node: ast.Quantified | ast.Aggregate,
+        source: str,
+        ref: Ref,
+        selected: pl.Expr | None,
+    ) -> pl.Expr | None:
+        """False only on rows that cannot change this aggregate: the windows of its
+        `where` list (any subset of the conditions keeps a superset of the rows
+        that count), else the whole selection."""
+        if selected is None:
+            return None
+        windows = tuple(w for w in node.where if isinstance(w, ast.InWindow))
+        if windows and not (isinstance(node, ast.Quantified) and every_where_is_body(node)):
+            return self._conjunction(windows, source, ref).fill_null(True)
+        return selected.fill_null(True)
 
     def _row_column(self, frame: str, expr: pl.Expr, deps: frozenset[str]) -> str:
         """A row column of a finer frame, shared by every aggregate that needs the same one."""
