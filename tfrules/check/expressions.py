@@ -36,16 +36,6 @@ BUILTINS = ("as_of", "age", "active", "lasted")
 #: nests one level per term, and Python's stack must never run out.
 MAX_DEPTH = 150
 FUNCTIONS = ("min", "max", "first_known", "financial_year")
-_LITERAL_TYPES = {
-    "int": T.INT,
-    "decimal": T.DECIMAL,
-    "percent": T.PERCENT,
-    "money": T.MONEY,
-    "date": T.DATE,
-    "text": T.TEXT,
-    "bool": T.BOOL,
-    "unknown": T.NULL,
-}
 
 
 class Environment(Protocol):
@@ -123,7 +113,7 @@ class ExprChecker:
         if node.kind == "duration":
             assert isinstance(node.value, ast.Duration)
             return T.duration(node.value.unit), Level.HOUSEHOLD
-        return _LITERAL_TYPES[node.kind], Level.HOUSEHOLD
+        return T.LITERAL_TYPES[node.kind], Level.HOUSEHOLD
 
     def _Name(self, node: ast.Name, ctx: Context) -> tuple[T.Type, Level]:
         name = node.name

@@ -57,17 +57,7 @@ def constant(expr: ast.Expr, report: Report) -> tuple[Value, T.Type]:
         if expr.kind == "duration":
             assert isinstance(expr.value, ast.Duration)
             return expr.value, T.duration(expr.value.unit)
-        kinds = {
-            "int": T.INT,
-            "decimal": T.DECIMAL,
-            "percent": T.PERCENT,
-            "money": T.MONEY,
-            "date": T.DATE,
-            "text": T.TEXT,
-            "bool": T.BOOL,
-            "unknown": T.NULL,
-        }
-        return expr.value, kinds[expr.kind]
+        return expr.value, T.LITERAL_TYPES[expr.kind]
     if isinstance(expr, ast.SetLiteral):
         values: list[str] = []
         texts = all(isinstance(i, ast.Literal) and i.kind == "text" for i in expr.items)

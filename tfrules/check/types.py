@@ -107,3 +107,15 @@ SCALAR_TYPE_NAMES: dict[str, Type] = {
     "duration": DURATION,
     "text": TEXT,
 }
+
+#: The type of each kind of literal but durations (whose type depends on the unit).
+LITERAL_TYPES: dict[str, Type] = {
+    "int": INT,
+    "decimal": DECIMAL,
+    "percent": PERCENT,
+    "money": MONEY,
+    "date": DATE,
+    "text": TEXT,
+    "bool": BOOL,
+    "unknown": NULL,
+}

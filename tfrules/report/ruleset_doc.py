@@ -29,21 +29,11 @@ from tfrules.data.councils import council_name
 from tfrules.interpret.explain import show
 from tfrules.syntax import ast
 from tfrules.syntax.format_expr import layout
+from tfrules.syntax.walk import walk
 
 
 def _names_in(node: object) -> Iterator[ast.Name]:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, ast.Name):
-            yield current
-        if isinstance(current, ast.Expr | ast.Collection):
-            for field in attrs.fields(type(current)):
-                value = getattr(current, field.name)
-                if isinstance(value, ast.Expr | ast.Collection):
-                    stack.append(value)
-                elif isinstance(value, tuple):
-                    stack.extend(v for v in value if isinstance(v, ast.Expr))
+    return (n for n in walk(node) if isinstance(n, ast.Name))
 
 
 @attrs.frozen
@@ -71,18 +61,7 @@ def _uses(ruleset: CheckedRuleset, rule: RuleInfo) -> _Uses:
 
 
 def _collections(node: object) -> Iterator[ast.Collection]:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, ast.Collection):
-            yield current
-        if isinstance(current, ast.Expr):
-            for field in attrs.fields(type(current)):
-                value = getattr(current, field.name)
-                if isinstance(value, ast.Expr | ast.Collection):
-                    stack.append(value)
-                elif isinstance(value, tuple):
-                    stack.extend(v for v in value if isinstance(v, ast.Expr))
+    return (n for n in walk(node) if isinstance(n, ast.Collection))
 
 
 def param_value_text(info: ParamInfo) -> str:

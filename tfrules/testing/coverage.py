@@ -19,6 +19,7 @@ from tfrules.check.model import CheckedRuleset, RuleRef
 from tfrules.interpret.evaluator import Interpreter, TraceEvent
 from tfrules.interpret.household import households_from_frames
 from tfrules.syntax import ast
+from tfrules.syntax.walk import walk
 from tfrules.testing.cases import TestCase
 from tfrules.testing.runner import case_ruleset
 
@@ -76,18 +77,7 @@ def measure(ruleset: CheckedRuleset, cases: Iterable[TestCase]) -> Coverage:
 
 
 def _walk(node: object) -> Iterator[ast.Expr]:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, ast.Expr):
-            yield current
-        if isinstance(current, ast.Expr | ast.Collection):
-            for field in attrs.fields(type(current)):
-                value = getattr(current, field.name)
-                if isinstance(value, ast.Expr):
-                    stack.append(value)
-                elif isinstance(value, tuple):
-                    stack.extend(v for v in value if isinstance(v, ast.Expr))
+    return (n for n in walk(node) if isinstance(n, ast.Expr))
 
 
 _ANY = frozenset({True, False, None})
