@@ -97,17 +97,22 @@ def split_rules(ruleset: CheckedRuleset, rules: str | None) -> list[str]:
 @app.command("eval")
 def evaluate(
     ruleset: str = typer.Argument(..., help=RULESET_HELP),
-    data: Path = typer.Option(..., "--data", help=DATA_HELP),
-    as_of: str = typer.Option(..., "--as-of", help="The reference date, YYYY-MM-DD."),
+    data: Path = typer.Option(..., "--data", metavar="DIR", help=DATA_HELP),
+    as_of: str = typer.Option(
+        ..., "--as-of", metavar="DATE", help="The reference date, YYYY-MM-DD."
+    ),
     out: Path = typer.Option(
         ..., "--out", help="Where to write the results: FILE.parquet or FILE.csv."
     ),
-    rules: str = typer.Option(None, "--rules", help="Only these rules, comma-separated."),
-    param: list[str] = typer.Option([], "--param", help=PARAM_HELP),
-    include: list[Path] = typer.Option([], "--include", help=INCLUDE_HELP),
+    rules: str = typer.Option(
+        None, "--rules", metavar="A,B", help="Only these rules, comma-separated."
+    ),
+    param: list[str] = typer.Option([], "--param", metavar="NAME=VALUE", help=PARAM_HELP),
+    include: list[Path] = typer.Option([], "--include", metavar="DIR", help=INCLUDE_HELP),
     local: list[Path] = typer.Option(
         [],
         "--local",
+        metavar="DIR",
         help="A folder of local rulesets: each council's (by 'applies to') is applied to its own "
         "households; the others get the national rules alone. Repeatable.",
     ),
@@ -276,12 +281,18 @@ def print_summary(summary: Summary, ruleset: CheckedRuleset, out: Path, elapsed:
 @app.command()
 def explain(
     ruleset: str = typer.Argument(..., help=RULESET_HELP),
-    data: Path = typer.Option(..., "--data", help=DATA_HELP),
-    as_of: str = typer.Option(..., "--as-of", help="The reference date, YYYY-MM-DD."),
-    household: str = typer.Option(..., "--household", help="The household_id to explain."),
-    rules: str = typer.Option(None, "--rules", help="Only these rules, comma-separated."),
-    param: list[str] = typer.Option([], "--param", help=PARAM_HELP),
-    include: list[Path] = typer.Option([], "--include", help=INCLUDE_HELP),
+    data: Path = typer.Option(..., "--data", metavar="DIR", help=DATA_HELP),
+    as_of: str = typer.Option(
+        ..., "--as-of", metavar="DATE", help="The reference date, YYYY-MM-DD."
+    ),
+    household: str = typer.Option(
+        ..., "--household", metavar="ID", help="The household_id to explain."
+    ),
+    rules: str = typer.Option(
+        None, "--rules", metavar="A,B", help="Only these rules, comma-separated."
+    ),
+    param: list[str] = typer.Option([], "--param", metavar="NAME=VALUE", help=PARAM_HELP),
+    include: list[Path] = typer.Option([], "--include", metavar="DIR", help=INCLUDE_HELP),
     depth: int = typer.Option(8, "--depth", help="How many levels of each rule to show."),
     output_format: ExplainFormat = typer.Option(
         ExplainFormat.TEXT, "--format", help="text or json."

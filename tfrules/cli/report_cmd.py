@@ -120,7 +120,9 @@ def print_dashboard(dashboard: Dashboard, as_of: dt.date, out: Path) -> None:
 @app.command()
 def report(
     data: Path = typer.Option(..., "--data", help="A folder with one file per table."),
-    as_of: str = typer.Option(..., "--as-of", help="The reference (claim) date, YYYY-MM-DD."),
+    as_of: str = typer.Option(
+        ..., "--as-of", metavar="DATE", help="The reference (claim) date, YYYY-MM-DD."
+    ),
     local: list[Path] = typer.Option(
         [], "--local", help="Folders of local rulesets (each council's applies to its households)."
     ),
