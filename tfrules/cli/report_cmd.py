@@ -95,14 +95,17 @@ def print_dashboard(dashboard: Dashboard, as_of: dt.date, out: Path) -> None:
     terminal.print(Text(f"Programme dashboard, as of {as_of}", style="bold"))
     for section, columns in dashboard.sections.items():
         table = Table(title=section, title_style="bold", title_justify="left")
-        table.add_column("council", no_wrap=True)
+        cells = {
+            c: [cell(dashboard, c, row[c]) for row in dashboard.table.iter_rows(named=True)]
+            for c in columns
+        }
+        # figures are never cut: in a narrow terminal headings and names wrap instead
+        table.add_column("council", min_width=14)
         for column in columns:
-            table.add_column(column, justify="right")
-        for row in dashboard.table.iter_rows(named=True):
+            table.add_column(column, justify="right", min_width=max(map(len, cells[column])))
+        for index, row in enumerate(dashboard.table.iter_rows(named=True)):
             style = "bold" if row["council"] == TOTAL else None
-            table.add_row(
-                row["council"], *(cell(dashboard, c, row[c]) for c in columns), style=style
-            )
+            table.add_row(row["council"], *(cells[c][index] for c in columns), style=style)
         terminal.print(table)
     if dashboard.missing_tables:
         terminal.print(
