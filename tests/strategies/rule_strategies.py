@@ -1171,7 +1171,9 @@ class RuleGen:
             return INT, E(f"financial_year({date})", ATOM)
         if how == 6:
             items = []
-            for other in (self.pick(tables or list(self.tables)) for _ in range(self.integer(2, 3))):
+            for other in (
+                self.pick(tables or list(self.tables)) for _ in range(self.integer(2, 3))
+            ):
                 self.tables_used.add(other)
                 length = self.usual_length(TABLES[other][1])
                 items.append(paren(E(f"any {other} where in the last {length}", NOT)))
