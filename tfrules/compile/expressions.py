@@ -212,7 +212,9 @@ class ExprCompiler:
         end = self.col(frame, frame, table.span[1])
         if name == "active":
             return (start <= day) & (end.is_null() | (end >= day))
-        return (pl.min_horizontal(end.fill_null(day), day) - start).dt.total_days().cast(I64)
+        # min_horizontal skips nulls: with no reference date the length is unknown
+        until = pl.when(day.is_not_null()).then(pl.min_horizontal(end.fill_null(day), day))
+        return (until - start).dt.total_days().cast(I64)
 
     # ---------------------------------------------------------------- operators
     def _And(self, node: ast.And, frame: str, ref: Ref) -> pl.Expr:
@@ -610,7 +612,7 @@ class ExprCompiler:
                         self.graph.new_name("g"),
                         landing,
                         aggregation,
-                        used | {group_key},
+                        used | {group_key} | ({keep} if keep else set()),
                         "agg",
                         source,
                         group_key,
