@@ -1133,71 +1133,6 @@ class RuleGen:
             aggregates=True,
         )
 
-    def template(self, ctx: Ctx) -> tuple[str, E]:
-        """A whole rule body shaped like the national rules: one thing at a data
-        edge (a window, an age, a spell's length, a date moved to attachment,
-        a table by financial year) with nothing around it to hide a wrong answer."""
-        person = ctx.level == PERSON
-        tables = [t for t in self.tables if not person or TABLES[t][0] == "person"]
-        table = self.pick(tables or list(self.tables))
-        inner = ctx.element(table)
-        self.tables_used.add(table)
-        mode = TABLES[table][1]
-        window = f"in the last {self.usual_length(mode)}"
-        extra = self.idiom(inner) if self.chance(2) else None
-        where = f" where {window}" + (f", {need(extra, CMP, cond=True).text}" if extra else "")
-        anchor = self.pick(("", "", " at attached_on", " at 2013-04-01"))
-        how = self.integer(0, 9)
-        if how == 0:
-            return BOOL, E(f"any {table}{where}", NOT, aggregates=True)
-        if how == 1:
-            return INT, paren(E(f"count {table}{where}", NOT, aggregates=True)) if anchor else E(
-                f"count {table}{where}", NOT, aggregates=True
-            )
-        if how == 2 and not person:
-            member = need(self.idiom(Ctx(PERSON, None, True)) or leaf("true"), CMP, cond=True)
-            return BOOL, E(f"any member where {member.text} has {table}{where}", NOT)
-        if how == 3:
-            dates = [n for n, t in TABLES[table][2].items() if t == DATE]
-            if dates:
-                op = self.pick(("latest", "earliest", "lowest", "highest"))
-                return DATE, E(f"{op} {self.pick(dates)} over {table}{where}", NOT)
-        if how == 4:
-            # a by-year table read at the reference date or at a household date
-            param = self.by_year(MONEY, ("£3,200", "£2,400", "£1,600", "£0.05"), ctx)
-            return MONEY, E(f"{param.text}{anchor}", POSTFIX if anchor else ATOM)
-        if how == 5:
-            date = self.pick(("attached_on", "as_of", "attached_on + 6 months"))
-            return INT, E(f"financial_year({date})", ATOM)
-        if how == 6:
-            items = []
-            for other in (
-                self.pick(tables or list(self.tables)) for _ in range(self.integer(2, 3))
-            ):
-                self.tables_used.add(other)
-                length = self.usual_length(TABLES[other][1])
-                items.append(paren(E(f"any {other} where in the last {length}", NOT)))
-            items.append(self.pick((UNKNOWN, leaf("true"), leaf("false"), paren(items[0]))))
-            op = self.pick(("at least", "at most", "exactly"))
-            count = self.integer(0, len(items))
-            return BOOL, E(f"{op} {count} of [{', '.join(i.text for i in items)}]", ATOM)
-        if how == 7 and mode == "span":
-            weeks = self.pick(("26 weeks", "13 weeks"))
-            test = self.pick(("active", f"lasted >= {weeks}", "start_date >= attached_on"))
-            return BOOL, E(f"any {table} where {test}{anchor if test == 'active' else ''}", NOT)
-        if how == 8:
-            value = [n for n, t in TABLES[table][2].items() if t != DATE] or ["as_of"]
-            op = self.pick(("latest", "earliest"))
-            return self.column_type(table, value[0]), E(
-                f"{op} {self.pick(value)} over {table}{where}", NOT
-            )
-        body = E(f"(count {table}{where}){anchor}", POSTFIX)
-        return INT, body
-
-    @staticmethod
-    def column_type(table: str, column: str) -> str:
-        return TABLES[table][2].get(column, DATE)
-
     def rule(self, person: bool, depth: int) -> tuple[str, Rule]:
         ctx = Ctx(PERSON, None, True) if person else Ctx()
         type_ = self.pick((BOOL, BOOL, BOOL, INT, MONEY, DATE, DEC, PCT, DAYS, TEXT))
@@ -1206,8 +1141,6 @@ class RuleGen:
             # person rules matter only where a household rule reads them
             type_, body = self.use_person_rule(unused[0], depth)
             self.used.add(unused[0].name)
-        elif self.chance(3):
-            type_, body = self.template(ctx)
         elif self.chance(4):
             body = self.expr(type_, ctx, depth)
         else:
@@ -1215,7 +1148,7 @@ class RuleGen:
         name = f"{'q' if person else 'r'}_{len(self.rules) + 1}"
         kind = "criterion" if type_ == BOOL else "measure"
         declared = ""
-        if not type_.startswith("cat:") and (body.null or (kind == "measure" and self.chance(4))):
+        if body.null or (kind == "measure" and self.chance(4)):
             declared = f": {TYPE_NAMES.get(type_, type_)}"
         level = " for person" if person else ""
         rule = Rule(name, type_, person)
