@@ -21,7 +21,7 @@ for _path in (str(_HERE.parent), str(_HERE)):
 import attrs  # noqa: E402
 from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
-from semantic_harness import PROPERTY_SETTINGS, agree, phase1  # noqa: E402
+from semantic_harness import ENGINES, PROPERTY_SETTINGS, agree, phase1  # noqa: E402
 from strategies.data_strategies import (  # noqa: E402
     REFERENCE_DATES,
     DataSet,
@@ -45,6 +45,7 @@ class Case:
     data: DataSet
     as_of: dt.date
     local: bool | None
+    engine: str
 
 
 @st.composite
@@ -56,7 +57,8 @@ def cases(draw: st.DrawFn) -> Case:
     )
     data = draw(datasets(tables=PHASE1_TABLES, refs=refs))
     as_of = draw(st.one_of(st.just(refs[-1]), as_of_dates(data)))
-    return Case(data, as_of, draw(st.sampled_from((True, False, None))))
+    local = draw(st.sampled_from((True, False, None)))
+    return Case(data, as_of, local, draw(st.sampled_from(ENGINES)))
 
 
 def test_phase1_checks_and_reads_these_tables() -> None:
@@ -69,4 +71,5 @@ def test_phase1_checks_and_reads_these_tables() -> None:
 @PROPERTY_SETTINGS
 @given(case=cases())
 def test_phase1_compiled_equals_interpreter(case: Case) -> None:
-    agree(phase1(), case.data, case.as_of, fixed={"local": case.local}, text="national.phase1")
+    fixed = {"local": case.local}
+    agree(phase1(), case.data, case.as_of, fixed=fixed, text="national.phase1", engine=case.engine)

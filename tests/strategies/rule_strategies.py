@@ -1192,13 +1192,13 @@ def monotone_criteria(draw: st.DrawFn, gen: RuleGen, count: int) -> list[tuple[s
         gen.tables_used.add(table)
         inner = Ctx(EVENT, table, True, local=True)
         conditions = ", ".join(
-            need(gen.gen_bool(inner, 1), CMP, cond=True).text
+            need(gen.condition(inner, 1), CMP, cond=True).text
             for _ in range(draw(st.integers(0, 2)))
         )
         where = f" where {conditions}" if conditions else ""
         if draw(st.booleans()):
             member = ", ".join(
-                need(gen.gen_bool(Ctx(PERSON, None, True, local=True), 1), CMP, cond=True).text
+                need(gen.condition(Ctx(PERSON, None, True, local=True), 1), CMP, cond=True).text
                 for _ in range(draw(st.integers(1, 2)))
             )
             body = f"any member where {member} has {table}{where}"
