@@ -476,19 +476,7 @@ class ExprCompiler:
         info = self.notes.windows[id(node)]
         table = info.table
         if info.mode == "termly":
-            assert table.term is not None
-            year, term = table.term
-            index = self.use(
-                frame,
-                self.derive(
-                    ("term_index", frame),
-                    frame,
-                    lambda: C.term_index_of(
-                        self.col(frame, frame, year), self.col(frame, frame, term)
-                    ),
-                    "ti",
-                ),
-            )
+            index = self._term_index(frame)
             now = self.term_now(ref, frame)
             return (index >= now - length) & (index <= now - 1)
         low, high = self.window_bounds(ref, length, unit, frame)
@@ -502,7 +490,13 @@ class ExprCompiler:
         return (start <= high) & (end.is_null() | (end >= low))
 
     # ---------------------------------------------------------------- collections
-    def _lift(self, node: ast.Quantified | ast.Aggregate, frame: str, ref: Ref) -> pl.Expr:
+    def _lift(
+        self,
+        node: ast.Quantified | ast.Aggregate,
+        frame: str,
+        ref: Ref,
+        members_of: ast.Quantified | None = None,
+    ) -> pl.Expr:
         """A quantifier or aggregate over a finer frame, as a column of the frame above.
 
         Three steps keep Polars on its fast paths: row columns in the finer frame
@@ -511,11 +505,15 @@ class ExprCompiler:
         coarser frame that turns them into the Kleene result. A household or
         member with no rows at all gets nulls from the join, read as zero
         counts, which gives every quantifier and aggregate its empty value.
+
+        `members_of` is the member quantifier a flattened `has` came from
+        (see `_flat_has`): its qualifier and `where` list join the selection.
         """
         if ref.local is not None:
             raise CompileError("a quantifier cannot be evaluated at a row's own date")
         info = self.notes.collections[id(node.collection)]
         table = info.table
+        via_members = info.via_members or members_of is not None
         result_type = T.BOOL if isinstance(node, ast.Quantified) else self._type(node)
         if (
             table.level is Level.EVENT
@@ -524,7 +522,7 @@ class ExprCompiler:
         ):
             # a table not supplied has no frame in the graph: decide before using one
             unknown = D.null(result_type)
-            if not info.via_members:
+            if not via_members:
                 return unknown
             identity = _identity(node, result_type)
             members = self._member_count(frame)
@@ -538,23 +536,52 @@ class ExprCompiler:
             group_key = self.schema.persons.owner_key
         elif table.owner == self.schema.persons.name:
             source = table.name
-            landing = HOUSEHOLDS if info.via_members else PERSONS
+            landing = HOUSEHOLDS if via_members else PERSONS
             # events of every member: grouped by the member's household, which
             # comes from the persons frame with anything else broadcast from it
             group_key = (
                 self.graph.broadcast(source, PERSONS, self.schema.persons.owner_key)
-                if info.via_members
+                if via_members
                 else table.owner_key
             )
         else:
             source, landing, group_key = table.name, HOUSEHOLDS, table.owner_key
         assert group_key is not None
-        key = ("lift", repr(node), ref.key, source, landing, group_key)
+        key = ("lift", repr(node), repr(members_of), ref.key, source, landing, group_key)
         if key not in self._memo:
             self._memo[key] = self._build_lift(
-                key, node, source, landing, group_key, ref, result_type
+                key, node, source, landing, group_key, ref, result_type, members_of
             )
         return self.use(frame, self._memo[key])
+
+    def _flat_has(self, node: ast.Quantified) -> ast.Quantified | None:
+        """`any [adult] member [where W] has T where C` as one quantifier over the
+        household's rows of T: any row of T whose member is an adult meeting W
+        and which meets C. In Kleene logic `and` distributes over `or`, so the
+        two read alike, nulls included (a member without rows is false either
+        way); and `no` is `not any`. One group_by by household replaces one by
+        person and another by household, and joins the events with every other
+        aggregate of T the household needs. `every` does not distribute: it
+        keeps the two steps."""
+        inner = node.has
+        if (
+            node.quantifier == "every"
+            or inner is None
+            or inner.quantifier != "any"
+            or inner.has is not None
+            or not node.collection.is_members
+        ):
+            return None
+        table = self.notes.collections[id(inner.collection)].table
+        if (
+            table.level is not Level.EVENT
+            or table.owner != self.schema.persons.name
+            or (table.name in self.missing and not table.empty_when_missing)
+        ):
+            return None
+        return ast.Quantified(
+            node.quantifier, inner.collection, inner.where + inner.satisfies, span=node.span
+        )
 
     def _build_lift(
         self,
@@ -565,6 +592,7 @@ class ExprCompiler:
         group_key: str,
         ref: Ref,
         result_type: T.Type,
+        members_of: ast.Quantified | None = None,
     ) -> Derived:
         self._deps.append(set())
         try:
@@ -573,7 +601,7 @@ class ExprCompiler:
                 body = self._conjunction(node.where, source, ref)
                 parts = self._lift_steps(node, source, ref, result_type, selected, body)
             else:
-                selected = self._selection(node, source, ref)
+                selected = self._selection(node, source, ref, members_of=members_of)
                 parts = self._lift_steps(node, source, ref, result_type, selected)
             keep_expr = self._keep_expr(node, source, ref, selected)
         finally:
@@ -764,9 +792,7 @@ class ExprCompiler:
                 aggs["n"] = ("f", "count")
             return _LiftParts(rows, aggs, guarded(lambda raw: raw("n", zero=True)))
         if node.op == "count distinct":
-            # fields named by position: two values may have the same output name
-            fields = [v.alias(f"k{i}") for i, v in enumerate(values)]
-            rows["k"] = pl.when(chosen).then(pl.struct(fields))
+            rows["k"] = pl.when(chosen).then(self._distinct_key(node, source, values))
             aggs["k"] = ("k", "unique")
             return _LiftParts(rows, aggs, guarded(lambda raw: raw("k", zero=True)))
         value = values[0].cast(target)
@@ -782,6 +808,40 @@ class ExprCompiler:
         rows["v"] = pl.when(chosen).then(value)
         aggs["v"] = ("v", node.op)
         return _LiftParts(rows, aggs, guarded(lambda raw: raw("v")))
+
+    def _distinct_key(self, node: ast.Aggregate, source: str, values: list[pl.Expr]) -> pl.Expr:
+        """What `count distinct` counts, as one column: the value itself; for a
+        termly table's academic year and term, the term's index (an integer is
+        several times faster to count than a struct); else a struct of the values."""
+        if len(values) == 1:
+            return values[0]
+        table = self.schema.table(source)
+        named = {
+            resolution.column
+            for value in node.values
+            if isinstance(value, ast.Name)
+            and isinstance(resolution := self.notes.names.get(id(value)), ColumnRef)
+            and resolution.table == source
+        }
+        if table is not None and table.term and len(values) == 2 and named == set(table.term):
+            return self._term_index(source)
+        # fields named by position: two values may have the same output name
+        return pl.struct([v.alias(f"k{i}") for i, v in enumerate(values)])
+
+    def _term_index(self, frame: str) -> pl.Expr:
+        """A termly frame's row term index, one shared column."""
+        table = self.schema.table(frame)
+        assert table is not None and table.term is not None
+        year, term = table.term
+        return self.use(
+            frame,
+            self.derive(
+                ("term_index", frame),
+                frame,
+                lambda: C.term_index_of(self.col(frame, frame, year), self.col(frame, frame, term)),
+                "ti",
+            ),
+        )
 
     def _member_count(self, frame: str) -> pl.Expr:
         key = ("members",)
@@ -812,8 +872,15 @@ class ExprCompiler:
         ref: Ref,
         *,
         with_where: bool = True,
+        members_of: ast.Quantified | None = None,
     ) -> pl.Expr | None:
         parts: list[pl.Expr] = []
+        if members_of is not None:
+            # the member's own conditions, read on each of its rows
+            qualifier = self.notes.qualifiers.get(id(members_of.collection))
+            if qualifier is not None:
+                parts.append(self.use(source, self.rule_column(qualifier, ref)))
+            parts.extend(self.condition(w, source, ref) for w in members_of.where)
         qualifier = self.notes.qualifiers.get(id(node.collection))
         if qualifier is not None:
             parts.append(self.use(source, self.rule_column(qualifier, ref)))
@@ -839,12 +906,12 @@ class ExprCompiler:
             return self.col(source, source, table.date_column)
         if table.span:
             return self.col(source, source, table.span[0])
-        assert table.term is not None
-        return C.term_index_of(
-            self.col(source, source, table.term[0]), self.col(source, source, table.term[1])
-        )
+        return self._term_index(source)
 
     def _Quantified(self, node: ast.Quantified, frame: str, ref: Ref) -> pl.Expr:
+        flat = self._flat_has(node)
+        if flat is not None:
+            return self._lift(flat, frame, ref, members_of=node)
         return self._lift(node, frame, ref)
 
     def _Aggregate(self, node: ast.Aggregate, frame: str, ref: Ref) -> pl.Expr:
