@@ -47,10 +47,15 @@ class Ref:
     date: dt.date | None = None
     column: str | None = None
     local: pl.Expr | None = attrs.field(default=None, eq=False)
+    nullable: bool = True  # column: may the date be unknown for some household?
 
     @property
     def constant(self) -> bool:
         return self.column is None and self.local is None
+
+
+#: The reference date of households whose own date (such as `attached_on`) is unknown.
+UNKNOWN_DATE = Ref("lit:None")
 
 
 class ExprCompiler:
@@ -407,7 +412,7 @@ class ExprCompiler:
                 lambda: self.compile(date, HOUSEHOLDS, ref),
                 "d",
             )
-            return Ref(f"col:{column.name}", column=column.name)
+            return Ref(f"col:{column.name}", column=column.name, nullable=self._may_be_null(date))
         return Ref(f"local:{id(date)}", local=self.compile(date, frame, ref))
 
     def window_bounds(
@@ -459,6 +464,8 @@ class ExprCompiler:
         return duration_amount(value), length_type.unit or "days"
 
     def _InWindow(self, node: ast.InWindow, frame: str, ref: Ref) -> pl.Expr:
+        if ref == UNKNOWN_DATE:
+            return pl.lit(None, dtype=pl.Boolean)  # ends on an unknown day
         length, unit = self._window_length(node.length)
         if node.date is not None:
             when = self.compile(node.date, frame, ref)
@@ -548,11 +555,38 @@ class ExprCompiler:
             source, landing, group_key = table.name, HOUSEHOLDS, table.owner_key
         assert group_key is not None
         key = ("lift", repr(node), repr(members_of), ref.key, source, landing, group_key)
+        if ref.column is not None and ref.nullable:
+            return self.use(frame, self._split_lift(key, node, landing, ref, members_of))
         if key not in self._memo:
             self._memo[key] = self._build_lift(
                 key, node, source, landing, group_key, ref, result_type, members_of
             )
         return self.use(frame, self._memo[key])
+
+    def _split_lift(
+        self,
+        key: tuple[object, ...],
+        node: ast.Quantified | ast.Aggregate,
+        landing: str,
+        ref: Ref,
+        members_of: ast.Quantified | None,
+    ) -> Derived:
+        """A lift at a household date that may be unknown (such as `attached_on`),
+        in two parts: the households whose date is known read only their own
+        rows (an inner join: usually a few households, so a few rows), and the
+        others take the lift at an unknown date, which needs no join at all
+        (every window is unknown). Evaluating everyone at their own date would
+        join every row with its household's date, mostly to learn it is unknown."""
+        assert ref.column is not None
+        column = ref.column
+
+        def build() -> pl.Expr:
+            known = self._lift(node, landing, attrs.evolve(ref, nullable=False), members_of)
+            unknown = self._lift(node, landing, UNKNOWN_DATE, members_of)
+            is_unknown = self.col(landing, HOUSEHOLDS, column).is_null()
+            return pl.when(is_unknown).then(unknown).otherwise(known)
+
+        return self.derive((*key, "split"), landing, build, "s")
 
     def _flat_has(self, node: ast.Quantified) -> ast.Quantified | None:
         """`any [adult] member [where W] has T where C` as one quantifier over the
@@ -608,6 +642,8 @@ class ExprCompiler:
             deps = frozenset(self._deps.pop())
         rows = {name: self._row_column(source, expr, deps) for name, expr in parts.rows.items()}
         keep = self._row_column(source, keep_expr, deps) if keep_expr is not None else None
+        # at a household date: only the rows of households whose date is known
+        require = self.graph.broadcast(source, HOUSEHOLDS, ref.column) if ref.column else None
         raws: dict[str, Derived] = {}
         for name, (row_name, how) in parts.aggs.items():
             if how == "len":
@@ -633,18 +669,19 @@ class ExprCompiler:
                 else:
                     aggregation = getattr(column, how)()
             # the group key may itself be broadcast (a member's household): wait for it
-            raw_key = ("raw", landing, source, group_key, str(aggregation), keep)
+            raw_key = ("raw", landing, source, group_key, str(aggregation), keep, require)
             if raw_key not in self._memo:
                 self._memo[raw_key] = self.graph.add(
                     Derived(
                         self.graph.new_name("g"),
                         landing,
                         aggregation,
-                        used | {group_key} | ({keep} if keep else set()),
+                        used | {group_key} | ({keep} if keep else set()) | {require} - {None},
                         "agg",
                         source,
                         group_key,
                         keep,
+                        require,
                     )
                 )
             raws[name] = self._memo[raw_key]
@@ -668,6 +705,8 @@ class ExprCompiler:
         if selected is None:
             return None
         windows = tuple(w for w in node.where if isinstance(w, ast.InWindow))
+        if windows and ref == UNKNOWN_DATE:
+            return None  # every window is unknown: every row may count
         if windows and not (isinstance(node, ast.Quantified) and every_where_is_body(node)):
             return self._conjunction(windows, source, ref).fill_null(True)
         return selected.fill_null(True)
@@ -716,6 +755,8 @@ class ExprCompiler:
         sum or extreme unknown (the row might or might not count); for
         quantifiers, Kleene logic decides from the true/unknown counts."""
         target = D.dtype(result_type)
+        # a window in the `where` list at an unknown date is unknown on every row
+        never_chosen = ref == UNKNOWN_DATE and any(isinstance(w, ast.InWindow) for w in node.where)
         if isinstance(node, ast.Quantified):
             if body_instead is not None:
                 body: pl.Expr | None = body_instead
@@ -744,6 +785,13 @@ class ExprCompiler:
                     ),
                 )
             negate = node.quantifier == "no"
+            if never_chosen and selected is not None:
+                condition = selected if body is None else selected & body
+                return _LiftParts(
+                    {"c": condition},
+                    {"unknown": ("c", "nulls")},
+                    lambda raw: pl.when(raw("unknown", zero=True) > 0).then(None).otherwise(negate),
+                )
             parts = [p for p in (selected, body) if p is not None]
             if not parts:
                 return _LiftParts(
@@ -759,6 +807,20 @@ class ExprCompiler:
                     .when(raw("unknown", zero=True) > 0)
                     .then(None)
                     .otherwise(negate)
+                ),
+            )
+        if never_chosen and selected is not None:
+            # a window ending on an unknown day: no row surely counts, and the
+            # result is unknown if a row might, else the empty value
+            empty = _identity(node, result_type)
+            return _LiftParts(
+                {"f": selected},
+                {"f_unknown": ("f", "nulls")},
+                lambda raw: (
+                    pl.when(raw("f_unknown", zero=True) > 0)
+                    .then(None)
+                    .otherwise(empty if empty is not None else D.null(result_type))
+                    .cast(target)
                 ),
             )
         rows: dict[str, pl.Expr] = {}

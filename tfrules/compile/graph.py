@@ -49,6 +49,7 @@ class Derived:
     source: str | None = None  # agg/broadcast: the frame read
     group_key: str | None = None  # agg: the source column grouped by
     keep: str | None = None  # agg: a row column false where the row contributes nothing
+    require: str | None = None  # agg: a column; rows where it is null are left out
 
 
 @attrs.define
@@ -231,34 +232,48 @@ class Graph:
             progress = True
 
     def _aggregates(self, *, complete_groups_only: bool) -> bool:
-        batch: dict[tuple[str, str, str], list[Derived]] = defaultdict(list)
-        waiting: set[tuple[str, str, str]] = set()
+        """One group_by per group of aggregates with the same source, key, target
+        and row filter. Aggregates that look at every row are kept apart from
+        those that can drop rows first (a window): together, the filter could not
+        drop anything."""
+        batch: dict[tuple[str, str, str, bool, str | None], list[Derived]] = defaultdict(list)
+        waiting: set[tuple[str, str, str, bool, str | None]] = set()
         for derived in self.pending:
             if derived.kind != "agg":
                 continue
             assert derived.source is not None and derived.group_key is not None
-            group = (derived.source, derived.group_key, derived.frame)
+            group = (
+                derived.source,
+                derived.group_key,
+                derived.frame,
+                derived.keep is not None,
+                derived.require,
+            )
             if self._ready(derived):
                 batch[group].append(derived)
             else:
                 waiting.add(group)
         if complete_groups_only:
             batch = {group: items for group, items in batch.items() if group not in waiting}
-        for (source, group_key, target), items in batch.items():
+        for (source, group_key, target, _, require), items in batch.items():
             target_key = self.specs[target].key
             assert target_key is not None
             needed = frozenset({group_key}.union(*(d.deps for d in items)))
+            rows, present = None, None
+            if require is not None:
+                # a filter straight on a joined column: Polars turns the join
+                # into an inner join and pushes the filter below it
+                rows = self.frame_with(source, {require}).filter(pl.col(require).is_not_null())
+                present = self._closure(source, {require})
             keeps = {d.keep for d in items if d.keep is not None}
-            if keeps and all(d.keep is not None for d in items):
+            if keeps:
                 # first drop the rows no aggregate of the group looks at (outside
                 # every window), then compute what the rest need on fewer rows
-                rows = self.frame_with(source, keeps).filter(
+                rows = self.frame_with(source, keeps, start=rows, present=present).filter(
                     pl.any_horizontal([pl.col(k) for k in sorted(keeps)])
                 )
-                present = self._closure(source, set(keeps))
-                rows = self.frame_with(source, needed, start=rows, present=present)
-            else:
-                rows = self.frame_with(source, needed)
+                present = self._closure(source, set(keeps) | ({require} - {None}))
+            rows = self.frame_with(source, needed, start=rows, present=present)
             result = (
                 rows.group_by(group_key)
                 .agg([d.expr.alias(d.name) for d in items])
