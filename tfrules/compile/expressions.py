@@ -54,6 +54,9 @@ class Ref:
         return self.column is None and self.local is None
 
 
+#: Up to how many terms `count distinct` of a term window checks term by term.
+MAX_TERMS_UNROLLED = 12
+
 #: The reference date of households whose own date (such as `attached_on`) is unknown.
 UNKNOWN_DATE = Ref("lit:None")
 
@@ -402,6 +405,18 @@ class ExprCompiler:
             value = self.ruleset.params[resolution.name].value
             if isinstance(value, dt.date):
                 return Ref(f"lit:{value}", date=value)
+        if (
+            isinstance(resolution, ColumnRef)
+            and resolution.table == self.schema.households.name
+            and ref.local is None
+        ):
+            # the household's own column, not a copy: a filter on it reaches the
+            # scan of the households table, so Polars joins from the few rows left
+            return Ref(
+                f"col:{resolution.column}",
+                column=resolution.column,
+                nullable=self._may_be_null(date),
+            )
         if (
             self.notes.levels.get(id(date), Level.HOUSEHOLD) is Level.HOUSEHOLD
             and ref.local is None
@@ -854,7 +869,26 @@ class ExprCompiler:
                 aggs["n"] = ("f", "count")
             return _LiftParts(rows, aggs, guarded(lambda raw: raw("n", zero=True)))
         if node.op == "count distinct":
-            rows["k"] = pl.when(chosen).then(self._distinct_key(node, source, values))
+            key = self._distinct_key(node, source, values)
+            terms = self._window_terms(node, source, ref)
+            if terms is not None and key.meta.eq(self._term_index(source)):
+                # the distinct terms of a window of N terms: which of its N terms
+                # have a row (N maxima: a set of values per group would take
+                # twice the memory and a third more time)
+                for offset, term in enumerate(terms):
+                    rows[f"t{offset}"] = chosen & (key == term)
+                    aggs[f"t{offset}"] = (f"t{offset}", "max")
+                names = [f"t{offset}" for offset in range(len(terms))]
+                return _LiftParts(
+                    rows,
+                    aggs,
+                    guarded(
+                        lambda raw: pl.sum_horizontal(
+                            [raw(n).fill_null(False).cast(I64) for n in names]
+                        )
+                    ),
+                )
+            rows["k"] = pl.when(chosen).then(key)
             aggs["k"] = ("k", "unique")
             return _LiftParts(rows, aggs, guarded(lambda raw: raw("k", zero=True)))
         value = values[0].cast(target)
@@ -889,6 +923,20 @@ class ExprCompiler:
             return self._term_index(source)
         # fields named by position: two values may have the same output name
         return pl.struct([v.alias(f"k{i}") for i, v in enumerate(values)])
+
+    def _window_terms(self, node: ast.Aggregate, source: str, ref: Ref) -> list[pl.Expr] | None:
+        """The term indexes of a window of a few terms in the `where` list (over
+        the rows of a termly table), or None."""
+        for condition in node.where:
+            if not isinstance(condition, ast.InWindow) or condition.date is not None:
+                continue
+            if self.notes.windows[id(condition)].mode != "termly":
+                continue
+            length, _ = self._window_length(condition.length)
+            if 0 < length <= MAX_TERMS_UNROLLED:
+                now = self.term_now(ref, source)
+                return [now - length + offset for offset in range(length)]
+        return None
 
     def _term_index(self, frame: str) -> pl.Expr:
         """A termly frame's row term index, one shared column."""
