@@ -336,7 +336,9 @@ class RuleGen:
         then = self.expr(type_, ctx, depth - 1)
         otherwise = self.expr(type_, ctx, depth - 1)
         if self.chance(10):
-            then = UNKNOWN
+            then = UNKNOWN  # `if not attached then unknown else ...`: the guard of results
+        elif self.chance(10):
+            otherwise = UNKNOWN
         elif self.chance(8):
             otherwise = then  # the same value both ways: known even when the condition is not
         parts = [condition, then, otherwise]

@@ -48,6 +48,9 @@ class Ref:
     column: str | None = None
     local: pl.Expr | None = attrs.field(default=None, eq=False)
     nullable: bool = True  # column: may the date be unknown for some household?
+    # a household column, null where the value is not needed: aggregates then
+    # read only the rows of the other households (see `_If`)
+    domain: str | None = None
 
     @property
     def constant(self) -> bool:
@@ -118,6 +121,8 @@ class ExprCompiler:
 
     # ---------------------------------------------------------------- rules
     def rule_column(self, name: str, ref: Ref) -> Derived:
+        # a named rule is one column for every household, wherever it is used
+        ref = attrs.evolve(ref, domain=None)
         info = self.ruleset.rules[name]
         frame = PERSONS if info.level is Level.PERSON else HOUSEHOLDS
         if name in self.fixed:
@@ -245,8 +250,16 @@ class ExprCompiler:
     def _If(self, node: ast.If, frame: str, ref: Ref) -> pl.Expr:
         target = D.dtype(self._type(node))
         condition = self.condition(node.condition, frame, ref)
-        then = self.compile(node.then, frame, ref).cast(target)
-        otherwise = self.compile(node.otherwise, frame, ref).cast(target)
+        then_ref = otherwise_ref = ref
+        if frame == HOUSEHOLDS and ref.local is None:
+            # `if not attached then unknown else X`: X is read only where the
+            # condition is false, so X's aggregates need only those households
+            if _is_unknown(node.then):
+                otherwise_ref = self._narrowed(ref, node.condition, False)
+            elif _is_unknown(node.otherwise):
+                then_ref = self._narrowed(ref, node.condition, True)
+        then = self.compile(node.then, frame, then_ref).cast(target)
+        otherwise = self.compile(node.otherwise, frame, otherwise_ref).cast(target)
         return (
             pl.when(condition)
             .then(then)
@@ -254,6 +267,21 @@ class ExprCompiler:
             .then(otherwise)
             .otherwise(pl.when(then == otherwise).then(then))
         )
+
+    def _narrowed(self, ref: Ref, condition: ast.Expr, wanted: bool) -> Ref:
+        """`ref`, with its domain narrowed to the households where `condition` is `wanted`."""
+
+        def build() -> pl.Expr:
+            holds = self.condition(condition, HOUSEHOLDS, ref)
+            chosen = holds if wanted else ~holds
+            if ref.domain is not None:
+                chosen = chosen & self.col(HOUSEHOLDS, HOUSEHOLDS, ref.domain).is_not_null()
+            return pl.when(chosen).then(pl.lit(True))
+
+        column = self.derive(
+            ("domain", repr(condition), wanted, ref.key, ref.domain), HOUSEHOLDS, build, "n"
+        )
+        return attrs.evolve(ref, domain=column.name)
 
     def _numeric_pair(
         self, left: ast.Expr, right: ast.Expr, frame: str, ref: Ref
@@ -396,6 +424,10 @@ class ExprCompiler:
         return self.compile(node.operand, frame, self.moved_ref(node.date, frame, ref))
 
     def moved_ref(self, date: ast.Expr, frame: str, ref: Ref) -> Ref:
+        moved = self._moved_ref(date, frame, ref)
+        return attrs.evolve(moved, domain=ref.domain) if moved.local is None else moved
+
+    def _moved_ref(self, date: ast.Expr, frame: str, ref: Ref) -> Ref:
         resolution = self.notes.names.get(id(date))
         if isinstance(resolution, BuiltinRef) and resolution.name == "as_of":
             return ref
@@ -569,7 +601,9 @@ class ExprCompiler:
         else:
             source, landing, group_key = table.name, HOUSEHOLDS, table.owner_key
         assert group_key is not None
-        key = ("lift", repr(node), repr(members_of), ref.key, source, landing, group_key)
+        key = (
+            "lift", repr(node), repr(members_of), ref.key, ref.domain, source, landing, group_key
+        )  # fmt: skip
         if ref.column is not None and ref.nullable:
             return self.use(frame, self._split_lift(key, node, landing, ref, members_of))
         if key not in self._memo:
@@ -658,7 +692,11 @@ class ExprCompiler:
         rows = {name: self._row_column(source, expr, deps) for name, expr in parts.rows.items()}
         keep = self._row_column(source, keep_expr, deps) if keep_expr is not None else None
         # at a household date: only the rows of households whose date is known
-        require = self.graph.broadcast(source, HOUSEHOLDS, ref.column) if ref.column else None
+        require = tuple(
+            self.graph.broadcast(source, HOUSEHOLDS, column)
+            for column in (ref.column, ref.domain)
+            if column is not None
+        )
         raws: dict[str, Derived] = {}
         for name, (row_name, how) in parts.aggs.items():
             if how == "len":
@@ -691,7 +729,7 @@ class ExprCompiler:
                         self.graph.new_name("g"),
                         landing,
                         aggregation,
-                        used | {group_key} | ({keep} if keep else set()) | {require} - {None},
+                        used | {group_key} | ({keep} if keep else set()) | set(require),
                         "agg",
                         source,
                         group_key,
@@ -1043,6 +1081,10 @@ class _LiftParts:
     rows: dict[str, pl.Expr]
     aggs: dict[str, tuple[str | None, str]]
     final: Callable[[Callable[..., pl.Expr]], pl.Expr]
+
+
+def _is_unknown(node: ast.Expr) -> bool:
+    return isinstance(node, ast.Literal) and node.value is None
 
 
 def _identity(node: ast.Quantified | ast.Aggregate, result_type: T.Type) -> pl.Expr | None:

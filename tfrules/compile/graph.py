@@ -49,7 +49,7 @@ class Derived:
     source: str | None = None  # agg/broadcast: the frame read
     group_key: str | None = None  # agg: the source column grouped by
     keep: str | None = None  # agg: a row column false where the row contributes nothing
-    require: str | None = None  # agg: a column; rows where it is null are left out
+    require: tuple[str, ...] = ()  # agg: columns; rows where one is null are left out
 
 
 @attrs.define
@@ -236,8 +236,9 @@ class Graph:
         and row filter. Aggregates that look at every row are kept apart from
         those that can drop rows first (a window): together, the filter could not
         drop anything."""
-        batch: dict[tuple[str, str, str, bool, str | None], list[Derived]] = defaultdict(list)
-        waiting: set[tuple[str, str, str, bool, str | None]] = set()
+        batch: dict[tuple[str, str, str, bool, tuple[str, ...]], list[Derived]]
+        batch = defaultdict(list)
+        waiting: set[tuple[str, str, str, bool, tuple[str, ...]]] = set()
         for derived in self.pending:
             if derived.kind != "agg":
                 continue
@@ -260,11 +261,13 @@ class Graph:
             assert target_key is not None
             needed = frozenset({group_key}.union(*(d.deps for d in items)))
             rows, present = None, None
-            if require is not None:
-                # a filter straight on a joined column: Polars turns the join
-                # into an inner join and pushes the filter below it
-                rows = self.frame_with(source, {require}).filter(pl.col(require).is_not_null())
-                present = self._closure(source, {require})
+            if require:
+                # a filter straight on joined columns: Polars turns the joins
+                # into inner joins and pushes the filter below them
+                rows = self.frame_with(source, set(require)).filter(
+                    pl.all_horizontal([pl.col(c).is_not_null() for c in require])
+                )
+                present = self._closure(source, set(require))
             keeps = {d.keep for d in items if d.keep is not None}
             if keeps:
                 # first drop the rows no aggregate of the group looks at (outside
@@ -272,7 +275,7 @@ class Graph:
                 rows = self.frame_with(source, keeps, start=rows, present=present).filter(
                     pl.any_horizontal([pl.col(k) for k in sorted(keeps)])
                 )
-                present = self._closure(source, set(keeps) | ({require} - {None}))
+                present = self._closure(source, set(keeps) | set(require))
             rows = self.frame_with(source, needed, start=rows, present=present)
             result = (
                 rows.group_by(group_key)
