@@ -151,6 +151,14 @@ RULES = {
         "criterion r = if attached_on is unknown then unknown"
         " else (if attached_on > 2013-07-01 then unknown else (count asb) > 0)"
     ),
+    "narrow_rule_at": (
+        "criterion crime = any member has asb where kind = asbo, in the last 12 months\n"
+        "criterion term_rows for person = (count school_terms where in the last 3 terms) > 0\n"
+        "criterion school = any member where term_rows\n"
+        "criterion r = if attached_on is unknown then unknown"
+        " else not ((crime or school) at attached_on)\n"
+        "criterion unguarded = (crime or school) at attached_on"
+    ),
     "narrow_rule": (
         "criterion young_offender for person = any offences where age at offence_date < 18\n"
         "criterion r = if attached_on is unknown then unknown"

@@ -56,12 +56,18 @@ class Ref:
     def constant(self) -> bool:
         return self.column is None and self.local is None
 
+    @property
+    def unknown_date(self) -> bool:
+        """The reference date of households whose own date is unknown (see `_split_lift`)."""
+        return self.key == UNKNOWN_DATE_KEY
+
 
 #: Up to how many terms `count distinct` of a term window checks term by term.
 MAX_TERMS_UNROLLED = 12
 
 #: The reference date of households whose own date (such as `attached_on`) is unknown.
-UNKNOWN_DATE = Ref("lit:None")
+UNKNOWN_DATE_KEY = "lit:None"
+UNKNOWN_DATE = Ref(UNKNOWN_DATE_KEY)
 
 
 class ExprCompiler:
@@ -121,8 +127,12 @@ class ExprCompiler:
 
     # ---------------------------------------------------------------- rules
     def rule_column(self, name: str, ref: Ref) -> Derived:
-        # a named rule is one column for every household, wherever it is used
-        ref = attrs.evolve(ref, domain=None)
+        # A named rule at a fixed date (the run date above all: its column is
+        # in the output) is one column for every household, wherever it is
+        # used. At a household's own date (`education at attached_on`), known
+        # or not, it is computed only where needed: for the domain's households.
+        if ref.column is None and not ref.unknown_date:
+            ref = attrs.evolve(ref, domain=None)
         info = self.ruleset.rules[name]
         frame = PERSONS if info.level is Level.PERSON else HOUSEHOLDS
         if name in self.fixed:
@@ -132,7 +142,7 @@ class ExprCompiler:
             return self.derive(("abstract", name), frame, lambda: D.null(info.type), "u")
         body = info.body
         return self.derive(
-            ("rule", name, ref.key),
+            ("rule", name, ref.key, ref.domain),
             frame,
             lambda: self.compile(body, frame, ref).cast(D.dtype(info.type)),
             "r",
@@ -454,7 +464,7 @@ class ExprCompiler:
             and ref.local is None
         ):
             column = self.derive(
-                ("date", repr(date), ref.key),
+                ("date", repr(date), ref.key, ref.domain),
                 HOUSEHOLDS,
                 lambda: self.compile(date, HOUSEHOLDS, ref),
                 "d",
@@ -511,7 +521,7 @@ class ExprCompiler:
         return duration_amount(value), length_type.unit or "days"
 
     def _InWindow(self, node: ast.InWindow, frame: str, ref: Ref) -> pl.Expr:
-        if ref == UNKNOWN_DATE:
+        if ref.unknown_date:
             return pl.lit(None, dtype=pl.Boolean)  # ends on an unknown day
         length, unit = self._window_length(node.length)
         if node.date is not None:
@@ -624,14 +634,16 @@ class ExprCompiler:
         in two parts: the households whose date is known read only their own
         rows (an inner join: usually a few households, so a few rows), and the
         others take the lift at an unknown date, which needs no join at all
-        (every window is unknown). Evaluating everyone at their own date would
-        join every row with its household's date, mostly to learn it is unknown."""
+        (every window is unknown; with a domain, only its households' rows).
+        Evaluating everyone at their own date would join every row with its
+        household's date, mostly to learn it is unknown."""
         assert ref.column is not None
         column = ref.column
 
         def build() -> pl.Expr:
             known = self._lift(node, landing, attrs.evolve(ref, nullable=False), members_of)
-            unknown = self._lift(node, landing, UNKNOWN_DATE, members_of)
+            unknown_date = attrs.evolve(UNKNOWN_DATE, domain=ref.domain)
+            unknown = self._lift(node, landing, unknown_date, members_of)
             is_unknown = self.col(landing, HOUSEHOLDS, column).is_null()
             return pl.when(is_unknown).then(unknown).otherwise(known)
 
@@ -758,7 +770,7 @@ class ExprCompiler:
         if selected is None:
             return None
         windows = tuple(w for w in node.where if isinstance(w, ast.InWindow))
-        if windows and ref == UNKNOWN_DATE:
+        if windows and ref.unknown_date:
             return None  # every window is unknown: every row may count
         if windows and not (isinstance(node, ast.Quantified) and every_where_is_body(node)):
             return self._conjunction(windows, source, ref).fill_null(True)
@@ -809,7 +821,7 @@ class ExprCompiler:
         quantifiers, Kleene logic decides from the true/unknown counts."""
         target = D.dtype(result_type)
         # a window in the `where` list at an unknown date is unknown on every row
-        never_chosen = ref == UNKNOWN_DATE and any(isinstance(w, ast.InWindow) for w in node.where)
+        never_chosen = ref.unknown_date and any(isinstance(w, ast.InWindow) for w in node.where)
         if isinstance(node, ast.Quantified):
             if body_instead is not None:
                 body: pl.Expr | None = body_instead

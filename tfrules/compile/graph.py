@@ -232,34 +232,35 @@ class Graph:
             progress = True
 
     def _aggregates(self, *, complete_groups_only: bool) -> bool:
-        """One group_by per group of aggregates with the same source, key, target
-        and row filter. Aggregates that look at every row are kept apart from
-        those that can drop rows first (a window): together, the filter could not
-        drop anything."""
-        batch: dict[tuple[str, str, str, bool, tuple[str, ...]], list[Derived]]
-        batch = defaultdict(list)
-        waiting: set[tuple[str, str, str, bool, tuple[str, ...]]] = set()
+        """One group_by per group of aggregates with the same source, key and
+        target, and a row filter that suits them all.
+
+        Aggregates that look at every row are kept apart from those that can
+        drop rows first (a window): together, the filter could not drop
+        anything. Aggregates needed only for some households (`require`) are
+        grouped by the household column that picks them; their group reads the
+        rows every one of them needs (the columns all require). Rows of other
+        households only make groups of their own, whose values go unused:
+        every group lies within one household."""
+        batch: dict[tuple[str, str, str, object], list[Derived]] = defaultdict(list)
+        waiting: set[tuple[str, str, str, object]] = set()
         for derived in self.pending:
             if derived.kind != "agg":
                 continue
             assert derived.source is not None and derived.group_key is not None
-            group = (
-                derived.source,
-                derived.group_key,
-                derived.frame,
-                derived.keep is not None,
-                derived.require,
-            )
+            filter_class = derived.require[-1] if derived.require else derived.keep is not None
+            group = (derived.source, derived.group_key, derived.frame, filter_class)
             if self._ready(derived):
                 batch[group].append(derived)
             else:
                 waiting.add(group)
         if complete_groups_only:
             batch = {group: items for group, items in batch.items() if group not in waiting}
-        for (source, group_key, target, _, require), items in batch.items():
+        for (source, group_key, target, _), items in batch.items():
             target_key = self.specs[target].key
             assert target_key is not None
             needed = frozenset({group_key}.union(*(d.deps for d in items)))
+            require = sorted(set.intersection(*(set(d.require) for d in items)))
             rows, present = None, None
             if require:
                 # a filter straight on joined columns: Polars turns the joins
@@ -269,7 +270,7 @@ class Graph:
                 )
                 present = self._closure(source, set(require))
             keeps = {d.keep for d in items if d.keep is not None}
-            if keeps:
+            if keeps and all(d.keep is not None for d in items):
                 # first drop the rows no aggregate of the group looks at (outside
                 # every window), then compute what the rest need on fewer rows
                 rows = self.frame_with(source, keeps, start=rows, present=present).filter(
