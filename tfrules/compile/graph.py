@@ -126,9 +126,16 @@ class Graph:
         columns: set[str] | frozenset[str],
         start: pl.LazyFrame | None = None,
         present: set[str] | None = None,
+        *,
+        build_right: bool = False,
     ) -> pl.LazyFrame:
         """The frame's base table with just enough joins and row columns for
-        `columns`; or `start`, which already has the columns in `present`, extended."""
+        `columns`; or `start`, which already has the columns in `present`, extended.
+
+        `build_right`: the joined results are the small side (they are about to
+        be filtered to a few households), so Polars builds its hash tables
+        from them straight away rather than first buffering millions of rows
+        of both sides to decide."""
         have = set(present) if present is not None else set(self.base_columns[frame])
         needed_rows: list[str] = []
         joins: dict[int, _Joined] = {}
@@ -155,7 +162,12 @@ class Graph:
             if not ready:
                 raise CompileError(f"{frame}: joins on columns nobody provides")
             for provider in ready:
-                result = result.join(provider.result, on=provider.on, how="left")
+                result = result.join(
+                    provider.result,
+                    on=provider.on,
+                    how="left",
+                    build_side="force_right" if build_right else "auto",
+                )
                 have.update(provider.result.collect_schema().names())
             remaining = [p for p in remaining if p not in ready]
         # row columns in the order they were settled: that order respects dependencies
@@ -265,7 +277,7 @@ class Graph:
             if require:
                 # a filter straight on joined columns: Polars turns the joins
                 # into inner joins and pushes the filter below them
-                rows = self.frame_with(source, set(require)).filter(
+                rows = self.frame_with(source, set(require), build_right=True).filter(
                     pl.all_horizontal([pl.col(c).is_not_null() for c in require])
                 )
                 present = self._closure(source, set(require))
