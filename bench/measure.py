@@ -16,6 +16,8 @@ import sys
 import time
 from pathlib import Path
 
+import attrs
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -26,6 +28,7 @@ def _cpu() -> float:
 
 def main() -> None:
     engine, data, as_of, out = sys.argv[1], Path(sys.argv[2]), sys.argv[3], Path(sys.argv[4])
+    slices = int(sys.argv[5]) if len(sys.argv) > 5 else 1
     sys.path.insert(0, str(ROOT))
     import tfrules.api as api
     from tfrules.check.usage import required_columns
@@ -38,15 +41,31 @@ def main() -> None:
     dataset = load_dataset(data, rules.schema, required_columns(rules))
     loaded = time.perf_counter() - started
     started = time.perf_counter()
-    if engine == "tfrules":
-        plan = api.compile_plan(rules, dataset, as_of)
-    else:
-        from bench.baseline import phase1
+    if engine == "tfrules" and slices > 1:
+        from tfrules.compile.slices import write_in_slices
 
-        plan = phase1(dataset.frames, dt.date.fromisoformat(as_of))
+        def run() -> None:
+            write_in_slices(
+                lambda frames: api.compile_plan(rules, attrs.evolve(dataset, frames=frames), as_of),
+                dataset.frames,
+                rules.schema,
+                slices,
+                out,
+            )
+    else:
+        if engine == "tfrules":
+            plan = api.compile_plan(rules, dataset, as_of)
+        else:
+            from bench.baseline import phase1
+
+            plan = phase1(dataset.frames, dt.date.fromisoformat(as_of))
+
+        def run() -> None:
+            plan.sink_parquet(out)
+
     compiled = time.perf_counter() - started
     cpu, started = _cpu(), time.perf_counter()
-    plan.sink_parquet(out)
+    run()
     wall = time.perf_counter() - started
     cpu = _cpu() - cpu
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

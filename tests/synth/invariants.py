@@ -67,8 +67,10 @@ def violations(tables: dict[str, pl.DataFrame]) -> list[str]:
     for (name, column), allowed in CATEGORIES.items():
         unknown = ~tables[name][column].is_in(list(allowed))
         if unknown.any():
-            problems.append(f"{name}.{column}: unknown values "
-                            f"{sorted(set(tables[name].filter(unknown)[column].to_list()))}")
+            problems.append(
+                f"{name}.{column}: unknown values "
+                f"{sorted(set(tables[name].filter(unknown)[column].to_list()))}"
+            )
 
     for name, column in (("housing", "rent_arrears"), ("claims", "amount")):
         if (tables[name][column] < 0).any():

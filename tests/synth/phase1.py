@@ -54,8 +54,7 @@ def age_expr(dob: pl.Expr, on: pl.Expr) -> pl.Expr:
     before = (on.dt.month() < dob.dt.month()) | (
         (on.dt.month() == dob.dt.month()) & (on.dt.day() < dob.dt.day())
     )
-    return (on.dt.year().cast(pl.Int64) - dob.dt.year().cast(pl.Int64)
-            - before.cast(pl.Int64))
+    return on.dt.year().cast(pl.Int64) - dob.dt.year().cast(pl.Int64) - before.cast(pl.Int64)
 
 
 def _any_by_household(persons: pl.DataFrame, person_flags: pl.DataFrame, name: str) -> pl.DataFrame:
@@ -84,9 +83,13 @@ def phase1_criteria(tables: dict[str, pl.DataFrame], d: date) -> pl.DataFrame:
         )
         .select("person_id")
     )
-    formal = tables["asb"].filter(
-        pl.col("kind").is_in(FORMAL_ASB), pl.col("recorded_on") > lo, pl.col("recorded_on") <= d
-    ).select("person_id")
+    formal = (
+        tables["asb"]
+        .filter(
+            pl.col("kind").is_in(FORMAL_ASB), pl.col("recorded_on") > lo, pl.col("recorded_on") <= d
+        )
+        .select("person_id")
+    )
     crime = _any_by_household(persons, pl.concat([offending, formal]), "crime_asb")
 
     claims = (
@@ -107,8 +110,10 @@ def phase1_criteria(tables: dict[str, pl.DataFrame], d: date) -> pl.DataFrame:
     rows = (
         tables["school_terms"]
         .with_columns(
-            (3 * pl.col("academic_year")
-             + pl.col("term").replace_strict(TERM_CODE, return_dtype=pl.Int64)).alias("t")
+            (
+                3 * pl.col("academic_year")
+                + pl.col("term").replace_strict(TERM_CODE, return_dtype=pl.Int64)
+            ).alias("t")
         )
         .filter(pl.col("t").is_in(window))
         .group_by("person_id")
@@ -130,19 +135,25 @@ def phase1_criteria(tables: dict[str, pl.DataFrame], d: date) -> pl.DataFrame:
         | (pl.col("fixed").fill_null(0) >= 3)
         | pl.col("ap").fill_null(False)
         | pl.col("off_roll").fill_null(False)
-        | ((pl.col("possible").fill_null(0) > 0)
-           & (20 * pl.col("unauth").fill_null(0) >= 3 * pl.col("possible").fill_null(0)))
+        | (
+            (pl.col("possible").fill_null(0) > 0)
+            & (20 * pl.col("unauth").fill_null(0) >= 3 * pl.col("possible").fill_null(0))
+        )
     )
     child = pupils.select(
         "household_id",
-        pl.when(fact).then(True)
-        .when(pl.col("terms").fill_null(0) < 3).then(None)
+        pl.when(fact)
+        .then(True)
+        .when(pl.col("terms").fill_null(0) < 3)
+        .then(None)
         .otherwise(False)
         .alias("education"),
     )
     education = child.group_by("household_id").agg(
-        pl.when(pl.col("education").any()).then(True)
-        .when(pl.col("education").is_null().any()).then(None)
+        pl.when(pl.col("education").any())
+        .then(True)
+        .when(pl.col("education").is_null().any())
+        .then(None)
         .otherwise(False)
         .alias("education")
     )
@@ -180,4 +191,3 @@ def shares(criteria: pl.DataFrame) -> dict[str, float]:
         pl.col("education").is_null().mean().alias("education_unknown"),
     )
     return {k: float(v) for k, v in out.row(0, named=True).items()}
-

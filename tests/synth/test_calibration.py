@@ -27,9 +27,7 @@ RANGES = {
 
 
 @pytest.mark.parametrize("as_of", [date(2013, 1, 15), date(2014, 1, 15)])
-def test_phase1_shares_in_documented_range(
-    tables: dict[str, pl.DataFrame], as_of: date
-) -> None:
+def test_phase1_shares_in_documented_range(tables: dict[str, pl.DataFrame], as_of: date) -> None:
     observed = shares(phase1_criteria(tables, as_of))
     for name, (low, high) in RANGES.items():
         assert low <= observed[name] <= high, (name, observed[name], as_of)
@@ -85,15 +83,16 @@ def test_helper_calendar() -> None:
 def _tiny(rows: list[tuple[int, str, int, int]]) -> dict[str, pl.DataFrame]:
     from tfrules.data.synth.schema import empty_frame
 
-    tables = {name: empty_frame(name) for name in (
-        "offences", "asb", "benefit_claims", "school_terms")}
-    tables["households"] = pl.DataFrame({"household_id": ["H1"], "la_code": ["E08000035"],
-                                         "attached_on": [None]},
-                                        schema={"household_id": pl.String,
-                                                "la_code": pl.String,
-                                                "attached_on": pl.Date})
-    tables["persons"] = pl.DataFrame({"person_id": ["P1"], "household_id": ["H1"],
-                                      "date_of_birth": [date(2000, 5, 1)]})
+    tables = {
+        name: empty_frame(name) for name in ("offences", "asb", "benefit_claims", "school_terms")
+    }
+    tables["households"] = pl.DataFrame(
+        {"household_id": ["H1"], "la_code": ["E08000035"], "attached_on": [None]},
+        schema={"household_id": pl.String, "la_code": pl.String, "attached_on": pl.Date},
+    )
+    tables["persons"] = pl.DataFrame(
+        {"person_id": ["P1"], "household_id": ["H1"], "date_of_birth": [date(2000, 5, 1)]}
+    )
     tables["school_terms"] = pl.DataFrame(
         {
             "person_id": ["P1"] * len(rows),
@@ -121,5 +120,4 @@ def test_helper_education_threshold_and_unknown() -> None:
     assert phase1_criteria(_tiny(just_under), d)["education"][0] is False
     assert phase1_criteria(_tiny(terms[:2]), d)["education"][0] is None
     # autumn 2011 is outside the window, however bad it was.
-    assert phase1_criteria(_tiny([(2011, "autumn", 140, 140), *terms]), d)[
-        "education"][0] is False
+    assert phase1_criteria(_tiny([(2011, "autumn", 140, 140), *terms]), d)["education"][0] is False

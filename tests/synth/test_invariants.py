@@ -50,9 +50,7 @@ def test_household_sizes_and_ages(tables: dict[str, pl.DataFrame]) -> None:
     assert set(range(0, 18)) <= set(children.to_list())
     assert (persons["date_of_birth"] > at).any()
     # Some turn 18 during the event window; some were born on 29 February.
-    turning = persons.filter(
-        pl.col("date_of_birth").dt.offset_by("18y").is_between(FIRST, LAST)
-    )
+    turning = persons.filter(pl.col("date_of_birth").dt.offset_by("18y").is_between(FIRST, LAST))
     assert turning.height > 0
     leap = persons.filter(
         (pl.col("date_of_birth").dt.month() == 2) & (pl.col("date_of_birth").dt.day() == 29)
@@ -101,9 +99,9 @@ def test_nobody_acts_before_birth(tables: dict[str, pl.DataFrame]) -> None:
 
 def test_social_care_ends_by_eighteen(tables: dict[str, pl.DataFrame]) -> None:
     joined = tables["social_care"].join(tables["persons"], on="person_id")
-    assert joined.filter(
-        pl.col("end_date") >= pl.col("date_of_birth").dt.offset_by("18y")
-    ).height == 0
+    assert (
+        joined.filter(pl.col("end_date") >= pl.col("date_of_birth").dt.offset_by("18y")).height == 0
+    )
 
 
 def test_attachment_and_claims_ledger(tables: dict[str, pl.DataFrame]) -> None:
@@ -115,8 +113,9 @@ def test_attachment_and_claims_ledger(tables: dict[str, pl.DataFrame]) -> None:
     assert attached["attached_on"].max() <= date(2015, 3, 31)
     # All three phase-1 financial years are represented.
     fy = attached.select(
-        (pl.col("attached_on").dt.year() - (pl.col("attached_on").dt.month() < 4).cast(pl.Int32))
-        .alias("fy")
+        (
+            pl.col("attached_on").dt.year() - (pl.col("attached_on").dt.month() < 4).cast(pl.Int32)
+        ).alias("fy")
     )["fy"]
     assert set(fy.unique().to_list()) == {2012, 2013, 2014}
 
@@ -126,7 +125,10 @@ def test_attachment_and_claims_ledger(tables: dict[str, pl.DataFrame]) -> None:
     totals = claims.group_by("household_id").agg(pl.col("amount").sum())["amount"]
     assert totals.max() <= Decimal("4000.00")
     assert set(claims["claim"].unique().to_list()) == {
-        "attachment", "results", "progress_to_work", "employment",
+        "attachment",
+        "results",
+        "progress_to_work",
+        "employment",
     }
     fees = claims.filter(pl.col("claim") == "attachment")["amount"].unique().sort().to_list()
     assert fees == [Decimal("1600.00"), Decimal("2400.00"), Decimal("3200.00")]

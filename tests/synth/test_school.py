@@ -15,8 +15,10 @@ TERM_CODE = {"autumn": 0, "spring": 1, "summer": 2}
 
 def _with_index(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(
-        (3 * pl.col("academic_year")
-         + pl.col("term").replace_strict(TERM_CODE, return_dtype=pl.Int64)).alias("t")
+        (
+            3 * pl.col("academic_year")
+            + pl.col("term").replace_strict(TERM_CODE, return_dtype=pl.Int64)
+        ).alias("t")
     )
 
 
@@ -48,8 +50,11 @@ def test_one_row_per_pupil_and_term(tables: dict[str, pl.DataFrame]) -> None:
 def test_rows_only_from_reception_to_year_11(tables: dict[str, pl.DataFrame]) -> None:
     st = tables["school_terms"].join(tables["persons"], on="person_id")
     age_31_aug = st.select(
-        (pl.col("academic_year") - pl.col("date_of_birth").dt.year()
-         - (pl.col("date_of_birth").dt.month() >= 9).cast(pl.Int64)).alias("age")
+        (
+            pl.col("academic_year")
+            - pl.col("date_of_birth").dt.year()
+            - (pl.col("date_of_birth").dt.month() >= 9).cast(pl.Int64)
+        ).alias("age")
     )["age"]
     assert age_31_aug.min() == 4 and age_31_aug.max() == 15
 
@@ -65,9 +70,11 @@ def test_plausible_counts(tables: dict[str, pl.DataFrame]) -> None:
     rate = st["sessions_unauthorised_absence"].sum() / st["sessions_possible"].sum()
     assert 0.02 < rate < 0.12
     # Absence is driven by need, so it is very unequal: the median pupil-term is low.
-    per_row = st.filter(pl.col("sessions_possible") > 0).select(
-        (pl.col("sessions_unauthorised_absence") / pl.col("sessions_possible")).median()
-    ).item()
+    per_row = (
+        st.filter(pl.col("sessions_possible") > 0)
+        .select((pl.col("sessions_unauthorised_absence") / pl.col("sessions_possible")).median())
+        .item()
+    )
     assert per_row < rate
 
 

@@ -65,8 +65,9 @@ def test_chunked_generation_equals_generate(
 
 def test_chunked_csv(two_blocks: dict[str, pl.DataFrame], tmp_path: Path) -> None:
     """CSV chunks are appended under a single header and read back intact."""
-    counts = generate_to_dir(TWO_BLOCKS, TWO_BLOCKS_SEED, tmp_path, format="csv",
-                             chunk_size=1)  # rounded up to one block
+    counts = generate_to_dir(
+        TWO_BLOCKS, TWO_BLOCKS_SEED, tmp_path, format="csv", chunk_size=1
+    )  # rounded up to one block
     text = (tmp_path / "households.csv").read_text().splitlines()
     assert text[0] == "household_id,la_code,attached_on"
     assert len(text) == counts["households"] + 1 == TWO_BLOCKS + 1

@@ -9,8 +9,10 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
+import attrs
 import polars as pl
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -24,6 +26,7 @@ from tfrules.check.workspace import PathError
 from tfrules.cli.main import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, app
 from tfrules.cli.output import DiagnosticFormat, console, print_diagnostics
 from tfrules.compile.councils import CouncilError, plan_councils
+from tfrules.compile.slices import count_households, slice_count, write_in_slices
 from tfrules.data.councils import council_name
 from tfrules.data.errors import DataError
 from tfrules.data.load import Dataset
@@ -116,6 +119,15 @@ def evaluate(
         help="A folder of local rulesets: each council's (by 'applies to') is applied to its own "
         "households; the others get the national rules alone. Repeatable.",
     ),
+    slices: int = typer.Option(
+        0,
+        "--slices",
+        min=0,
+        metavar="N",
+        help="Evaluate the households in N slices, one after another, so that peak memory "
+        "follows a slice rather than the whole data set (the results are the same). "
+        "0, the default, takes one slice per million households.",
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display or summary."),
 ) -> None:
     """Evaluate a ruleset over household data: one row per household, one column per rule.
@@ -152,14 +164,36 @@ def evaluate(
         dataset = load_checked_data([checked, *locals_], data)
         progress.update(task, description="compiling the rules")
         uncovered: dict[str, int] = {}
+
+        def build(frames: Mapping[str, pl.LazyFrame]) -> pl.LazyFrame:
+            part = attrs.evolve(dataset, frames=dict(frames))
+            if local:
+                return council_plan(checked, locals_, part, day, wanted)[0]
+            return api.compile_plan(checked, part, day, rules=wanted)
+
         if local:
             plan, uncovered = council_plan(checked, locals_, dataset, day, wanted)
         else:
-            plan = api.compile_plan(checked, dataset, day, rules=wanted)
-        progress.update(task, description=f"evaluating and writing {out}")
+            plan = build(dataset.frames)
+        count = slices or slice_count(count_households(dataset.frames, checked.schema))
         started = time.perf_counter()
         written = plan.collect_schema()
-        write_atomically(plan, out)
+        if count == 1:
+            progress.update(task, description=f"evaluating and writing {out}")
+            write_atomically(lambda path: sink(plan, path), out)
+        else:
+            progress.update(task, description=f"evaluating slice 1 of {count}")
+
+            def done(number: int, total: int) -> None:
+                following = f"slice {number + 1} of {total}" if number < total else "the output"
+                progress.update(task, description=f"evaluating {following}")
+
+            write_atomically(
+                lambda path: write_in_slices(
+                    build, dataset.frames, checked.schema, count, path, on_slice=done
+                ),
+                out,
+            )
         elapsed = time.perf_counter() - started
         progress.update(task, description="summarising")
         # read CSV back with the dtypes written: inference would take an all-unknown
@@ -222,9 +256,17 @@ def council_plan(
     return councils.plan, dict(zip(counts["la_code"], counts["len"], strict=True))
 
 
-def write_atomically(plan: pl.LazyFrame, out: Path) -> None:
-    """Stream the results into a temporary file beside `out`, then rename it,
-    so a failed run never leaves a half-written output.
+def sink(plan: pl.LazyFrame, path: Path) -> None:
+    """Stream the results into `path`: Parquet or CSV, by its suffix."""
+    if path.suffix == ".parquet":
+        plan.sink_parquet(path)
+    else:
+        plan.sink_csv(path)
+
+
+def write_atomically(write: Callable[[Path], None], out: Path) -> None:
+    """Write the results (`write(path)`) into a temporary file beside `out`,
+    then rename it, so a failed run never leaves a half-written output.
 
     The temporary file is in a folder of its own, removed on failure: a Polars
     sink can still open its file just after the query has failed, and it cannot
@@ -234,10 +276,7 @@ def write_atomically(plan: pl.LazyFrame, out: Path) -> None:
     folder = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part"))
     temporary = folder / out.name
     try:
-        if out.suffix == ".parquet":
-            plan.sink_parquet(temporary)
-        else:
-            plan.sink_csv(temporary)
+        write(temporary)
         os.replace(temporary, out)
     finally:
         for _ in range(20):

@@ -22,6 +22,7 @@ from tfrules.cli.eval_cmd import (
     load_local_rules,
     load_rules,
     parse_date,
+    sink,
     write_atomically,
 )
 from tfrules.cli.main import EXIT_OK, EXIT_USAGE, app
@@ -77,7 +78,7 @@ def run_report(
             else:
                 plan = api.compile_plan(national, dataset, as_of, rules=wanted)
             target = out / f"{programme}.parquet"
-            write_atomically(plan, target)
+            write_atomically(lambda path, plan=plan: sink(plan, path), target)
             results[programme] = pl.scan_parquet(target)
         progress.update(task, description="building the dashboard")
         dashboard = build_dashboard(
