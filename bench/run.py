@@ -3,13 +3,16 @@
     python bench/run.py [--sizes 100000,1000000,10000000] [--repeat 2]
 
 For each size (households; persons and events in proportion, from Parquet on
-disk, generated once into bench/data/ by `tfrules synth`'s generator):
+disk, generated once into bench/data/ by `tfrules synth`'s generator; 10
+million households take about half an hour to generate and 13 GB of disk):
 
 - compile time, evaluation wall and CPU time, and peak memory (each run's own
   process's maximum resident set) of phase 1 with a local ruleset
-  (bench/leeds_burglary.tfr), streamed to Parquet with sink_parquet;
+  (bench/leeds_burglary.tfr), streamed to Parquet with sink_parquet, in slices
+  of a million households as `tfrules eval` does;
 - the same for the hand-written Polars baseline (bench/baseline), in the same
-  run, and the ratio of the two; both outputs are compared, column by column;
+  run, and the ratio of the two; both outputs are compared, column by column.
+  A run that does not finish (out of memory) is reported as such;
 - how time grows with size (a least-squares fit of log time on log size);
 - the parse-and-check time of a generated 5,000-line ruleset, and the time of
   `tfrules test` over every shipped ruleset.
@@ -30,11 +33,19 @@ import tempfile
 import time
 from pathlib import Path
 
+import attrs
 import polars as pl
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = "2014-06-15"
 SEED = 2014
+
+
+def slice_count(households: int) -> int:
+    sys.path.insert(0, str(ROOT))
+    from tfrules.compile.slices import slice_count as count
+
+    return count(households)
 
 
 def ensure_data(households: int, data_root: Path) -> Path:
@@ -50,7 +61,9 @@ def ensure_data(households: int, data_root: Path) -> Path:
     return folder
 
 
-def measure(engine: str, data: Path, out: Path) -> dict[str, float]:
+def measure(engine: str, data: Path, out: Path, slices: int = 1) -> dict[str, float] | None:
+    """One measurement in a fresh process; None if the run did not finish
+    (out of memory: the kernel kills it)."""
     command = [
         sys.executable,
         str(ROOT / "bench" / "measure.py"),
@@ -58,13 +71,33 @@ def measure(engine: str, data: Path, out: Path) -> dict[str, float]:
         str(data),
         AS_OF,
         str(out),
+        str(slices),
     ]
-    result = subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT)
+    result = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT)
+    if result.returncode != 0:
+        print(f"  {engine} did not finish (exit {result.returncode}): "
+              f"{result.stderr.strip().splitlines()[-1:] }", flush=True)  # fmt: skip
+        return None
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def best(runs: list[dict[str, float]]) -> dict[str, float]:
-    return min(runs, key=lambda r: r["eval_wall_s"])
+def table_rows(data: Path) -> tuple[int, int]:
+    """Persons, and events of every table, in a generated data set."""
+    import pyarrow.parquet as pq
+
+    persons = events = 0
+    for path in data.glob("*.parquet"):
+        rows = pq.ParquetFile(path).metadata.num_rows
+        if path.stem == "persons":
+            persons = rows
+        elif path.stem != "households":
+            events += rows
+    return persons, events
+
+
+def best(runs: list[dict[str, float] | None]) -> dict[str, float] | None:
+    finished = [r for r in runs if r is not None]
+    return min(finished, key=lambda r: r["eval_wall_s"]) if finished else None
 
 
 def same_output(a: Path, b: Path) -> bool:
@@ -108,7 +141,7 @@ def fit(points: list[tuple[int, float]]) -> tuple[float, float] | None:
 
 def main() -> None:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    options.add_argument("--sizes", default="100000,1000000")
+    options.add_argument("--sizes", default="100000,1000000,10000000")
     options.add_argument("--repeat", type=int, default=2)
     options.add_argument("--data", type=Path, default=ROOT / "bench" / "data")
     options.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
@@ -117,30 +150,56 @@ def main() -> None:
     rows = []
     for households in sizes:
         data = ensure_data(households, args.data)
+        slices = slice_count(households)
         with tempfile.TemporaryDirectory() as scratch:
-            ours, theirs = [], []
-            for _ in range(args.repeat):
-                ours.append(measure("tfrules", data, Path(scratch) / "tfrules.parquet"))
-                theirs.append(measure("baseline", data, Path(scratch) / "baseline.parquet"))
-            agree = same_output(
-                Path(scratch) / "tfrules.parquet", Path(scratch) / "baseline.parquet"
+            ours_out, theirs_out = (
+                Path(scratch) / "tfrules.parquet",
+                Path(scratch) / "baseline.parquet",
             )
-        a, b = best(ours), best(theirs)
-        rows.append((households, a, b, agree))
-        print(
-            f"{households:>10,}: tfrules {a['eval_wall_s']:.1f} s, {a['peak_rss_mb']:.0f} MB; "
-            f"baseline {b['eval_wall_s']:.1f} s, {b['peak_rss_mb']:.0f} MB; "
-            f"ratio {a['eval_wall_s'] / b['eval_wall_s']:.2f}; same output: {agree}",
-            flush=True,
-        )
+            ours: list[dict[str, float] | None] = []
+            theirs: list[dict[str, float] | None] = []
+            for _ in range(args.repeat):
+                ours.append(measure("tfrules", data, ours_out, slices))
+                if not theirs or theirs[-1] is not None:  # a run out of memory is not retried
+                    theirs.append(measure("baseline", data, theirs_out))
+            a, b = best(ours), best(theirs)
+            agree = same_output(ours_out, theirs_out) if a and b else None
+        rows.append(Row(households, slices, table_rows(data), a, b, agree))
+        print(rows[-1].summary(), flush=True)
     parse_line = parse_check()
     test_seconds, test_summary = test_suite_time()
     write_report(args.out, rows, parse_line, test_seconds, test_summary, args)
 
 
+@attrs.frozen
+class Row:
+    households: int
+    slices: int
+    sizes: tuple[int, int]  # persons, events
+    ours: dict[str, float] | None
+    theirs: dict[str, float] | None
+    agree: bool | None
+
+    def summary(self) -> str:
+        def part(name: str, m: dict[str, float] | None) -> str:
+            if m is None:
+                return f"{name} did not finish"
+            return f"{name} {m['eval_wall_s']:.1f} s, {m['peak_rss_mb']:.0f} MB"
+
+        ratio = (
+            f"ratio {self.ours['eval_wall_s'] / self.theirs['eval_wall_s']:.2f}; "
+            if self.ours and self.theirs
+            else ""
+        )
+        return (
+            f"{self.households:>10,}: {part('tfrules', self.ours)}; "
+            f"{part('baseline', self.theirs)}; {ratio}same output: {self.agree}"
+        )
+
+
 def write_report(
     out: Path,
-    rows: list[tuple[int, dict[str, float], dict[str, float], bool]],
+    rows: list[Row],
     parse_line: str,
     test_seconds: float,
     test_summary: str,
@@ -162,25 +221,49 @@ def write_report(
         "Each figure is the best of the runs; each run is a fresh process (peak memory is "
         "its maximum resident set).",
         "",
-        "| households | compile s | tfrules s (CPU s) | tfrules peak MB | baseline s (CPU s) "
-        "| baseline peak MB | time ratio | memory ratio | same output |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|:---:|",
+        "| households | persons | events | slices | compile s | tfrules s (CPU s) "
+        "| tfrules peak MB | baseline s (CPU s) | baseline peak MB | time ratio "
+        "| memory ratio | same output |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|",
     ]
-    for households, a, b, agree in rows:
-        lines.append(
-            f"| {households:,} | {a['compile_s']:.2f} "
-            f"| {a['eval_wall_s']:.1f} ({a['eval_cpu_s']:.1f}) "
-            f"| {a['peak_rss_mb']:,.0f} | {b['eval_wall_s']:.1f} ({b['eval_cpu_s']:.1f}) "
-            f"| {b['peak_rss_mb']:,.0f} | {a['eval_wall_s'] / b['eval_wall_s']:.2f} "
-            f"| {a['peak_rss_mb'] / b['peak_rss_mb']:.2f} | {'yes' if agree else 'NO'} |"
+    for row in rows:
+        a, b = row.ours, row.theirs
+        ours = (
+            f"{a['compile_s']:.2f} | {a['eval_wall_s']:.1f} ({a['eval_cpu_s']:.1f}) "
+            f"| {a['peak_rss_mb']:,.0f}"
+            if a
+            else "- | did not finish | -"
         )
-    ours = fit([(n, a["eval_wall_s"]) for n, a, _, _ in rows])
-    theirs = fit([(n, b["eval_wall_s"]) for n, _, b, _ in rows])
-    lines += ["", "## Growth with size", ""]
-    if ours and theirs:
+        theirs = (
+            f"{b['eval_wall_s']:.1f} ({b['eval_cpu_s']:.1f}) | {b['peak_rss_mb']:,.0f}"
+            if b
+            else "did not finish (out of memory) | -"
+        )
+        ratios = (
+            f"{a['eval_wall_s'] / b['eval_wall_s']:.2f} | {a['peak_rss_mb'] / b['peak_rss_mb']:.2f}"
+            if a and b
+            else "- | -"
+        )
+        agree = {True: "yes", False: "NO", None: "-"}[row.agree]
         lines.append(
-            f"Fitting log(time) = k·log(households) + c over the sizes above: k = {ours[0]:.2f} "
-            f"for tfrules and {theirs[0]:.2f} for the baseline (k = 1 is linear growth)."
+            f"| {row.households:,} | {row.sizes[0]:,} | {row.sizes[1]:,} | {row.slices} "
+            f"| {ours} | {theirs} | {ratios} | {agree} |"
+        )
+    lines += [
+        "",
+        "tfrules evaluates the households a slice at a time (`tfrules eval --slices`, one "
+        "slice per million households by default): the slices' outputs, each sorted by "
+        "household, are streamed one after another into the output file. The baseline is "
+        "one plan over everything.",
+    ]
+    ours = fit([(r.households, r.ours["eval_wall_s"]) for r in rows if r.ours])
+    theirs = fit([(r.households, r.theirs["eval_wall_s"]) for r in rows if r.theirs])
+    lines += ["", "## Growth with size", ""]
+    if ours:
+        lines.append(
+            "Fitting log(time) = k·log(households) + c over the sizes measured (k = 1 is "
+            f"linear growth): k = {ours[0]:.2f} for tfrules"
+            + (f" and {theirs[0]:.2f} for the baseline." if theirs else ".")
         )
     else:
         lines.append("Only one size was measured; run with several --sizes to fit growth.")
