@@ -27,12 +27,16 @@ one stage, and no `.over()` window is ever nested in another.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 import attrs
 import polars as pl
 
 HOUSEHOLDS = "H"
 PERSONS = "P"
+
+
+GroupByHook = Callable[[str, str, str, pl.LazyFrame], pl.LazyFrame]
 
 
 class CompileError(Exception):
@@ -71,7 +75,10 @@ class _Joined:
 
 
 class Graph:
-    def __init__(self) -> None:
+    def __init__(self, on_group_by: GroupByHook | None = None) -> None:
+        #: given each group_by as it is made (source frame, key, target frame,
+        #: result), returns what to use instead: bench/profile.py times each one
+        self.on_group_by = on_group_by
         self.specs: dict[str, FrameSpec] = {}
         self.base: dict[str, pl.LazyFrame] = {}
         self.base_columns: dict[str, set[str]] = {}
@@ -295,6 +302,8 @@ class Graph:
                 .agg([d.expr.alias(d.name) for d in items])
                 .rename({group_key: target_key})
             )
+            if self.on_group_by is not None:
+                result = self.on_group_by(source, group_key, target, result)
             provider = _Joined(result, target_key)
             for derived in items:
                 self.joined[target][derived.name] = provider

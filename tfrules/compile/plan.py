@@ -12,7 +12,7 @@ from tfrules.check.model import CheckedRuleset
 from tfrules.check.schema import Level, Table
 from tfrules.compile.dtypes import dtype
 from tfrules.compile.expressions import ExprCompiler, Ref
-from tfrules.compile.graph import HOUSEHOLDS, PERSONS, FrameSpec, Graph
+from tfrules.compile.graph import HOUSEHOLDS, PERSONS, FrameSpec, Graph, GroupByHook
 
 PASS_THROUGH = ("la_code",)
 
@@ -25,6 +25,7 @@ def build_plan(
     missing: Iterable[str] = (),
     rules: Iterable[str] | None = None,
     fixed: Mapping[str, object] | None = None,
+    on_group_by: GroupByHook | None = None,
 ) -> pl.LazyFrame:
     """The lazy plan evaluating `rules` (every household rule by default).
 
@@ -42,7 +43,7 @@ def build_plan(
     gone = frozenset(
         t.name for t in schema.event_tables if t.name in not_supplied and not t.empty_when_missing
     )
-    graph = Graph()
+    graph = Graph(on_group_by)
     graph.add_frame(
         FrameSpec(HOUSEHOLDS, households.key),
         frames[households.name],
