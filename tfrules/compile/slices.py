@@ -8,10 +8,15 @@ and group_by states hold a slice's worth of keys, so peak memory follows the
 slice, not the data set. The slices' outputs, each sorted by household, are
 written one after another into the output file.
 
-Reading a slice's events keeps the rows whose person is one of its members (a
-semi-join: exact on any data), after a cheap range test on `person_id` that
-lets Parquet skip whole row groups when the events are stored in the order of
-their people (as extracts and `tfrules synth` usually are).
+A slice's events are read with a range test on `person_id` (from its
+members' lowest to highest id), which lets Parquet skip whole row groups when
+the events are stored in the order of their people, as extracts and `tfrules
+synth` usually are. The range may let in events of people in other slices
+(always, if the events are in no order): they change nothing, because every
+aggregate reaches the slice's rows through a join on its own members or
+households, and an event of someone else joins nothing (its group is by a
+person not in the slice, or by no household at all). A semi-join would drop
+them exactly, but costs as much as the join it saves, at every scan.
 """
 
 from __future__ import annotations
@@ -72,9 +77,10 @@ def slice_frames(
     sliced[households.name] = frames[households.name].filter(_in_range(households.key, low, high))
     members = frames[persons.name].filter(_in_range(persons.owner_key, low, high))
     sliced[persons.name] = members
-    ids = members.select(persons.key)
     first, last = (
-        ids.select(pl.col(persons.key).min().alias("a"), pl.col(persons.key).max().alias("b"))
+        members.select(
+            pl.col(persons.key).min().alias("first"), pl.col(persons.key).max().alias("last")
+        )
         .collect()
         .row(0)
     )
@@ -86,12 +92,8 @@ def slice_frames(
             if first is None:  # no members: no events
                 sliced[table.name] = frame.filter(pl.lit(False))
                 continue
-            near = frame.filter(pl.col(table.owner_key).is_between(pl.lit(first), pl.lit(last)))
-            sliced[table.name] = near.join(
-                ids.rename({persons.key: table.owner_key}),
-                on=table.owner_key,
-                how="semi",
-                build_side="force_right",
+            sliced[table.name] = frame.filter(
+                pl.col(table.owner_key).is_between(pl.lit(first), pl.lit(last))
             )
         else:
             sliced[table.name] = frame.filter(_in_range(table.owner_key, low, high))
