@@ -47,7 +47,8 @@ def main() -> None:
     def timed(source: str, key: str, target: str, result: pl.LazyFrame) -> pl.LazyFrame:
         cpu, wall = _cpu(), time.perf_counter()
         frame = result.collect()
-        label = f"{source} -> {'households' if target == 'H' else 'persons'} (by {key})"
+        frames = {"H": "households", "P": "persons"}
+        label = f"{frames.get(source, source)} -> {frames[target]} (by {key})"
         stages.append((label, frame.height, _cpu() - cpu, time.perf_counter() - wall))
         return frame.lazy()
 

@@ -268,7 +268,8 @@ def write_report(
         "tfrules evaluates the households a slice at a time (`tfrules eval --slices`, one "
         "slice per million households by default): the slices' outputs, each sorted by "
         "household, are streamed one after another into the output file. The baseline is "
-        "one plan over everything.",
+        "one plan over everything. With slices, each slice's plan is compiled within the "
+        "evaluation time (about 0.1 s a slice).",
     ]
     ours = fit([(r.households, r.ours["eval_wall_s"]) for r in rows if r.ours])
     theirs = fit([(r.households, r.theirs["eval_wall_s"]) for r in rows if r.theirs])
