@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+import attrs
 import polars as pl
 
 from tfrules import diagnostics as diag
@@ -25,6 +26,7 @@ from tfrules.check.ruleset import check_ruleset
 from tfrules.check.usage import required_columns
 from tfrules.check.workspace import RULE_SUFFIX, Workspace
 from tfrules.compile.plan import build_plan
+from tfrules.compile.slices import count_households, slice_count, write_in_slices
 from tfrules.data.errors import DataError
 from tfrules.data.load import Dataset, load_dataset
 from tfrules.data.validate import validate
@@ -163,6 +165,31 @@ def evaluate(
     """Evaluate the ruleset over a data set: one row per household."""
     dataset = load_data(ruleset, data)
     return compile_plan(ruleset, dataset, as_of, rules=rules).collect()
+
+
+def write_results(
+    ruleset: CheckedRuleset,
+    data: Dataset,
+    as_of: str | dt.date,
+    out: str | Path,
+    *,
+    rules: Iterable[str] | None = None,
+    slices: int = 0,
+) -> Path:
+    """Stream the results into `out` (.parquet or .csv) without holding them in
+    memory, a slice of households at a time (`slices`; 0: one slice per
+    million households). The same rows as `evaluate`; returns the path."""
+    target = Path(out)
+    if target.suffix not in (".parquet", ".csv"):
+        raise ValueError(f"{target}: the output must end in .parquet or .csv")
+    count = slices or slice_count(count_households(data.frames, ruleset.schema))
+
+    def build(frames: Mapping[str, pl.LazyFrame]) -> pl.LazyFrame:
+        part = attrs.evolve(data, frames=dict(frames))
+        return compile_plan(ruleset, part, as_of, rules=rules)
+
+    write_in_slices(build, data.frames, ruleset.schema, count, target)
+    return target
 
 
 def household(ruleset: CheckedRuleset, data: Dataset, household_id: str) -> HouseholdData | None:

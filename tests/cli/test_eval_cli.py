@@ -657,3 +657,13 @@ def test_household_ranges_cover_every_household_once(data_dir, phase1):
     assert sorted(seen) == sorted(dataset.frames["households"].collect()["household_id"])
     assert len(seen) == len(set(seen))
     assert events == dataset.frames["offences"].collect().height
+
+
+@pytest.mark.parametrize("slices", [1, 3])
+def test_write_results_api(national_run, data_dir, phase1, tmp_path, slices):
+    dataset = api.load_data(phase1, data_dir)
+    out = api.write_results(phase1, dataset, AS_OF, tmp_path / "r.parquet", slices=slices)
+    assert pl.read_parquet(out).equals(national_run[0])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.parquet"]
+    with pytest.raises(ValueError, match="must end in"):
+        api.write_results(phase1, dataset, AS_OF, tmp_path / "r.txt")
