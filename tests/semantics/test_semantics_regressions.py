@@ -19,7 +19,7 @@ for _path in (str(_HERE.parent), str(_HERE)):
 import polars as pl  # noqa: E402
 import pytest  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
-from semantic_harness import check_text, compiled, differences, interpreted  # noqa: E402
+from semantic_harness import agree, check_text, compiled, differences, interpreted  # noqa: E402
 from strategies.data_strategies import (  # noqa: E402
     DataSet,
     canonical_schema,
@@ -327,3 +327,38 @@ def test_strategies_follow_the_schema() -> None:
                 assert columns[column.name] == kinds[column.type.kind], column.name
         assert set(columns) == set(table.column_names) - {table.owner_key}
         assert list(table_dtypes(table.name)) == list(table.column_names)
+
+
+# ---------------------------------------------------------------- constant conditions
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("if true then unknown else sum £0 over school_terms", None),
+        ("if not true then unknown else sum £0 over school_terms", True),
+        ("if unknown then sum £0 over school_terms else unknown", None),
+        ("if 1 > 2 then unknown else sum £0 over school_terms", True),
+    ],
+)
+@pytest.mark.parametrize("engine", ["auto", "in-memory", "streaming"])
+def test_a_branch_polars_folds_to_one_value(body: str, expected: object, engine: str) -> None:
+    """`if true then unknown else <sum over no rows>` for members: the in-memory
+    engine folded the whole expression to one value but did not treat it as
+    one, so the member column came back one row long ("Series length 1 doesn't
+    match the DataFrame height of 2"). A constant condition now picks its branch
+    when compiling, and an unknown branch needs no comparison of the two."""
+    text = (
+        'ruleset gen.t "x"\nuses schema canonical\n'
+        f"measure q for person: money = {body}\n"
+        "criterion r = any member satisfies q >= £0\n"
+    )
+    ruleset, errors = check_text(text)
+    assert ruleset is not None, errors
+    frames = {
+        "households": households(("H1", None)),
+        "persons": persons(("P1", "H1", D(1994, 3, 31)), ("P2", "H1", D(1994, 3, 31))),
+        "school_terms": make_frame("school_terms", []),
+    }
+    rows = agree(ruleset, DataSet(frames, frozenset()), D(2012, 3, 31), text=text, engine=engine)
+    assert rows["H1"]["r"] is expected

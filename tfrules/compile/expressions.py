@@ -259,6 +259,11 @@ class ExprCompiler:
 
     def _If(self, node: ast.If, frame: str, ref: Ref) -> pl.Expr:
         target = D.dtype(self._type(node))
+        if isinstance(node.condition, ast.Literal) and isinstance(node.condition.value, bool):
+            # a constant condition picks its branch here: left to Polars, a
+            # branch it can fold to one value came back one row long
+            chosen = node.then if node.condition.value else node.otherwise
+            return self.compile(chosen, frame, ref).cast(target)
         condition = self.condition(node.condition, frame, ref)
         then_ref = otherwise_ref = ref
         if frame == HOUSEHOLDS and ref.local is None:
@@ -270,13 +275,14 @@ class ExprCompiler:
                 then_ref = self._narrowed(ref, node.condition, True)
         then = self.compile(node.then, frame, then_ref).cast(target)
         otherwise = self.compile(node.otherwise, frame, otherwise_ref).cast(target)
-        return (
-            pl.when(condition)
-            .then(then)
-            .when(~condition)
-            .then(otherwise)
-            .otherwise(pl.when(then == otherwise).then(then))
+        # an unknown condition gives the branches' value if they agree (pinned
+        # reading 2); never when one of them is `unknown`
+        agreed = (
+            D.null(self._type(node))
+            if _is_unknown(node.then) or _is_unknown(node.otherwise)
+            else pl.when(then == otherwise).then(then)
         )
+        return pl.when(condition).then(then).when(~condition).then(otherwise).otherwise(agreed)
 
     def _narrowed(self, ref: Ref, condition: ast.Expr, wanted: bool) -> Ref:
         """`ref`, with its domain narrowed to the households where `condition` is `wanted`."""
