@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -33,6 +34,10 @@ ENGINES = ("auto", "in-memory", "streaming")
 PROPERTY_SETTINGS = settings(
     max_examples=EXAMPLES,
     deadline=None,
+    # CI (.ci/run sets TFRULES_CI) runs the same examples every time, so that
+    # a run is reproducible and a change is judged on its own; run locally,
+    # each run draws new ones and keeps exploring
+    derandomize=bool(os.environ.get("TFRULES_CI")),
     suppress_health_check=[
         HealthCheck.too_slow,
         HealthCheck.data_too_large,
