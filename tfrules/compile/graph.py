@@ -19,9 +19,10 @@ one LazyFrame object shared by every consumer, so Polars computes it once.
 
 `materialize` settles the order: in rounds, every row column whose inputs
 exist, then every broadcast, then the aggregates. An aggregate waits until
-its whole group (same source, key and target) is ready, so each group is one
-group_by and one join; unless nothing else could move. Each entity level is
-one stage, and no `.over()` window is ever nested in another.
+its whole group (same source, key, target and row filter: see `_aggregates`)
+is ready, so each group is one group_by and one join; unless nothing else
+could move. Each entity level is one stage, and no `.over()` window is ever
+nested in another.
 """
 
 from __future__ import annotations
