@@ -12,17 +12,10 @@ combination is checked on every run.
 from __future__ import annotations
 
 import datetime as dt
-import sys
-from pathlib import Path
 
-_HERE = Path(__file__).resolve().parent
-for _path in (str(_HERE.parent), str(_HERE)):
-    if _path not in sys.path:
-        sys.path.insert(0, _path)
-
-import pytest  # noqa: E402
-from semantic_harness import agree, check_text  # noqa: E402
-from strategies.data_strategies import (  # noqa: E402
+import pytest
+from semantic_harness import agree, check_text
+from strategies.data_strategies import (
     REFERENCE_DATES,
     DataSet,
     add_days,
@@ -31,8 +24,8 @@ from strategies.data_strategies import (  # noqa: E402
     window_edges,
 )
 
-from tfrules import calendar  # noqa: E402
-from tfrules.check.model import CheckedRuleset  # noqa: E402
+from tfrules import calendar
+from tfrules.check.model import CheckedRuleset
 
 LENGTHS = (
     "0 days", "1 day", "7 days", "13 weeks", "26 weeks", "52 weeks",

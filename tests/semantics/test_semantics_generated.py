@@ -10,20 +10,13 @@ at two run dates, so that checking and generating are shared.
 from __future__ import annotations
 
 import datetime as dt
-import sys
-from pathlib import Path
 
-_HERE = Path(__file__).resolve().parent
-for _path in (str(_HERE.parent), str(_HERE)):
-    if _path not in sys.path:
-        sys.path.insert(0, _path)
-
-import attrs  # noqa: E402
-from hypothesis import assume, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-from semantic_harness import ENGINES, PROPERTY_SETTINGS, agree, check_text  # noqa: E402
-from strategies.data_strategies import DataSet, as_of_dates, datasets  # noqa: E402
-from strategies.rule_strategies import GeneratedRuleset, rulesets  # noqa: E402
+import attrs
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from semantic_harness import ENGINES, PROPERTY_SETTINGS, agree, check_text
+from strategies.data_strategies import DataSet, as_of_dates, datasets
+from strategies.rule_strategies import GeneratedRuleset, rulesets
 
 RUN_DATES = 2  # per example
 

@@ -10,19 +10,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
-from pathlib import Path
 
-_HERE = Path(__file__).resolve().parent
-for _path in (str(_HERE.parent), str(_HERE)):
-    if _path not in sys.path:
-        sys.path.insert(0, _path)
-
-import attrs  # noqa: E402
-import polars as pl  # noqa: E402
-from hypothesis import assume, given  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-from semantic_harness import (  # noqa: E402
+import attrs
+import polars as pl
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from semantic_harness import (
     PROPERTY_SETTINGS,
     check_text,
     compiled,
@@ -30,7 +23,7 @@ from semantic_harness import (  # noqa: E402
     differences,
     interpreted,
 )
-from strategies.data_strategies import (  # noqa: E402
+from strategies.data_strategies import (
     PERSON_TABLES,
     ROW_NUMBERS,
     DataSet,
@@ -41,9 +34,9 @@ from strategies.data_strategies import (  # noqa: E402
     person_event_row,
     shuffled,
 )
-from strategies.rule_strategies import GeneratedRuleset, monotone_rulesets, rulesets  # noqa: E402
+from strategies.rule_strategies import GeneratedRuleset, monotone_rulesets, rulesets
 
-from tfrules.check.model import CheckedRuleset  # noqa: E402
+from tfrules.check.model import CheckedRuleset
 
 
 @attrs.frozen

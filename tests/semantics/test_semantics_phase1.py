@@ -10,19 +10,12 @@ what holds at the claim.
 from __future__ import annotations
 
 import datetime as dt
-import sys
-from pathlib import Path
 
-_HERE = Path(__file__).resolve().parent
-for _path in (str(_HERE.parent), str(_HERE)):
-    if _path not in sys.path:
-        sys.path.insert(0, _path)
-
-import attrs  # noqa: E402
-from hypothesis import given  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-from semantic_harness import ENGINES, PROPERTY_SETTINGS, agree, phase1  # noqa: E402
-from strategies.data_strategies import (  # noqa: E402
+import attrs
+from hypothesis import given
+from hypothesis import strategies as st
+from semantic_harness import ENGINES, PROPERTY_SETTINGS, agree, phase1
+from strategies.data_strategies import (
     REFERENCE_DATES,
     DataSet,
     as_of_dates,

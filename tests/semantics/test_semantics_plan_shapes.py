@@ -13,18 +13,11 @@ semantics do (the interpreter is the oracle), on a small hand-made data set:
 from __future__ import annotations
 
 import datetime as dt
-import sys
-from pathlib import Path
 
-_HERE = Path(__file__).resolve().parent
-for _path in (str(_HERE.parent), str(_HERE)):
-    if _path not in sys.path:
-        sys.path.insert(0, _path)
-
-import polars as pl  # noqa: E402
-import pytest  # noqa: E402
-from semantic_harness import check_text, compiled, differences, interpreted  # noqa: E402
-from strategies.data_strategies import DataSet, make_frame  # noqa: E402
+import polars as pl
+import pytest
+from semantic_harness import check_text, compiled, differences, interpreted
+from strategies.data_strategies import DataSet, make_frame
 
 D = dt.date
 AS_OF = D(2014, 2, 28)

@@ -7,28 +7,21 @@ edges actually drawn).
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from decimal import Decimal
-from pathlib import Path
 
-_HERE = Path(__file__).resolve().parent
-for _path in (str(_HERE.parent), str(_HERE)):
-    if _path not in sys.path:
-        sys.path.insert(0, _path)
-
-import polars as pl  # noqa: E402
-import pytest  # noqa: E402
-from hypothesis import given, settings  # noqa: E402
-from semantic_harness import agree, check_text, compiled, differences, interpreted  # noqa: E402
-from strategies.data_strategies import (  # noqa: E402
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from semantic_harness import agree, check_text, compiled, differences, interpreted
+from strategies.data_strategies import (
     DataSet,
     canonical_schema,
     datasets,
     make_frame,
 )
 
-from tfrules.data.load import load_dataset  # noqa: E402
-from tfrules.data.validate import validate  # noqa: E402
+from tfrules.data.load import load_dataset
+from tfrules.data.validate import validate
 
 D = dt.date
 AS_OF = D(2014, 2, 28)
