@@ -26,7 +26,7 @@ from tfrules.check.ruleset import check_ruleset
 from tfrules.check.usage import required_columns
 from tfrules.check.workspace import RULE_SUFFIX, Workspace
 from tfrules.compile.plan import build_plan
-from tfrules.compile.slices import count_households, slice_count, write_in_slices
+from tfrules.compile.slices import slices_for, write_in_slices
 from tfrules.data.errors import DataError
 from tfrules.data.load import Dataset, load_dataset
 from tfrules.data.validate import validate
@@ -182,7 +182,7 @@ def write_results(
     target = Path(out)
     if target.suffix not in (".parquet", ".csv"):
         raise ValueError(f"{target}: the output must end in .parquet or .csv")
-    count = slices or slice_count(count_households(data.frames, ruleset.schema))
+    count = slices_for(data.frames, ruleset.schema, slices)
 
     def build(frames: Mapping[str, pl.LazyFrame]) -> pl.LazyFrame:
         part = attrs.evolve(data, frames=dict(frames))

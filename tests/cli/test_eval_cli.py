@@ -33,7 +33,8 @@ from cli_support import (
 
 from tfrules import api
 from tfrules.check import types as T
-from tfrules.cli.eval_cmd import sink, write_atomically
+from tfrules.cli.eval_cmd import write_atomically
+from tfrules.compile.slices import sink
 
 NATIONAL = "national.phase1"
 

@@ -26,7 +26,7 @@ from tfrules.check.workspace import PathError
 from tfrules.cli.main import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, app
 from tfrules.cli.output import DiagnosticFormat, console, print_diagnostics
 from tfrules.compile.councils import CouncilError, plan_councils
-from tfrules.compile.slices import count_households, slice_count, write_in_slices
+from tfrules.compile.slices import sink, slices_for, write_in_slices
 from tfrules.data.councils import council_name
 from tfrules.data.errors import DataError
 from tfrules.data.load import Dataset
@@ -175,7 +175,7 @@ def evaluate(
             plan, uncovered = council_plan(checked, locals_, dataset, day, wanted)
         else:
             plan = build(dataset.frames)
-        count = slices or slice_count(count_households(dataset.frames, checked.schema))
+        count = slices_for(dataset.frames, checked.schema, slices)
         started = time.perf_counter()
         written = plan.collect_schema()
         if count == 1:
@@ -254,14 +254,6 @@ def council_plan(
         .collect()
     )
     return councils.plan, dict(zip(counts["la_code"], counts["len"], strict=True))
-
-
-def sink(plan: pl.LazyFrame, path: Path) -> None:
-    """Stream the results into `path`: Parquet or CSV, by its suffix."""
-    if path.suffix == ".parquet":
-        plan.sink_parquet(path)
-    else:
-        plan.sink_csv(path)
 
 
 def write_atomically(write: Callable[[Path], None], out: Path) -> None:

@@ -22,11 +22,11 @@ from tfrules.cli.eval_cmd import (
     load_local_rules,
     load_rules,
     parse_date,
-    sink,
     write_atomically,
 )
 from tfrules.cli.main import EXIT_OK, EXIT_USAGE, app
 from tfrules.cli.output import console
+from tfrules.compile.slices import sink
 from tfrules.data.synth import generate_to_dir
 from tfrules.report.dashboard import TOTAL, Dashboard, build_dashboard, cell, to_markdown
 

@@ -709,7 +709,8 @@ class ExprCompiler:
             deps = frozenset(self._deps.pop())
         rows = {name: self._row_column(source, expr, deps) for name, expr in parts.rows.items()}
         keep = self._row_column(source, keep_expr, deps) if keep_expr is not None else None
-        # at a household date: only the rows of households whose date is known
+        # only the rows of households whose date is known (at a household's own
+        # date) and that need the value (a domain: see `_If`)
         require = tuple(
             self.graph.broadcast(source, HOUSEHOLDS, column)
             for column in (ref.column, ref.domain)
@@ -925,9 +926,9 @@ class ExprCompiler:
                 aggs["n"] = ("f", "count")
             return _LiftParts(rows, aggs, guarded(lambda raw: raw("n", zero=True)))
         if node.op == "count distinct":
-            key = self._distinct_key(node, source, values)
-            terms = self._window_terms(node, source, ref)
-            if terms is not None and key.meta.eq(self._term_index(source)):
+            terms = self._window_terms(node, source, ref) if self._counts_terms(node) else None
+            if terms is not None:
+                key = self._term_index(source)
                 # the distinct terms of a window of N terms: which of its N terms
                 # have a row (N maxima: a set of values per group would take
                 # twice the memory and a third more time)
@@ -944,7 +945,7 @@ class ExprCompiler:
                         )
                     ),
                 )
-            rows["k"] = pl.when(chosen).then(key)
+            rows["k"] = pl.when(chosen).then(self._distinct_key(node, source, values))
             aggs["k"] = ("k", "unique")
             return _LiftParts(rows, aggs, guarded(lambda raw: raw("k", zero=True)))
         value = values[0].cast(target)
@@ -967,18 +968,22 @@ class ExprCompiler:
         several times faster to count than a struct); else a struct of the values."""
         if len(values) == 1:
             return values[0]
-        table = self.schema.table(source)
-        named = {
+        if self._counts_terms(node):
+            return self._term_index(source)
+        # fields named by position: two values may have the same output name
+        return pl.struct([v.alias(f"k{i}") for i, v in enumerate(values)])
+
+    def _counts_terms(self, node: ast.Aggregate) -> bool:
+        """`count distinct academic_year, term` over a termly table: its terms."""
+        table = self.notes.collections[id(node.collection)].table
+        named = [
             resolution.column
             for value in node.values
             if isinstance(value, ast.Name)
             and isinstance(resolution := self.notes.names.get(id(value)), ColumnRef)
-            and resolution.table == source
-        }
-        if table is not None and table.term and len(values) == 2 and named == set(table.term):
-            return self._term_index(source)
-        # fields named by position: two values may have the same output name
-        return pl.struct([v.alias(f"k{i}") for i, v in enumerate(values)])
+            and resolution.table == table.name
+        ]
+        return table.term is not None and len(node.values) == 2 and set(named) == set(table.term)
 
     def _window_terms(self, node: ast.Aggregate, source: str, ref: Ref) -> list[pl.Expr] | None:
         """The term indexes of a window of a few terms in the `where` list (over
@@ -1043,13 +1048,9 @@ class ExprCompiler:
         parts: list[pl.Expr] = []
         if members_of is not None:
             # the member's own conditions, read on each of its rows
-            qualifier = self.notes.qualifiers.get(id(members_of.collection))
-            if qualifier is not None:
-                parts.append(self.use(source, self.rule_column(qualifier, ref)))
+            parts.extend(self._qualifier(members_of.collection, source, ref))
             parts.extend(self.condition(w, source, ref) for w in members_of.where)
-        qualifier = self.notes.qualifiers.get(id(node.collection))
-        if qualifier is not None:
-            parts.append(self.use(source, self.rule_column(qualifier, ref)))
+        parts.extend(self._qualifier(node.collection, source, ref))
         if with_where:
             parts.extend(self.condition(w, source, ref) for w in node.where)
         if not parts:
@@ -1058,6 +1059,11 @@ class ExprCompiler:
         for part in parts[1:]:
             result = result & part
         return result
+
+    def _qualifier(self, collection: ast.Collection, source: str, ref: Ref) -> list[pl.Expr]:
+        """`adult` of `adult members`, as a column of `source` (none if unqualified)."""
+        qualifier = self.notes.qualifiers.get(id(collection))
+        return [] if qualifier is None else [self.use(source, self.rule_column(qualifier, ref))]
 
     def _conjunction(self, conditions: tuple[ast.Expr, ...], frame: str, ref: Ref) -> pl.Expr:
         result = self.condition(conditions[0], frame, ref)

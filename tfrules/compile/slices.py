@@ -39,8 +39,20 @@ def slice_count(households: int, per_slice: int = HOUSEHOLDS_PER_SLICE) -> int:
     return max(1, math.ceil(households / per_slice))
 
 
-def count_households(frames: Mapping[str, pl.LazyFrame], schema: Schema) -> int:
-    return int(frames[schema.households.name].select(pl.len()).collect().item())
+def slices_for(frames: Mapping[str, pl.LazyFrame], schema: Schema, asked: int = 0) -> int:
+    """The slices a run uses: those `asked` for, or (0) one per million households."""
+    if asked:
+        return asked
+    households = frames[schema.households.name].select(pl.len()).collect().item()
+    return slice_count(int(households))
+
+
+def sink(plan: pl.LazyFrame, path: Path) -> None:
+    """Stream a plan's rows into `path`: Parquet or CSV, by its suffix, in order."""
+    if path.suffix == ".csv":
+        plan.sink_csv(path)
+    else:
+        plan.sink_parquet(path)
 
 
 def household_ranges(
@@ -114,11 +126,7 @@ def write_in_slices(
     `build` makes the plan of a set of frames; `on_slice(done, total)` is
     called after each slice."""
     if slices <= 1:  # one plan over everything, straight into `out`
-        plan = build(frames)
-        if out.suffix == ".csv":
-            plan.sink_csv(out)
-        else:
-            plan.sink_parquet(out)
+        sink(build(frames), out)
         if on_slice is not None:
             on_slice(1, 1)
         return
@@ -131,11 +139,7 @@ def write_in_slices(
             build(slice_frames(frames, schema, low, high)).sink_parquet(part)
             if on_slice is not None:
                 on_slice(number + 1, len(ranges))
-        joined = pl.concat([pl.scan_parquet(p) for p in parts], how="vertical")
-        if out.suffix == ".csv":
-            joined.sink_csv(out, maintain_order=True)
-        else:
-            joined.sink_parquet(out, maintain_order=True)
+        sink(pl.concat([pl.scan_parquet(p) for p in parts], how="vertical"), out)
     finally:
         for part in parts:
             part.unlink(missing_ok=True)
