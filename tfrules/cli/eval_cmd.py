@@ -25,7 +25,7 @@ from tfrules.check.overrides import OverrideError
 from tfrules.check.workspace import PathError
 from tfrules.cli.main import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, app
 from tfrules.cli.output import DiagnosticFormat, console, print_diagnostics
-from tfrules.compile.councils import CouncilError, plan_councils
+from tfrules.compile.councils import CouncilError, CouncilPlan, plan_councils
 from tfrules.compile.slices import sink, slices_for, write_in_slices
 from tfrules.data.councils import council_name
 from tfrules.data.errors import DataError
@@ -168,7 +168,7 @@ def evaluate(
         def build(frames: Mapping[str, pl.LazyFrame]) -> pl.LazyFrame:
             part = attrs.evolve(dataset, frames=dict(frames))
             if local:
-                return council_plan(checked, locals_, part, day, wanted)[0]
+                return councils_plan(checked, locals_, part, day, wanted).plan
             return api.compile_plan(checked, part, day, rules=wanted)
 
         if local:
@@ -230,6 +230,22 @@ def load_local_rules(
         raise typer.Exit(EXIT_USAGE) from None
 
 
+def councils_plan(
+    national: CheckedRuleset,
+    locals_: list[CheckedRuleset],
+    dataset: Dataset,
+    day: dt.date,
+    wanted: list[str],
+) -> CouncilPlan:
+    try:
+        return plan_councils(
+            national, locals_, dataset.frames, day, missing=dataset.missing_tables, rules=wanted
+        )
+    except CouncilError as exc:
+        typer.echo(f"tfrules eval: {exc}", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+
+
 def council_plan(
     national: CheckedRuleset,
     locals_: list[CheckedRuleset],
@@ -238,13 +254,7 @@ def council_plan(
     wanted: list[str],
 ) -> tuple[pl.LazyFrame, dict[str, int]]:
     """The plan of a multi-council run, and the households per council with no local ruleset."""
-    try:
-        councils = plan_councils(
-            national, locals_, dataset.frames, day, missing=dataset.missing_tables, rules=wanted
-        )
-    except CouncilError as exc:
-        typer.echo(f"tfrules eval: {exc}", err=True)
-        raise typer.Exit(EXIT_USAGE) from None
+    councils = councils_plan(national, locals_, dataset, day, wanted)
     households = dataset.frames[national.schema.households.name]
     counts = (
         households.filter(~pl.col("la_code").is_in(list(councils.covered)))
