@@ -36,16 +36,11 @@ from pathlib import Path
 import attrs
 import polars as pl
 
+from tfrules.compile.slices import slice_count
+
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = "2014-06-15"
 SEED = 2014
-
-
-def slice_count(households: int) -> int:
-    sys.path.insert(0, str(ROOT))
-    from tfrules.compile.slices import slice_count as count
-
-    return count(households)
 
 
 def ensure_data(households: int, data_root: Path) -> Path:
@@ -161,7 +156,7 @@ def main() -> None:
     rows = []
     for households in sizes:
         data = ensure_data(households, args.data)
-        slices = slice_count(households)
+        slices = slice_count(households)  # as `tfrules eval` would
         with tempfile.TemporaryDirectory() as scratch:
             ours_out, theirs_out = (
                 Path(scratch) / "tfrules.parquet",
