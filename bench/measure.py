@@ -1,10 +1,12 @@
 """One measurement, in its own process so that its peak memory is its own.
 
-    python bench/measure.py tfrules|baseline DATA_DIR AS_OF OUT.parquet
+    python bench/measure.py tfrules|baseline DATA_DIR AS_OF OUT.parquet [SLICES]
 
 Prints one line of JSON: compile (plan-building) seconds, evaluation wall and
 CPU seconds (streamed into OUT with sink_parquet), and the process's peak
-resident memory in MB. Used by bench/run.py.
+resident memory in MB. With SLICES > 1, tfrules evaluates the households in
+that many slices, as `tfrules eval --slices` does (each slice's plan is then
+compiled within the evaluation time). Used by bench/run.py.
 """
 
 from __future__ import annotations
