@@ -647,7 +647,9 @@ class ExprCompiler:
         column = ref.column
 
         def build() -> pl.Expr:
-            known = self._lift(node, landing, attrs.evolve(ref, nullable=False), members_of)
+            known = self._lift(
+                node, landing, attrs.evolve(ref, key=f"{ref.key}:known", nullable=False), members_of
+            )
             unknown_date = attrs.evolve(UNKNOWN_DATE, domain=ref.domain)
             unknown = self._lift(node, landing, unknown_date, members_of)
             is_unknown = self.col(landing, HOUSEHOLDS, column).is_null()
