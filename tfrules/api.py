@@ -20,7 +20,6 @@ import polars as pl
 
 from tfrules import diagnostics as diag
 from tfrules.check import CheckReport, check_paths
-from tfrules.check.model import CheckedRuleset
 from tfrules.check.overrides import apply_overrides
 from tfrules.check.ruleset import check_ruleset
 from tfrules.check.usage import required_columns
@@ -32,6 +31,7 @@ from tfrules.data.load import Dataset, load_dataset
 from tfrules.data.validate import validate
 from tfrules.interpret.explain import Explanation, explain_household
 from tfrules.interpret.household import HouseholdData, households_from_frames
+from tfrules.model.ruleset import CheckedRuleset
 from tfrules.syntax import ast
 
 DataSource = str | Path | Mapping[str, pl.DataFrame | pl.LazyFrame] | Dataset

@@ -11,9 +11,9 @@ import pytest
 
 import tfrules
 from tfrules import api
-from tfrules.check.model import CheckedRuleset
 from tfrules.data.load import Dataset
 from tfrules.data.synth import generate, write_dataset
+from tfrules.model.ruleset import CheckedRuleset
 
 REPO = Path(__file__).resolve().parents[2]
 AS_OF = "2013-01-15"

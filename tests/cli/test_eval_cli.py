@@ -32,9 +32,9 @@ from cli_support import (
 )
 
 from tfrules import api
-from tfrules.check import types as T
 from tfrules.cli.eval_cmd import write_atomically
 from tfrules.compile.slices import sink
+from tfrules.model import types as T
 
 NATIONAL = "national.phase1"
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import polars as pl
 
-from tfrules.check.schema import Column, Level, Schema, Table
-from tfrules.check.types import BOOL, DATE, INT, MONEY, TEXT, category
+from tfrules.model.schema import Column, Level, Schema, Table
+from tfrules.model.types import BOOL, DATE, INT, MONEY, TEXT, category
 
 HOUSEHOLDS = Table(
     "households",

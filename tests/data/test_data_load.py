@@ -10,11 +10,11 @@ import polars as pl
 import pytest
 from data_fixtures import SCHEMA, clean_frames, write_dir
 
-from tfrules.check.schema import Column, Level, Schema, Table
-from tfrules.check.types import DATE, DECIMAL, TEXT
 from tfrules.data.errors import DataError
 from tfrules.data.load import load_dataset
 from tfrules.data.validate import validate
+from tfrules.model.schema import Column, Level, Schema, Table
+from tfrules.model.types import DATE, DECIMAL, TEXT
 
 
 def _load(tmp_path: Path, fmt: str, frames: dict[str, pl.DataFrame], **kwargs):

@@ -20,12 +20,12 @@ from hypothesis import HealthCheck, settings
 from strategies.data_strategies import DataSet
 
 from tfrules.check import Workspace, check_paths, check_ruleset
-from tfrules.check.model import CheckedRuleset
-from tfrules.check.schema import Level
 from tfrules.check.workspace import SourceFile, bundled_rulesets_dir
-from tfrules.compile.dtypes import dtype
 from tfrules.compile.plan import build_plan
 from tfrules.interpret.evaluator import Interpreter
+from tfrules.model.ruleset import CheckedRuleset
+from tfrules.model.schema import Level
+from tfrules.semantics.dtypes import dtype
 
 #: The issue asks for at least 500 examples per property in CI.
 EXAMPLES = 500

@@ -1,5 +1,5 @@
-"""The compiler's vectorised calendar (`tfrules.compile.calendar_exprs`) against
-the plain one (`tfrules.calendar`), exhaustively: every date from 1990 to 2100
+"""The compiler's vectorised calendar (`tfrules.semantics.calendar_exprs`) against
+the plain one (`tfrules.semantics.calendar`), exhaustively: every date from 1990 to 2100
 in one frame, evaluated once by Polars and once row by row in Python.
 
 The window bounds the compiler uses for a fixed run date (`_bounds`), for a
@@ -15,10 +15,9 @@ from collections.abc import Callable, Sequence
 import polars as pl
 import pytest
 
-from tfrules import calendar
-from tfrules.compile import calendar_exprs as C
-from tfrules.compile import expressions as X
-from tfrules.interpret.evaluator import Interpreter
+from tfrules.semantics import calendar
+from tfrules.semantics import calendar_exprs as C
+from tfrules.semantics.windows import window_bounds
 
 FIRST, LAST = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
 YEARS = range(FIRST.year - 1, LAST.year + 2)
@@ -173,19 +172,15 @@ WINDOWS = [
 
 
 @pytest.mark.parametrize(("length", "unit"), WINDOWS)
-def test_window_bounds_three_ways(days: pl.DataFrame, length: int, unit: str) -> None:
-    """The window ending on each day: the interpreter's, the compiler's for a
-    fixed run date and the compiler's for a date per row all agree."""
-    low, high = X._bounds_expr(pl.col("day"), length, unit)
+def test_window_bounds_both_ways(days: pl.DataFrame, length: int, unit: str) -> None:
+    """The window ending on each day: the plain definition (the interpreter's,
+    and the compiler's for a fixed run date) and the vectorised one agree."""
+    low, high = C.window_bounds(pl.col("day"), length, unit)
     frame = evaluate(days, low.alias("low"), high.alias("high"))
     vectorised = list(zip(frame["low"].to_list(), frame["high"].to_list(), strict=True))
     dates = days["day"].to_list()
 
     def interpreter(day: dt.date) -> tuple[dt.date, dt.date]:
-        return Interpreter._window_bounds(None, day, length, unit)  # type: ignore[arg-type]
-
-    def constant(day: dt.date) -> tuple[dt.date, dt.date]:
-        return X._bounds(day, length, unit)
+        return window_bounds(day, length, unit)
 
     assert mismatches(dates, vectorised, interpreter) == []
-    assert mismatches(dates, vectorised, constant) == []

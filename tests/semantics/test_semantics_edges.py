@@ -24,8 +24,8 @@ from strategies.data_strategies import (
     window_edges,
 )
 
-from tfrules import calendar
-from tfrules.check.model import CheckedRuleset
+from tfrules.model.ruleset import CheckedRuleset
+from tfrules.semantics import calendar
 
 LENGTHS = (
     "0 days", "1 day", "7 days", "13 weeks", "26 weeks", "52 weeks",

@@ -36,7 +36,7 @@ from strategies.data_strategies import (
 )
 from strategies.rule_strategies import GeneratedRuleset, monotone_rulesets, rulesets
 
-from tfrules.check.model import CheckedRuleset
+from tfrules.model.ruleset import CheckedRuleset
 
 
 @attrs.frozen

@@ -295,7 +295,7 @@ def test_strategies_follow_the_schema() -> None:
     from strategies import rule_strategies as R
     from strategies.data_strategies import CATEGORIES, EVENT_TABLES, table_dtypes
 
-    from tfrules.check import types as T
+    from tfrules.model import types as T
 
     schema = canonical_schema()
     assert set(EVENT_TABLES) == set(R.TABLES) == {t.name for t in schema.event_tables}

@@ -36,10 +36,10 @@ import attrs
 import polars as pl
 from hypothesis import strategies as st
 
-from tfrules import calendar
-from tfrules.check.schema import Level, Schema
-from tfrules.compile.dtypes import dtype
 from tfrules.interpret.household import HouseholdData, households_from_frames
+from tfrules.model.schema import Level, Schema
+from tfrules.semantics import calendar
+from tfrules.semantics.dtypes import dtype
 
 D = dt.date
 DAY = dt.timedelta(days=1)

@@ -13,10 +13,10 @@ from pathlib import Path
 import attrs
 
 from tfrules import diagnostics as diag
-from tfrules.check.model import CheckedRuleset
 from tfrules.check.ruleset import CheckResult, check_ruleset
 from tfrules.check.schema_build import build_schema
 from tfrules.check.workspace import SourceFile, Workspace
+from tfrules.model.ruleset import CheckedRuleset
 from tfrules.syntax import ast
 
 

@@ -14,8 +14,9 @@ from typing import Protocol
 
 from tfrules import diagnostics as diag
 from tfrules.check import type_rules as R
-from tfrules.check import types as T
-from tfrules.check.model import (
+from tfrules.check.scope import Context
+from tfrules.model import types as T
+from tfrules.model.ruleset import (
     Annotations,
     BuiltinRef,
     CategoryValue,
@@ -26,8 +27,7 @@ from tfrules.check.model import (
     RuleRef,
     WindowInfo,
 )
-from tfrules.check.schema import Level, Schema
-from tfrules.check.scope import Context
+from tfrules.model.schema import Level, Schema
 from tfrules.syntax import ast
 
 BUILTINS = ("as_of", "age", "active", "lasted")

@@ -7,7 +7,7 @@ import attrs
 from tfrules import diagnostics as diag
 from tfrules.check import params as P
 from tfrules.check import type_rules as R
-from tfrules.check.model import CheckedRuleset, ParamInfo
+from tfrules.model.ruleset import CheckedRuleset, ParamInfo
 from tfrules.syntax import ast
 from tfrules.syntax.parser import parse_text
 

@@ -11,9 +11,9 @@ from decimal import Decimal
 
 from tfrules import diagnostics as diag
 from tfrules.check import type_rules as R
-from tfrules.check import types as T
-from tfrules.check.model import DateValues, ParamValue, Value, YearValues
-from tfrules.check.schema import Schema
+from tfrules.model import types as T
+from tfrules.model.ruleset import DateValues, ParamValue, Value, YearValues
+from tfrules.model.schema import Schema
 from tfrules.syntax import ast
 
 Report = Callable[[diag.Diagnostic], None]

@@ -12,49 +12,23 @@ import attrs
 from tfrules import diagnostics as diag
 from tfrules.check import params as P
 from tfrules.check import type_rules as R
-from tfrules.check import types as T
 from tfrules.check.expressions import BUILTINS, ExprChecker
-from tfrules.check.model import Annotations, CheckedRuleset, ParamInfo, ParamRef, RuleInfo, RuleRef
-from tfrules.check.schema import Level, Schema
 from tfrules.check.schema_build import build_schema
 from tfrules.check.scope import context_for_level
 from tfrules.check.test_cases import check_tests
 from tfrules.check.workspace import SourceFile, Workspace
-from tfrules.syntax import ast
-
-#: Words of the language that cannot name a rule or parameter: each is read as
-#: the word wherever an expression can use it.
-RESERVED_WORDS = frozenset(
-    [
-        "any",
-        "every",
-        "no",
-        "count",
-        "sum",
-        "lowest",
-        "highest",
-        "latest",
-        "earliest",
-        "where",
-        "has",
-        "satisfies",
-        "over",
-        "at",
-        "in",
-        "is",
-        "not",
-        "and",
-        "or",
-        "if",
-        "then",
-        "else",
-        "true",
-        "false",
-        "unknown",
-        "of",
-        "exactly",
-    ]
+from tfrules.model import types as T
+from tfrules.model.ruleset import (
+    Annotations,
+    CheckedRuleset,
+    ParamInfo,
+    ParamRef,
+    RuleInfo,
+    RuleRef,
 )
+from tfrules.model.schema import Level, Schema
+from tfrules.syntax import ast
+from tfrules.syntax.words import RESERVED_WORDS
 
 
 @attrs.frozen

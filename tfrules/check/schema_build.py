@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from tfrules import diagnostics as diag
-from tfrules.check import types as T
-from tfrules.check.schema import Column, Level, Schema, Table
+from tfrules.model import types as T
+from tfrules.model.schema import Column, Level, Schema, Table
 from tfrules.syntax import ast
 
 _COLUMN_TYPES = {**T.SCALAR_TYPE_NAMES, "count": T.INT}
@@ -84,6 +84,10 @@ def build_schema(file: ast.SchemaFile) -> tuple[Schema, list[diag.Diagnostic]]:
                 title=entity.title,
                 entity=entity.name,
                 aged_by=entity.aged_by,
+                # until schemas declare it: the canonical model's council column
+                council="la_code"
+                if level is Level.HOUSEHOLD and any(c.name == "la_code" for c in columns)
+                else None,
             )
         )
     for events in (t for t in file.tables if isinstance(t, ast.EventsDecl)):

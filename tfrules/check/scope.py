@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import attrs
 
-from tfrules.check.schema import Column, Level, Schema, Table
+from tfrules.model.schema import Column, Level, Schema, Table
 
 
 @attrs.frozen

@@ -7,12 +7,12 @@ from collections.abc import Callable
 
 from tfrules import diagnostics as diag
 from tfrules.check import type_rules as R
-from tfrules.check import types as T
 from tfrules.check.expressions import ExprChecker
-from tfrules.check.model import CheckedRuleset
 from tfrules.check.params import param_value, widen_set
-from tfrules.check.schema import Column, Level, Table
 from tfrules.check.scope import household_context
+from tfrules.model import types as T
+from tfrules.model.ruleset import CheckedRuleset
+from tfrules.model.schema import Column, Level, Table
 from tfrules.syntax import ast
 
 Report = Callable[[diag.Diagnostic], None]

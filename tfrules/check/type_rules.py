@@ -7,7 +7,7 @@ percentage. Dates take durations; two dates give a duration in days.
 
 from __future__ import annotations
 
-from tfrules.check.types import (
+from tfrules.model.types import (
     DAYS,
     DECIMAL,
     ERROR,

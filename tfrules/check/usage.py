@@ -3,8 +3,8 @@ required of (and loaded from) a data set."""
 
 from __future__ import annotations
 
-from tfrules.check.model import CheckedRuleset, ColumnRef
-from tfrules.check.schema import Level
+from tfrules.model.ruleset import CheckedRuleset, ColumnRef
+from tfrules.model.schema import Level
 
 
 def required_columns(ruleset: CheckedRuleset) -> dict[str, set[str]]:

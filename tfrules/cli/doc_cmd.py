@@ -7,11 +7,11 @@ from pathlib import Path
 import typer
 
 from tfrules.check import check_paths
-from tfrules.check.model import CheckedRuleset
 from tfrules.check.workspace import PathError
 from tfrules.cli.eval_cmd import load_rules
 from tfrules.cli.main import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, app
 from tfrules.cli.output import DiagnosticFormat, print_diagnostics
+from tfrules.model.ruleset import CheckedRuleset
 from tfrules.report.ruleset_doc import render_html, render_markdown
 
 

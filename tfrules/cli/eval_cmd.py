@@ -20,7 +20,6 @@ from rich.table import Table
 from rich.text import Text
 
 from tfrules import api
-from tfrules.check.model import CheckedRuleset
 from tfrules.check.overrides import OverrideError
 from tfrules.check.workspace import PathError
 from tfrules.cli.main import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, app
@@ -32,6 +31,7 @@ from tfrules.data.errors import DataError
 from tfrules.data.load import Dataset
 from tfrules.diagnostics import did_you_mean
 from tfrules.interpret.explain import explain_household, render_text, to_json
+from tfrules.model.ruleset import CheckedRuleset
 from tfrules.report.summary import Summary, summarise
 
 

@@ -14,7 +14,6 @@ from rich.table import Table
 from rich.text import Text
 
 from tfrules import api
-from tfrules.check.model import CheckedRuleset
 from tfrules.check.workspace import bundled_rulesets_dir
 from tfrules.cli.eval_cmd import (
     council_plan,
@@ -28,6 +27,7 @@ from tfrules.cli.main import EXIT_OK, EXIT_USAGE, app
 from tfrules.cli.output import console
 from tfrules.compile.slices import sink
 from tfrules.data.synth import generate_to_dir
+from tfrules.model.ruleset import CheckedRuleset
 from tfrules.report.dashboard import TOTAL, Dashboard, build_dashboard, cell, to_markdown
 
 PROGRAMMES = {

@@ -11,11 +11,11 @@ from rich.table import Table
 from rich.text import Text
 
 from tfrules.check import check_paths
-from tfrules.check.model import CheckedRuleset
 from tfrules.check.workspace import PathError
 from tfrules.cli.main import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, app
 from tfrules.cli.output import DiagnosticFormat, console, plural, print_diagnostics
 from tfrules.interpret.explain import explain_household, render_text, show
+from tfrules.model.ruleset import CheckedRuleset
 from tfrules.testing.coverage import Coverage, measure
 from tfrules.testing.junit import write_junit
 from tfrules.testing.runner import CaseResult, case_ruleset, cases_of, run_case

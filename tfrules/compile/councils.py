@@ -16,8 +16,8 @@ from collections.abc import Mapping, Sequence
 import attrs
 import polars as pl
 
-from tfrules.check.model import CheckedRuleset
 from tfrules.compile.plan import build_plan
+from tfrules.model.ruleset import CheckedRuleset
 
 APPLIED = "ruleset_applied"
 

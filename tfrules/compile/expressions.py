@@ -16,9 +16,9 @@ from decimal import Decimal
 import attrs
 import polars as pl
 
-from tfrules import calendar
-from tfrules.check import types as T
-from tfrules.check.model import (
+from tfrules.compile.graph import HOUSEHOLDS, PERSONS, CompileError, Derived, Graph
+from tfrules.model import types as T
+from tfrules.model.ruleset import (
     BuiltinRef,
     CategoryValue,
     CheckedRuleset,
@@ -28,11 +28,13 @@ from tfrules.check.model import (
     RuleRef,
     YearValues,
 )
-from tfrules.check.schema import Level, Table
-from tfrules.compile import calendar_exprs as C
-from tfrules.compile import dtypes as D
-from tfrules.compile.graph import HOUSEHOLDS, PERSONS, CompileError, Derived, Graph
-from tfrules.interpret.evaluator import duration_amount, every_where_is_body
+from tfrules.model.schema import Level, Table
+from tfrules.semantics import aggregates as A
+from tfrules.semantics import calendar
+from tfrules.semantics import calendar_exprs as C
+from tfrules.semantics import dtypes as D
+from tfrules.semantics import windows as W
+from tfrules.semantics.durations import duration_amount
 from tfrules.syntax import ast
 
 I64 = pl.Int64
@@ -158,7 +160,7 @@ class ExprCompiler:
         return self.compile(node, frame, ref).cast(pl.Boolean)
 
     def _type(self, node: object) -> T.Type:
-        return self.notes.types[id(node)]
+        return self.notes.type_of(node)
 
     # ---------------------------------------------------------------- leaves
     def _Literal(self, node: ast.Literal, frame: str, ref: Ref) -> pl.Expr:
@@ -167,7 +169,7 @@ class ExprCompiler:
         return D.literal(node.value, self._type(node))
 
     def _Name(self, node: ast.Name, frame: str, ref: Ref) -> pl.Expr:
-        resolution = self.notes.names[id(node)]
+        resolution = self.notes.resolution(node)
         if isinstance(resolution, ColumnRef):
             table = self.schema.table(resolution.table)
             assert table is not None
@@ -385,7 +387,7 @@ class ExprCompiler:
 
     def _constant_set(self, node: ast.Expr) -> list[object] | None:
         if isinstance(node, ast.Name):
-            resolution = self.notes.names.get(id(node))
+            resolution = self.notes.resolution_or_none(node)
             if isinstance(resolution, ParamRef):
                 value = self.ruleset.params[resolution.name].value
                 assert isinstance(value, frozenset)
@@ -394,7 +396,7 @@ class ExprCompiler:
         if isinstance(node, ast.SetLiteral):
             values: list[object] = []
             for item in node.items:
-                resolution = self.notes.names.get(id(item))
+                resolution = self.notes.resolution_or_none(item)
                 if isinstance(resolution, CategoryValue):
                     values.append(resolution.value)
                 elif isinstance(item, ast.Literal) and isinstance(item.value, ast.Duration):
@@ -444,7 +446,7 @@ class ExprCompiler:
         return attrs.evolve(moved, domain=ref.domain) if moved.local is None else moved
 
     def _moved_ref(self, date: ast.Expr, frame: str, ref: Ref) -> Ref:
-        resolution = self.notes.names.get(id(date))
+        resolution = self.notes.resolution_or_none(date)
         if isinstance(resolution, BuiltinRef) and resolution.name == "as_of":
             return ref
         if isinstance(date, ast.Literal) and isinstance(date.value, dt.date):
@@ -466,7 +468,7 @@ class ExprCompiler:
                 nullable=self._may_be_null(date),
             )
         if (
-            self.notes.levels.get(id(date), Level.HOUSEHOLD) is Level.HOUSEHOLD
+            (self.notes.level_of(date) or Level.HOUSEHOLD) is Level.HOUSEHOLD
             and ref.local is None
         ):
             column = self.derive(
@@ -485,20 +487,20 @@ class ExprCompiler:
         if ref.constant:
             if ref.date is None:
                 return pl.lit(None, dtype=pl.Date), pl.lit(None, dtype=pl.Date)
-            low, high = _bounds(ref.date, length, unit)
+            low, high = W.window_bounds(ref.date, length, unit)
             return pl.lit(low, dtype=pl.Date), pl.lit(high, dtype=pl.Date)
         if ref.local is not None:
-            return _bounds_expr(ref.local, length, unit)
+            return C.window_bounds(ref.local, length, unit)
         low = self.derive(
             ("low", ref.key, length, unit),
             HOUSEHOLDS,
-            lambda: _bounds_expr(self.ref_date(ref, HOUSEHOLDS), length, unit)[0],
+            lambda: C.window_bounds(self.ref_date(ref, HOUSEHOLDS), length, unit)[0],
             "lo",
         )
         high = self.derive(
             ("high", ref.key, length, unit),
             HOUSEHOLDS,
-            lambda: _bounds_expr(self.ref_date(ref, HOUSEHOLDS), length, unit)[1],
+            lambda: C.window_bounds(self.ref_date(ref, HOUSEHOLDS), length, unit)[1],
             "hi",
         )
         return self.use(frame, low), self.use(frame, high)
@@ -520,7 +522,7 @@ class ExprCompiler:
         if isinstance(node, ast.Literal):
             assert isinstance(node.value, ast.Duration)
             return duration_amount(node.value), length_type.unit or "days"
-        resolution = self.notes.names[id(node)]
+        resolution = self.notes.resolution(node)
         assert isinstance(resolution, ParamRef)
         value = self.ruleset.params[resolution.name].value
         assert isinstance(value, ast.Duration)
@@ -543,7 +545,7 @@ class ExprCompiler:
 
     def _row_window(self, node: ast.InWindow, frame: str, ref: Ref) -> pl.Expr:
         length, unit = self._window_length(node.length)
-        info = self.notes.windows[id(node)]
+        info = self.notes.window(node)
         table = info.table
         if info.mode == "termly":
             index = self._term_index(frame)
@@ -581,7 +583,7 @@ class ExprCompiler:
         """
         if ref.local is not None:
             raise CompileError("a quantifier cannot be evaluated at a row's own date")
-        info = self.notes.collections[id(node.collection)]
+        info = self.notes.collection(node.collection)
         table = info.table
         via_members = info.via_members or members_of is not None
         result_type = T.BOOL if isinstance(node, ast.Quantified) else self._type(node)
@@ -675,7 +677,7 @@ class ExprCompiler:
             or not node.collection.is_members
         ):
             return None
-        table = self.notes.collections[id(inner.collection)].table
+        table = self.notes.collection(inner.collection).table
         if (
             table.level is not Level.EVENT
             or table.owner != self.schema.persons.name
@@ -699,7 +701,7 @@ class ExprCompiler:
     ) -> Derived:
         self._deps.append(set())
         try:
-            if isinstance(node, ast.Quantified) and every_where_is_body(node):
+            if isinstance(node, ast.Quantified) and A.every_where_is_body(node):
                 selected = self._selection(node, source, ref, with_where=False)
                 body = self._conjunction(node.where, source, ref)
                 parts = self._lift_steps(node, source, ref, result_type, selected, body)
@@ -781,7 +783,7 @@ class ExprCompiler:
         windows = tuple(w for w in node.where if isinstance(w, ast.InWindow))
         if windows and ref.unknown_date:
             return None  # every window is unknown: every row may count
-        if windows and not (isinstance(node, ast.Quantified) and every_where_is_body(node)):
+        if windows and not (isinstance(node, ast.Quantified) and A.every_where_is_body(node)):
             return self._conjunction(windows, source, ref).fill_null(True)
         return selected.fill_null(True)
 
@@ -798,7 +800,7 @@ class ExprCompiler:
         if isinstance(node, ast.Literal):
             return node.value is None
         if isinstance(node, ast.Name):
-            resolution = self.notes.names[id(node)]
+            resolution = self.notes.resolution(node)
             if isinstance(resolution, CategoryValue):
                 return False
             if isinstance(resolution, ColumnRef):
@@ -977,12 +979,12 @@ class ExprCompiler:
 
     def _counts_terms(self, node: ast.Aggregate) -> bool:
         """`count distinct academic_year, term` over a termly table: its terms."""
-        table = self.notes.collections[id(node.collection)].table
+        table = self.notes.collection(node.collection).table
         named = [
             resolution.column
             for value in node.values
             if isinstance(value, ast.Name)
-            and isinstance(resolution := self.notes.names.get(id(value)), ColumnRef)
+            and isinstance(resolution := self.notes.resolution_or_none(value), ColumnRef)
             and resolution.table == table.name
         ]
         return table.term is not None and len(node.values) == 2 and set(named) == set(table.term)
@@ -993,7 +995,7 @@ class ExprCompiler:
         for condition in node.where:
             if not isinstance(condition, ast.InWindow) or condition.date is not None:
                 continue
-            if self.notes.windows[id(condition)].mode != "termly":
+            if self.notes.window(condition).mode != "termly":
                 continue
             length, _ = self._window_length(condition.length)
             if 0 < length <= MAX_TERMS_UNROLLED:
@@ -1064,7 +1066,7 @@ class ExprCompiler:
 
     def _qualifier(self, collection: ast.Collection, source: str, ref: Ref) -> list[pl.Expr]:
         """`adult` of `adult members`, as a column of `source` (none if unqualified)."""
-        qualifier = self.notes.qualifiers.get(id(collection))
+        qualifier = self.notes.qualifier(collection)
         return [] if qualifier is None else [self.use(source, self.rule_column(qualifier, ref))]
 
     def _conjunction(self, conditions: tuple[ast.Expr, ...], frame: str, ref: Ref) -> pl.Expr:
@@ -1114,33 +1116,12 @@ def _is_unknown(node: ast.Expr) -> bool:
 
 
 def _identity(node: ast.Quantified | ast.Aggregate, result_type: T.Type) -> pl.Expr | None:
-    """The value over no rows at all."""
-    if isinstance(node, ast.Quantified):
-        return pl.lit(node.quantifier != "any")
-    if node.op in ("count", "count distinct"):
-        return pl.lit(0, dtype=I64)
-    if node.op == "sum":
-        if result_type.kind is T.Kind.MONEY:
-            return D.literal(Decimal(0), result_type)
-        if result_type.kind in (T.Kind.DECIMAL, T.Kind.PERCENT):
-            return D.literal(Decimal(0), result_type)
-        return pl.lit(0, dtype=I64)
-    return None
-
-
-def _bounds(day: dt.date, length: int, unit: str) -> tuple[dt.date, dt.date]:
-    if unit == "terms":
-        now = calendar.term_index(day)
-        return calendar.term_bounds(now - length)[0], calendar.term_bounds(now - 1)[1]
-    if unit == "months":
-        return calendar.add_months(day, -length) + dt.timedelta(days=1), day
-    return day - dt.timedelta(days=length - 1), day
-
-
-def _bounds_expr(day: pl.Expr, length: int, unit: str) -> tuple[pl.Expr, pl.Expr]:
-    if unit == "terms":
-        now = C.term_index(day)
-        return C.term_start(now - length), C.term_end(now - 1)
-    if unit == "months":
-        return C.add_months(day, -length) + pl.duration(days=1), day
-    return day - pl.duration(days=length - 1), day
+    """The value over no rows at all (None where that is unknown)."""
+    value = A.empty_value(node, result_type)
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return pl.lit(value)
+    if isinstance(value, int):
+        return pl.lit(value, dtype=I64)
+    return D.literal(value, result_type)

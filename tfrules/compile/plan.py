@@ -8,11 +8,11 @@ from collections.abc import Iterable, Mapping
 
 import polars as pl
 
-from tfrules.check.model import CheckedRuleset
-from tfrules.check.schema import Level, Table
-from tfrules.compile.dtypes import dtype
 from tfrules.compile.expressions import ExprCompiler, Ref
 from tfrules.compile.graph import HOUSEHOLDS, PERSONS, FrameSpec, Graph, GroupByHook
+from tfrules.model.ruleset import CheckedRuleset
+from tfrules.model.schema import Level, Table
+from tfrules.semantics.dtypes import dtype
 
 PASS_THROUGH = ("la_code",)
 

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import polars as pl
 
-from tfrules.check.schema import Schema
+from tfrules.model.schema import Schema
 
 #: Households per slice when the caller does not choose: about 2 GB at peak.
 HOUSEHOLDS_PER_SLICE = 1_000_000

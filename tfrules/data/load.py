@@ -25,9 +25,9 @@ from pathlib import Path
 import attrs
 import polars as pl
 
-from tfrules.check.schema import Column, Level, Schema, Table
-from tfrules.check.types import DECIMAL_SCALE, MONEY_SCALE, TEXT, Kind, Type
 from tfrules.data.errors import DataError, DataProblem
+from tfrules.model.schema import Column, Level, Schema, Table
+from tfrules.model.types import DECIMAL_SCALE, MONEY_SCALE, TEXT, Kind, Type
 
 Source = str | os.PathLike[str] | Mapping[str, pl.DataFrame | pl.LazyFrame]
 

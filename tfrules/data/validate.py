@@ -15,8 +15,6 @@ from typing import Any
 import attrs
 import polars as pl
 
-from tfrules.check.schema import Column, Table
-from tfrules.check.types import Kind
 from tfrules.data.errors import DataError, DataProblem, format_value
 from tfrules.data.load import (
     EXPECTED,
@@ -26,6 +24,8 @@ from tfrules.data.load import (
     owner_table,
     row_key_column,
 )
+from tfrules.model.schema import Column, Table
+from tfrules.model.types import Kind
 
 ROW = "__tfrules_row"
 

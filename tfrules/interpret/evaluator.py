@@ -14,9 +14,9 @@ from typing import Any
 
 import attrs
 
-from tfrules import calendar
-from tfrules.check import types as T
-from tfrules.check.model import (
+from tfrules.interpret.household import HouseholdData, Row
+from tfrules.model import types as T
+from tfrules.model.ruleset import (
     BuiltinRef,
     CategoryValue,
     CheckedRuleset,
@@ -27,22 +27,13 @@ from tfrules.check.model import (
     WindowInfo,
     YearValues,
 )
-from tfrules.check.schema import Level, Table
-from tfrules.interpret import values as V
-from tfrules.interpret.household import HouseholdData, Row
+from tfrules.model.schema import Level, Table
+from tfrules.semantics import aggregates as A
+from tfrules.semantics import calendar
+from tfrules.semantics import values as V
+from tfrules.semantics import windows as W
+from tfrules.semantics.durations import duration_amount
 from tfrules.syntax import ast
-
-DAYS_PER = {"days": 1, "weeks": 7}
-MONTHS_PER = {"months": 1, "years": 12}
-
-
-def duration_amount(duration: ast.Duration) -> int:
-    """A duration as a count of its unit family's base: days, months or terms."""
-    if duration.unit in DAYS_PER:
-        return duration.amount * DAYS_PER[duration.unit]
-    if duration.unit in MONTHS_PER:
-        return duration.amount * MONTHS_PER[duration.unit]
-    return duration.amount
 
 
 @attrs.frozen
@@ -278,7 +269,8 @@ class Interpreter:
         if day is None or length is None:
             return None
         if node.date is not None:
-            return self._date_in_window(self.eval(node.date, scope), day, length, unit)
+            when = self.eval(node.date, scope)
+            return None if when is None else W.date_in_window(when, day, length, unit)
         info: WindowInfo = self.notes.windows[id(node)]
         row = scope.row
         assert row is not None
@@ -288,35 +280,14 @@ class Interpreter:
             year, term = row[table.term[0]], row[table.term[1]]
             if year is None or term is None:
                 return None
-            now = calendar.term_index(day)
-            return now - length <= calendar.term_index_of(year, term) <= now - 1
+            first, last = W.term_window(day, length)
+            return first <= calendar.term_index_of(year, term) <= last
         if info.mode == "dated":
             assert table.date_column is not None
-            return self._date_in_window(row[table.date_column], day, length, unit)
+            when = row[table.date_column]
+            return None if when is None else W.date_in_window(when, day, length, unit)
         assert table.span is not None
-        start, end = row[table.span[0]], row[table.span[1]]
-        low, high = self._window_bounds(day, length, unit)
-        # the spell overlaps the window [low, high]
-        return start <= high and (end is None or end >= low)
-
-    def _window_bounds(
-        self, day: dt.date, length: int, unit: str | None
-    ) -> tuple[dt.date, dt.date]:
-        """The first and last day of the window ending at `day` (inclusive)."""
-        if unit == "terms":
-            now = calendar.term_index(day)
-            return calendar.term_bounds(now - length)[0], calendar.term_bounds(now - 1)[1]
-        if unit == "months":
-            return calendar.add_months(day, -length) + dt.timedelta(days=1), day
-        return day - dt.timedelta(days=length) + dt.timedelta(days=1), day
-
-    def _date_in_window(
-        self, when: dt.date | None, day: dt.date, length: int, unit: str | None
-    ) -> Any:
-        if when is None:
-            return None
-        low, high = self._window_bounds(day, length, unit)
-        return low <= when <= high
+        return W.spell_in_window(row[table.span[0]], row[table.span[1]], day, length, unit)
 
     # ---------------------------------------------------------------- collections
     def _elements(self, collection: ast.Collection, scope: Scope) -> list[Scope] | _Unknown:
@@ -358,7 +329,7 @@ class Interpreter:
             return None
         results = []
         # `every X where C` with nothing after says every X satisfies C
-        where_is_body = every_where_is_body(node)
+        where_is_body = A.every_where_is_body(node)
         for element in elements:
             if where_is_body:
                 selected = self._filter(node.collection, (), element)
@@ -396,7 +367,7 @@ class Interpreter:
             return len({tuple(row) for row in values})
         plain = [row[0] for row in values]
         if node.op == "sum":
-            return sum(plain, _zero(result_type))
+            return sum(plain, A.zero(result_type))
         if not plain:
             return None
         if node.op == "lowest":
@@ -416,19 +387,3 @@ class Interpreter:
             return row[table.span[0]]
         assert table.term is not None
         return calendar.term_index_of(row[table.term[0]], row[table.term[1]])
-
-
-def every_where_is_body(node: ast.Quantified) -> bool:
-    """`every adult member where on_benefits` reads as every adult member being on
-    benefits: with no `has` or `satisfies`, the `where` list is what must hold."""
-    return (
-        node.quantifier == "every" and bool(node.where) and node.has is None and not node.satisfies
-    )
-
-
-def _zero(result_type: T.Type) -> Any:
-    if result_type.kind is T.Kind.MONEY:
-        return Decimal("0.00")
-    if result_type.kind in (T.Kind.DECIMAL, T.Kind.PERCENT):
-        return Decimal("0.000000")
-    return 0

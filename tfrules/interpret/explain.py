@@ -14,10 +14,10 @@ from typing import Any
 
 import attrs
 
-from tfrules.check import types as T
-from tfrules.check.model import CheckedRuleset, ParamInfo, ParamRef, RuleRef
 from tfrules.interpret.evaluator import Interpreter, Scope, TraceEvent
 from tfrules.interpret.household import HouseholdData
+from tfrules.model import types as T
+from tfrules.model.ruleset import CheckedRuleset, ParamInfo, ParamRef, RuleRef
 from tfrules.syntax import ast
 from tfrules.syntax.format_expr import flat
 

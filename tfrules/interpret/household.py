@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 import polars as pl
 
-from tfrules.check.schema import Schema
+from tfrules.model.schema import Schema
 
 Row = dict[str, Any]
 

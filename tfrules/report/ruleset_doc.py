@@ -14,8 +14,10 @@ from collections.abc import Iterator
 
 import attrs
 
-from tfrules.check import types as T
-from tfrules.check.model import (
+from tfrules.data.councils import council_name
+from tfrules.interpret.explain import show
+from tfrules.model import types as T
+from tfrules.model.ruleset import (
     CheckedRuleset,
     DateValues,
     ParamInfo,
@@ -24,9 +26,7 @@ from tfrules.check.model import (
     RuleRef,
     YearValues,
 )
-from tfrules.check.schema import Level
-from tfrules.data.councils import council_name
-from tfrules.interpret.explain import show
+from tfrules.model.schema import Level
 from tfrules.syntax import ast
 from tfrules.syntax.format_expr import layout
 from tfrules.syntax.walk import walk

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 import attrs
 import polars as pl
 
-from tfrules.check import types as T
-from tfrules.check.model import CheckedRuleset
+from tfrules.model import types as T
+from tfrules.model.ruleset import CheckedRuleset
 
 BY = "la_code"
 

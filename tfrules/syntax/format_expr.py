@@ -2,7 +2,7 @@
 
 An expression is printed with exactly the parentheses needed for the text to
 parse back to the same tree. Each node has the grammar level it is produced
-at (`Level`), and each position in the grammar accepts nodes of some level
+at (`Precedence`), and each position in the grammar accepts nodes of some level
 and up (`Ctx`); a node below what its position accepts goes in parentheses.
 The levels, from `grammar/tfrules.lark`:
 
@@ -62,7 +62,7 @@ class Line:
         return Line(indent, prefix + self.text, anchors + self.anchors, self.top)
 
 
-class Level(enum.IntEnum):
+class Precedence(enum.IntEnum):
     EXPR = 0
     OR = 1
     AND = 2
@@ -79,21 +79,21 @@ class Level(enum.IntEnum):
 class Ctx:
     """What a position in the grammar accepts without parentheses."""
 
-    level: Level
+    level: Precedence
     restricted: bool = False  # no quantifier, aggregate or if/then/else
     #: nodes put in parentheses here although the grammar does not need them,
     #: because they read wrongly without: `(a and b) or c`, `a * (b at c)`
     clarify: tuple[type, ...] = ()
 
 
-TOP = Ctx(Level.EXPR)
-ITEM = Ctx(Level.OR, restricted=True)
-CONDITION = Ctx(Level.NOT, restricted=True)
-SUM = Ctx(Level.SUM)
-PRODUCT = Ctx(Level.PRODUCT)
-UNARY = Ctx(Level.UNARY)
-POSTFIX = Ctx(Level.POSTFIX)
-ATOM = Ctx(Level.ATOM)
+TOP = Ctx(Precedence.EXPR)
+ITEM = Ctx(Precedence.OR, restricted=True)
+CONDITION = Ctx(Precedence.NOT, restricted=True)
+SUM = Ctx(Precedence.SUM)
+PRODUCT = Ctx(Precedence.PRODUCT)
+UNARY = Ctx(Precedence.UNARY)
+POSTFIX = Ctx(Precedence.POSTFIX)
+ATOM = Ctx(Precedence.ATOM)
 
 _OPEN_ENDED = (ast.Quantified, ast.Aggregate, ast.If)
 
@@ -170,30 +170,30 @@ def collection(coll: ast.Collection, singular: bool) -> str:
 # ---------------------------------------------------------------- precedence
 
 
-def level_of(expr: ast.Expr) -> Level:
+def level_of(expr: ast.Expr) -> Precedence:
     match expr:
         case ast.If():
-            return Level.EXPR
+            return Precedence.EXPR
         case ast.Or():
-            return Level.OR
+            return Precedence.OR
         case ast.And():
-            return Level.AND
+            return Precedence.AND
         case ast.Not() | ast.Quantified() | ast.Aggregate():
-            return Level.NOT
+            return Precedence.NOT
         case ast.Compare() | ast.InSet() | ast.InWindow() | ast.IsKnown() | ast.IsTrue():
-            return Level.COMPARISON
+            return Precedence.COMPARISON
         case ast.Arith(op="+" | "-"):
-            return Level.SUM
+            return Precedence.SUM
         case ast.Arith():
-            return Level.PRODUCT
+            return Precedence.PRODUCT
         case ast.Negate():
-            return Level.UNARY
+            return Precedence.UNARY
         case ast.Literal() if literal(expr).startswith("-"):
-            return Level.UNARY
+            return Precedence.UNARY
         case ast.At():
-            return Level.POSTFIX
+            return Precedence.POSTFIX
         case _:
-            return Level.ATOM
+            return Precedence.ATOM
 
 
 def needs_parens(expr: ast.Expr, ctx: Ctx) -> bool:
@@ -220,7 +220,7 @@ def junction_ctx(
     """The context of an operand of `and`/`or`: an `and` inside an `or` gets
     parentheses for the reader, and so does an open-ended operand before the
     last on one line (over several lines, the line breaks show where it ends)."""
-    level = Level.AND if isinstance(expr, ast.Or) else Level.NOT
+    level = Precedence.AND if isinstance(expr, ast.Or) else Precedence.NOT
     clarify: tuple[type, ...] = (ast.And,) if isinstance(expr, ast.Or) else ()
     if one_line and not last:
         clarify += _OPEN_ENDED
@@ -290,7 +290,7 @@ def _flat(expr: ast.Expr, ctx: Ctx) -> str:
                 for i, op in enumerate(expr.operands)
             )
         case ast.Not():
-            return "not " + flat(expr.operand, Ctx(Level.NOT, restricted, (ast.At,)))
+            return "not " + flat(expr.operand, Ctx(Precedence.NOT, restricted, (ast.At,)))
         case ast.If():
             cond, then, otherwise = (flat(e) for e in (expr.condition, expr.then, expr.otherwise))
             return f"if {cond} then {then} else {otherwise}"
@@ -464,7 +464,7 @@ def _operands(operands: list[tuple[str, ast.Expr, Ctx]], col: int) -> list[Line]
 def _arith_chain(expr: ast.Arith) -> list[tuple[str, ast.Expr, Ctx]]:
     """`a + b - c` as [("", a), ("+", b), ("-", c)], for one precedence level."""
     level = level_of(expr)
-    left, right = (SUM, PRODUCT) if level == Level.SUM else (PRODUCT, UNARY)
+    left, right = (SUM, PRODUCT) if level == Precedence.SUM else (PRODUCT, UNARY)
     left = attrs.evolve(left, clarify=ARITH_OPERAND)
     right = attrs.evolve(right, clarify=ARITH_OPERAND)
     chain: list[tuple[str, ast.Expr, Ctx]] = []
@@ -489,7 +489,9 @@ def _broken(expr: ast.Expr, col: int, ctx: Ctx) -> list[Line]:
                 col,
             )
         case ast.Not():
-            lines = _operands([("not", expr.operand, Ctx(Level.NOT, restricted, (ast.At,)))], col)
+            lines = _operands(
+                [("not", expr.operand, Ctx(Precedence.NOT, restricted, (ast.At,)))], col
+            )
         case ast.If():
             parts = [("if", expr.condition), ("then", expr.then), ("else", expr.otherwise)]
             lines = _operands([(word, part, TOP) for word, part in parts], col)

@@ -24,6 +24,7 @@ from tfrules import diagnostics as diag
 from tfrules.syntax import ast
 from tfrules.syntax.grammar import parser
 from tfrules.syntax.transform import ToAst
+from tfrules.syntax.words import RESERVED_WORDS
 
 MAX_FILE_BYTES = 5_000_000
 #: How deeply expressions may nest, counted as the author wrote them (each
@@ -312,13 +313,6 @@ def _token_word(token: Token) -> str:
     return "word" if str(token).isalpha() else "symbol"
 
 
-_KEYWORDS = {
-    "and", "or", "not", "if", "then", "else", "any", "every", "no", "count", "sum", "lowest",
-    "highest", "latest", "earliest", "where", "has", "satisfies", "over", "at", "in", "is",
-    "true", "false", "unknown", "of", "members", "member", "distinct", "exactly",
-}  # fmt: skip
-
-
 _LITERALS = {"INT", "DECIMAL", "PERCENT", "MONEY", "DATE", "DURATION", "STRING"}
 _OPERATORS = {"=", "!=", "<", "<=", ">", ">=", "+", "-", "*", "/", "of", "in", "is"}
 _OPEN_ENDED_WORDS = re.compile(r"\b(count|sum|lowest|highest|latest|earliest|any|every|no)\b")
@@ -334,7 +328,7 @@ def _token_hint(token: Token, expected: list[str], before: str = "") -> str | No
             "a value follows '=' and a type follows ':', as in: parameter limit = 3 "
             "or parameter limit: int = 3"
         )
-    if value in _OPERATORS and previous in _KEYWORDS:
+    if value in _OPERATORS and previous in RESERVED_WORDS:
         return (
             f"'{previous}' is a word of the language, not a name; if it names one of your "
             "rules, choose another name for it"
@@ -346,7 +340,7 @@ def _token_hint(token: Token, expected: list[str], before: str = "") -> str | No
         )
     if value == "=" and "'='" not in expected and any(w in expected for w in ("a name",)):
         return "compare with a single '=' between two values"
-    if value in _KEYWORDS and "a name" in expected:
+    if value in RESERVED_WORDS and "a name" in expected:
         return f"'{value}' is a word of the language here; choose another name"
     if value in ("and", "or") and "','" in expected:
         return (

@@ -11,11 +11,11 @@ from typing import Any
 import attrs
 import polars as pl
 
-from tfrules.check import types as T
-from tfrules.check.model import CheckedRuleset, ParamInfo
 from tfrules.check.params import coerce, param_value
-from tfrules.check.schema import Column, Table
-from tfrules.compile.dtypes import dtype
+from tfrules.model import types as T
+from tfrules.model.ruleset import CheckedRuleset, ParamInfo
+from tfrules.model.schema import Column, Table
+from tfrules.semantics.dtypes import dtype
 from tfrules.syntax import ast
 
 _TYPE_DEFAULTS: dict[T.Kind, Any] = {
@@ -57,7 +57,7 @@ def literal_value(value: ast.Literal | ast.Name) -> Any:
     if isinstance(value, ast.Name):
         return value.name
     if isinstance(value.value, ast.Duration):
-        from tfrules.interpret.evaluator import duration_amount
+        from tfrules.semantics.durations import duration_amount
 
         return duration_amount(value.value)
     return value.value

@@ -15,9 +15,9 @@ from collections.abc import Iterable, Iterator
 
 import attrs
 
-from tfrules.check.model import CheckedRuleset, RuleRef
 from tfrules.interpret.evaluator import Interpreter, TraceEvent
 from tfrules.interpret.household import households_from_frames
+from tfrules.model.ruleset import CheckedRuleset, RuleRef
 from tfrules.syntax import ast
 from tfrules.syntax.walk import walk
 from tfrules.testing.cases import TestCase

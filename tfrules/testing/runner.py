@@ -13,10 +13,10 @@ from typing import Any
 
 import attrs
 
-from tfrules.check.model import CheckedRuleset
 from tfrules.compile.plan import build_plan
 from tfrules.interpret.evaluator import Interpreter
 from tfrules.interpret.household import HouseholdData, households_from_frames
+from tfrules.model.ruleset import CheckedRuleset
 from tfrules.testing.cases import Expected, TestCase, build_case
 
 

@@ -12,8 +12,8 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from tfrules import calendar
-from tfrules.check import types as T
+from tfrules.model import types as T
+from tfrules.semantics import calendar
 
 SIX_PLACES = Decimal("0.000001")
 PENNY = Decimal("0.01")

@@ -3,7 +3,7 @@ years and the DfE school-term calendar.
 
 These are the definitions both evaluators follow. The reference interpreter
 calls them directly; the compiler has vectorised Polars twins in
-`tfrules.compile.calendar_exprs`, tested against these.
+`tfrules.semantics.calendar_exprs`, tested against these.
 
 School terms (DfE absence calendar): autumn is 1 August to 31 December of
 year Y (academic year Y); spring is 1 January to Easter Sunday of Y, and
@@ -36,6 +36,13 @@ def easter_sunday(year: int) -> dt.date:
 
 #: Years with school terms: the Gregorian calendar's first full year to 2500.
 TERM_YEARS = range(1583, 2501)
+
+#: The dates tfrules works with, in data and as run dates: both engines agree
+#: on every date inside, and every window, term and date arithmetic a rule can
+#: reach from one (centuries either way) stays inside TERM_YEARS. A date
+#: outside is a data error at load and a usage error as a run date.
+EARLIEST_DATE = dt.date(1800, 1, 1)
+LATEST_DATE = dt.date(2299, 12, 31)
 
 
 def term_index(day: dt.date) -> int | None:

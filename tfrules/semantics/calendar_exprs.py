@@ -1,11 +1,11 @@
-"""Vectorised twins of `tfrules.calendar`: the same definitions as Polars
+"""Vectorised twins of `tfrules.semantics.calendar`: the same definitions as Polars
 expressions (no Python per row). Tests hold each to its plain twin."""
 
 from __future__ import annotations
 
 import polars as pl
 
-from tfrules import calendar
+from tfrules.semantics import calendar
 
 I64 = pl.Int64
 
@@ -15,7 +15,7 @@ def easter_sunday(year: pl.Expr) -> pl.Expr:
 
     Plain integer arithmetic keeps the plan on the streaming engine; a table
     lookup (`replace_strict`) would make Polars 2.1 fall back to running in
-    memory. Years outside TERM_YEARS give null, as in `tfrules.calendar`."""
+    memory. Years outside TERM_YEARS give null, as in `tfrules.semantics.calendar`."""
     y = year.cast(I64)
     a = y % 19
     b = y // 100
@@ -103,3 +103,13 @@ def age(born: pl.Expr, on: pl.Expr) -> pl.Expr:
 
 def financial_year(day: pl.Expr) -> pl.Expr:
     return day.dt.year().cast(I64) - (day.dt.month() < 4).cast(I64)
+
+
+def window_bounds(day: pl.Expr, length: int, unit: str | None) -> tuple[pl.Expr, pl.Expr]:
+    """The twin of `windows.window_bounds`: the first and last day of the window."""
+    if unit == "terms":
+        now = term_index(day)
+        return term_start(now - length), term_end(now - 1)
+    if unit == "months":
+        return add_months(day, -length) + pl.duration(days=1), day
+    return day - pl.duration(days=length - 1), day

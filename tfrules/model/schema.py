@@ -11,7 +11,7 @@ import enum
 
 import attrs
 
-from tfrules.check.types import Type
+from tfrules.model.types import Type
 
 
 class Level(enum.IntEnum):
@@ -72,6 +72,9 @@ class Table:
     entity: str | None = None
     #: For the persons table: the date-of-birth column that `age` reads.
     aged_by: str | None = None
+    #: For the households table: the column naming each household's council
+    #: (an ONS local-authority code), by which runs are split and reported.
+    council: str | None = None
 
     def column(self, name: str) -> Column | None:
         for column in self.columns:
@@ -103,6 +106,11 @@ class Schema:
     @property
     def persons(self) -> Table:
         return next(t for t in self.tables if t.level is Level.PERSON)
+
+    @property
+    def council_column(self) -> str | None:
+        """The households' council column, as the schema declares it (None: no councils)."""
+        return self.households.council
 
     @property
     def event_tables(self) -> tuple[Table, ...]:

@@ -13,8 +13,8 @@ from decimal import Decimal
 
 import attrs
 
-from tfrules.check.schema import Level, Schema, Table
-from tfrules.check.types import Type
+from tfrules.model.schema import Level, Schema, Table
+from tfrules.model.types import Type
 from tfrules.syntax import ast
 
 # ---------------------------------------------------------------- name resolutions
@@ -159,11 +159,31 @@ class Annotations:
     #: the qualifier rule of `adult members`, keyed by the Collection node
     qualifiers: dict[int, str] = attrs.Factory(dict)
 
+    # Readers go through these methods, never the dictionaries: how a node is
+    # keyed is this class's own business.
     def type_of(self, node: object) -> Type:
         return self.types[id(node)]
 
+    def level_of(self, node: object) -> Level | None:
+        """The entity level of an expression (None if it was not checked)."""
+        return self.levels.get(id(node))
+
     def resolution(self, node: ast.Name) -> Resolution:
         return self.names[id(node)]
+
+    def resolution_or_none(self, node: object) -> Resolution | None:
+        """What a name refers to; None for any other node."""
+        return self.names.get(id(node))
+
+    def collection(self, node: ast.Collection) -> CollectionInfo:
+        return self.collections[id(node)]
+
+    def window(self, node: ast.InWindow) -> WindowInfo:
+        return self.windows[id(node)]
+
+    def qualifier(self, node: ast.Collection) -> str | None:
+        """The qualifier rule of `adult members` (None if unqualified)."""
+        return self.qualifiers.get(id(node))
 
 
 @attrs.define

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from tfrules.check import types as T
+from tfrules.model import types as T
 
 MONEY_DTYPE = pl.Decimal(38, T.MONEY_SCALE)
 DECIMAL_DTYPE = pl.Decimal(38, T.DECIMAL_SCALE)
