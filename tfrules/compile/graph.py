@@ -33,15 +33,13 @@ from collections.abc import Callable
 import attrs
 import polars as pl
 
+from tfrules.compile.errors import CompileError, Origins, RuleOrigin
+
 HOUSEHOLDS = "H"
 PERSONS = "P"
 
 
 GroupByHook = Callable[[str, str, str, pl.LazyFrame], pl.LazyFrame]
-
-
-class CompileError(Exception):
-    """An internal inconsistency while building a plan (a bug, not a user error)."""
 
 
 @attrs.define(eq=False)
@@ -55,6 +53,7 @@ class Derived:
     group_key: str | None = None  # agg: the source column grouped by
     keep: str | None = None  # agg: a row column false where the row contributes nothing
     require: tuple[str, ...] = ()  # agg: columns; rows where one is null are left out
+    origin: RuleOrigin | None = None  # the rule the column was made for
 
 
 @attrs.define
@@ -89,6 +88,8 @@ class Graph:
         self._counter = 0
         self._broadcasts: dict[tuple[str, str, str], str] = {}
         self._order: dict[str, list[str]] = defaultdict(list)
+        #: the rule each generated column was made for, to name it in errors
+        self.origins = Origins()
 
     def new_name(self, hint: str = "c") -> str:
         self._counter += 1
@@ -101,6 +102,7 @@ class Graph:
 
     def add(self, derived: Derived) -> Derived:
         self.pending.append(derived)
+        self.origins.add(derived.name, derived.origin)
         return derived
 
     def available(self, frame: str) -> set[str]:
@@ -226,7 +228,9 @@ class Graph:
                 and not self._aggregates(complete_groups_only=False)
             ):
                 stuck = ", ".join(
-                    f"{d.frame}.{d.name} needs {sorted(d.deps)}" for d in self.pending[:5]
+                    f"{d.frame}.{d.name}{f' (for {d.origin})' if d.origin else ''} needs "
+                    f"{sorted(d.deps)}"
+                    for d in self.pending[:5]
                 )
                 raise CompileError(f"the plan cannot be built: {stuck}")
 

@@ -1,20 +1,43 @@
 """From a checked ruleset and input frames to one lazy query: one row per
-household, one column per rule, sorted by household."""
+household, one column per rule, sorted by household.
+
+The pipeline (docs/architecture.md): the frames become the column graph's
+frames; each wanted rule's tree is rewritten by the passes
+(`tfrules.compile.passes`) and lowered into the graph (`tfrules.compile.lower`);
+the graph settles into one lazy query (`Graph.materialize`).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
 
+import attrs
 import polars as pl
 
-from tfrules.compile.expressions import ExprCompiler, Ref
+from tfrules.compile.context import Context, FixedDate
+from tfrules.compile.errors import Origins, RuleError
+from tfrules.compile.facts import Facts
 from tfrules.compile.graph import HOUSEHOLDS, PERSONS, FrameSpec, Graph, GroupByHook
+from tfrules.compile.lower import LOWERINGS, Lowering
 from tfrules.model.ruleset import CheckedRuleset
-from tfrules.model.schema import Level, Table
+from tfrules.model.schema import Level, Schema, Table
 from tfrules.semantics.dtypes import dtype
 
-PASS_THROUGH = ("la_code",)
+
+@attrs.frozen
+class CompiledPlan:
+    """A lazy plan, and the rule each of its generated columns was made for
+    (`origins.explain(error)` tells a Polars error in terms of the rules)."""
+
+    frame: pl.LazyFrame
+    origins: Origins
+
+    def collect(self, **options: object) -> pl.DataFrame:
+        try:
+            return self.frame.collect(**options)  # type: ignore[arg-type]
+        except pl.exceptions.PolarsError as exc:
+            raise self.origins.explain(exc) from exc
 
 
 def build_plan(
@@ -27,15 +50,30 @@ def build_plan(
     fixed: Mapping[str, object] | None = None,
     on_group_by: GroupByHook | None = None,
 ) -> pl.LazyFrame:
-    """The lazy plan evaluating `rules` (every household rule by default).
+    """The lazy plan evaluating `rules` (every household rule by default)."""
+    return compile_rules(
+        ruleset, frames, as_of, missing=missing, rules=rules, fixed=fixed, on_group_by=on_group_by
+    ).frame
+
+
+def compile_rules(
+    ruleset: CheckedRuleset,
+    frames: Mapping[str, pl.LazyFrame],
+    as_of: dt.date,
+    *,
+    missing: Iterable[str] = (),
+    rules: Iterable[str] | None = None,
+    fixed: Mapping[str, object] | None = None,
+    on_group_by: GroupByHook | None = None,
+) -> CompiledPlan:
+    """The plan evaluating `rules` (every household rule by default), with the
+    origin of its columns.
 
     `frames` hold the canonical tables with canonical dtypes (see
     `tfrules.data.load`); a table absent from `frames` or named in `missing`
     was not supplied, and the facts drawn from it are unknown.
     """
     schema = ruleset.schema
-    households, persons = schema.households, schema.persons
-    assert households.key and persons.key and persons.owner_key
     not_supplied = frozenset(missing) | {
         t.name for t in schema.event_tables if t.name not in frames
     }
@@ -43,6 +81,43 @@ def build_plan(
     gone = frozenset(
         t.name for t in schema.event_tables if t.name in not_supplied and not t.empty_when_missing
     )
+    graph = _graph(schema, frames, not_supplied, gone, on_group_by)
+    lowering = Lowering(Facts(ruleset, gone), graph, LOWERINGS, fixed)
+    run_date = Context(FixedDate(as_of))
+    wanted = list(rules) if rules is not None else ruleset.output_rules
+    columns: dict[str, str] = {}
+    with lowering.deep_enough():
+        for name in wanted:
+            if ruleset.rules[name].level is Level.HOUSEHOLD:
+                columns[name] = lowering.rule_column(name, run_date).name
+        try:
+            graph.materialize()
+        except RuleError:
+            raise
+        except Exception as exc:
+            raise graph.origins.explain(exc, "planning") from exc
+    households = schema.households
+    assert households.key is not None
+    council = schema.council_column
+    keep = [households.key, *([council] if council is not None else [])]
+    final = graph.frame_with(HOUSEHOLDS, set(columns.values()) | set(keep))
+    frame = final.select(
+        [pl.col(c) for c in keep] + [pl.col(n).alias(r) for r, n in columns.items()]
+    ).sort(households.key)
+    return CompiledPlan(frame, graph.origins)
+
+
+def _graph(
+    schema: Schema,
+    frames: Mapping[str, pl.LazyFrame],
+    not_supplied: frozenset[str],
+    gone: frozenset[str],
+    on_group_by: GroupByHook | None,
+) -> Graph:
+    """The column graph over the input frames: households, persons, and each
+    event table supplied (or read as empty)."""
+    households, persons = schema.households, schema.persons
+    assert households.key and persons.key and persons.owner_key
     graph = Graph(on_group_by)
     graph.add_frame(
         FrameSpec(HOUSEHOLDS, households.key),
@@ -64,24 +139,10 @@ def build_plan(
         if table.owner == persons.name:
             # a household's values reach its members' events through the persons frame
             spec = FrameSpec(table.name, None, {PERSONS: (table.owner_key, persons.key)})
-            graph.add_frame(spec, frame, list(table.column_names))
         else:
             spec = FrameSpec(table.name, None, {HOUSEHOLDS: (table.owner_key, households.key)})
-            graph.add_frame(spec, frame, list(table.column_names))
-    compiler = ExprCompiler(ruleset, graph, gone, dict(fixed or {}))
-    run_date = Ref(f"lit:{as_of}", date=as_of)
-    wanted = list(rules) if rules is not None else ruleset.output_rules
-    columns = {}
-    for name in wanted:
-        if ruleset.rules[name].level is not Level.HOUSEHOLD:
-            continue
-        columns[name] = compiler.rule_column(name, run_date).name
-    graph.materialize()
-    keep = [households.key, *(c for c in PASS_THROUGH if households.column(c) is not None)]
-    final = graph.frame_with(HOUSEHOLDS, set(columns.values()) | set(keep))
-    return final.select(
-        [pl.col(c) for c in keep] + [pl.col(n).alias(r) for r, n in columns.items()]
-    ).sort(households.key)
+        graph.add_frame(spec, frame, list(table.column_names))
+    return graph
 
 
 def _empty_schema(table: Table) -> dict[str, pl.DataType]:
