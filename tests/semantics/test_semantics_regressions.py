@@ -20,8 +20,11 @@ from strategies.data_strategies import (
     make_frame,
 )
 
+from tfrules.compile.errors import NumberTooLargeInRule
+from tfrules.compile.plan import compile_rules
 from tfrules.data.load import load_dataset
 from tfrules.data.validate import validate
+from tfrules.semantics.values import NumberTooLarge
 
 D = dt.date
 AS_OF = D(2014, 2, 28)
@@ -169,12 +172,58 @@ def test_decimal_literals_keep_six_places() -> None:
     }
 
 
-@pytest.mark.xfail(strict=True, reason="Int64 overflow wraps in Polars; the language is silent")
-def test_integer_overflow() -> None:
-    """Spec gap, not fixed: whole numbers are unbounded in the interpreter and
-    64-bit in plans, where overflow wraps silently (engineering-notes.md). No
-    rule comes near 9.2e18; the language should say what overflow means."""
-    both("measure r = 100000 * 100000 * 100000 * 100000", BASE)
+def _too_large_both_ways(rules: str, frames: dict[str, pl.DataFrame]) -> str:
+    """Both engines refuse the rules' value as too large; the compiled plan's message."""
+    ruleset, errors = check_text(f'ruleset gen.t "x"\nuses schema canonical\n{rules}\n')
+    assert ruleset is not None, errors
+    data = DataSet(frames, frozenset())
+    with pytest.raises(NumberTooLarge):
+        interpreted(ruleset, data, AS_OF)
+    with pytest.raises(NumberTooLargeInRule) as found:
+        compile_rules(ruleset, data.lazy(), AS_OF).collect()
+    return str(found.value)
+
+
+def test_integer_overflow_is_an_error_in_both_engines() -> None:
+    """Whole numbers are 64-bit: beyond, both engines stop with an error rather
+    than wrap (Polars' Int64 arithmetic wraps silently)."""
+    message = _too_large_both_ways("measure r = 100000 * 100000 * 100000 * 100000", BASE)
+    assert "too large" in message and "gen.t" in message
+
+
+def test_a_sum_past_64_bits_names_its_rule() -> None:
+    """A sum of counts beyond 2^63 wrapped: `education` came out false where the
+    interpreter said true. Now it is an error naming the rule."""
+    terms = make_frame(
+        "school_terms",
+        [
+            {
+                "person_id": "P1",
+                "academic_year": 2012 + i,
+                "term": "autumn",
+                "sessions_possible": 2**62,
+                "sessions_authorised_absence": 0,
+                "sessions_unauthorised_absence": 0,
+                "fixed_exclusions": 0,
+                "permanently_excluded": False,
+                "alternative_provision": False,
+                "on_roll": True,
+            }
+            for i in range(3)
+        ],
+    )
+    message = _too_large_both_ways(
+        "measure possible for person = sum sessions_possible over school_terms\n"
+        "criterion many = any member where possible > 10",
+        {**BASE, "school_terms": terms},
+    )
+    assert "'possible' (gen.tfr:3)" in message
+
+
+def test_sums_and_products_near_the_limit_agree() -> None:
+    """Just inside the range both engines give the same whole number."""
+    values = both(f"measure r = {2**62} + {2**62 - 1}\nmeasure s = -{2**62} * 2", BASE)
+    assert values["H1"] == {"r": 2**63 - 1, "s": -(2**63)}
 
 
 # ---------------------------------------------------------------- latest / earliest

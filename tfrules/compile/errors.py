@@ -14,6 +14,7 @@ import re
 
 import attrs
 
+from tfrules.semantics.values import NumberTooLarge
 from tfrules.syntax import ast
 
 
@@ -35,10 +36,16 @@ class RuleOrigin:
 class RuleError(CompileError):
     """A failure while compiling or evaluating a rule."""
 
-    def __init__(self, action: str, origins: list[RuleOrigin], cause: BaseException) -> None:
+    def __init__(
+        self,
+        action: str,
+        origins: list[RuleOrigin],
+        cause: BaseException,
+        fallback: str = "the ruleset",
+    ) -> None:
         self.origins = origins
         self.cause = cause
-        named = ", ".join(str(o) for o in origins) or "the ruleset"
+        named = ", ".join(str(o) for o in origins) or fallback
         super().__init__(f"while {action} {named}: {type(cause).__name__}: {cause}")
 
 
@@ -51,6 +58,8 @@ class Origins:
     """Generated column name -> the rule it was made for."""
 
     by_column: dict[str, RuleOrigin] = attrs.Factory(dict)
+    #: what to name when an error names no generated column
+    fallback: str = "the ruleset"
 
     def add(self, column: str, origin: RuleOrigin | None) -> None:
         if origin is not None:
@@ -67,4 +76,22 @@ class Origins:
 
     def explain(self, error: BaseException, action: str = "evaluating") -> RuleError:
         """A Polars error as a failure of the rules whose columns it names."""
-        return RuleError(action, self.named_in(str(error)), error)
+        origins = self.named_in(str(error))
+        if TOO_LARGE.search(str(error)):
+            return NumberTooLargeInRule(origins, self.fallback)
+        return RuleError(action, origins, error, self.fallback)
+
+
+#: How Polars says a 128-bit result did not fit back into 64 bits.
+TOO_LARGE = re.compile(r"conversion from `i128` to `i64` failed")
+
+
+class NumberTooLargeInRule(RuleError):
+    """A whole number beyond 64 bits, in the named rules: an error in the rules
+    or the data (an implausibly large count), not in tfrules."""
+
+    def __init__(self, origins: list[RuleOrigin], fallback: str = "the ruleset") -> None:
+        error = NumberTooLarge()
+        super().__init__("evaluating", origins, error, fallback)
+        named = ", ".join(str(o) for o in origins) or fallback
+        self.args = (f"{named}: {error}",)

@@ -82,6 +82,7 @@ def compile_rules(
         t.name for t in schema.event_tables if t.name in not_supplied and not t.empty_when_missing
     )
     graph = _graph(schema, frames, not_supplied, gone, on_group_by)
+    graph.origins.fallback = f"a rule of {ruleset.name}"
     lowering = Lowering(Facts(ruleset, gone), graph, LOWERINGS, fixed)
     run_date = Context(FixedDate(as_of))
     wanted = list(rules) if rules is not None else ruleset.output_rules

@@ -367,7 +367,8 @@ class Interpreter:
             return len({tuple(row) for row in values})
         plain = [row[0] for row in values]
         if node.op == "sum":
-            return sum(plain, A.zero(result_type))
+            total = sum(plain, A.zero(result_type))
+            return V.whole(total) if isinstance(total, int) else total
         if not plain:
             return None
         if node.op == "lowest":

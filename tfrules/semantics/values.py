@@ -18,6 +18,28 @@ from tfrules.semantics import calendar
 SIX_PLACES = Decimal("0.000001")
 PENNY = Decimal("0.01")
 
+#: Whole numbers (and durations, counted in days, months or terms) are 64-bit:
+#: a result beyond this range is an error in every engine, never a wrap.
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+
+
+class NumberTooLarge(ArithmeticError):
+    """A whole number beyond the 64-bit range the language gives them."""
+
+    def __init__(self, value: int | None = None) -> None:
+        shown = "" if value is None else f" ({value:,})"
+        super().__init__(
+            f"a whole number is too large{shown}: whole numbers lie between "
+            f"{INT_MIN:,} and {INT_MAX:,}"
+        )
+
+
+def whole(value: int) -> int:
+    """`value`, checked to be a whole number the language can hold."""
+    if not INT_MIN <= value <= INT_MAX:
+        raise NumberTooLarge(value)
+    return value
+
 
 def to_decimal(value: int | Decimal) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(value)
@@ -91,7 +113,7 @@ def arith(
         op = "*"
     if result.kind in (T.Kind.INT, T.Kind.DURATION) and op != "/":
         assert isinstance(left, int) and isinstance(right, int)
-        return left + right if op == "+" else left - right if op == "-" else left * right
+        return whole(left + right if op == "+" else left - right if op == "-" else left * right)
     a, b = to_decimal(left), to_decimal(right)  # type: ignore[arg-type]
     if op == "+":
         value = a + b

@@ -186,6 +186,13 @@ def _aggregate(
         return LiftParts(rows, aggs, guarded(lambda raw: raw("k", zero=True)))
     value = values[0].cast(target)
     picked = value if selected is None else pl.when(chosen).then(value)
+    if node.op == "sum" and target == I64:
+        # summed in 128 bits, then back: a total beyond 64 bits is an error, not a wrap
+        rows["v"] = picked.cast(pl.Int128)
+        aggs["v"] = ("v", "sum")
+        return LiftParts(
+            rows, aggs, guarded(lambda raw: raw("v", zero=True).cast(I64, strict=True))
+        )
     if node.op in ("sum", "lowest", "highest"):
         rows["v"] = picked
         aggs["v"] = ("v", {"sum": "sum", "lowest": "min", "highest": "max"}[node.op])

@@ -131,8 +131,10 @@ def lower_arith(node: ast.Arith, site: Site, lo: Lowering) -> pl.Expr:
     if ta.kind is T.Kind.DATE and tb.kind is T.Kind.DATE:
         return (a - b).dt.total_days().cast(I64)
     if result.kind in (T.Kind.INT, T.Kind.DURATION) and op != "/":
-        a, b = a.cast(I64), b.cast(I64)
-        return a + b if op == "+" else a - b if op == "-" else a * b
+        # in 128 bits, then back: a result beyond 64 bits is an error, not a wrap
+        a, b = a.cast(pl.Int128), b.cast(pl.Int128)
+        value = a + b if op == "+" else a - b if op == "-" else a * b
+        return value.cast(I64, strict=True)
     if result.kind is T.Kind.MONEY and op in ("+", "-") and ta.kind is tb.kind:
         return a + b if op == "+" else a - b
     a, b = a.cast(D.DECIMAL_DTYPE), b.cast(D.DECIMAL_DTYPE)
