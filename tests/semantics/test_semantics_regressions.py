@@ -404,3 +404,25 @@ def test_a_branch_polars_folds_to_one_value(body: str, expected: object, engine:
     }
     rows = agree(ruleset, DataSet(frames, frozenset()), D(2012, 3, 31), text=text, engine=engine)
     assert rows["H1"]["r"] is expected
+
+
+def test_an_open_spell_has_not_ended_in_any_window() -> None:
+    """`end_date in the last 12 months` is false for a spell still going on (an
+    empty end), not unknown; true for one that ended in the window; false for one
+    that ended before it (docs/language.md, 9.2)."""
+    custody = make_frame(
+        "custody",
+        [
+            {"person_id": "P1", "start_date": D(2013, 6, 1), "end_date": None},
+            {"person_id": "P2", "start_date": D(2012, 6, 1), "end_date": D(2013, 9, 1)},
+        ],
+    )
+    rules = (
+        "criterion open_ended for person = any custody where end_date in the last 12 months\n"
+        "criterion someone = any member where open_ended"
+    )
+    frames = {**BASE, "custody": custody}
+    values = both(rules, frames)
+    assert values["H1"]["someone"] is True
+    only_open = {**BASE, "custody": custody.filter(pl.col("person_id") == "P1")}
+    assert both(rules, only_open)["H1"]["someone"] is False

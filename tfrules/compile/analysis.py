@@ -125,3 +125,12 @@ def counts_terms(facts: Facts, node: ast.Aggregate) -> bool:
         and len(node.values) == 2
         and set(named) == set(table.term)
     )
+
+
+def is_spell_end(facts: Facts, node: ast.Expr) -> bool:
+    """A spell's end column (`end_date`): empty while the spell goes on."""
+    resolution = facts.resolution_or_none(node)
+    if not isinstance(resolution, ColumnRef):
+        return False
+    table = facts.schema.table(resolution.table)
+    return table is not None and table.is_spell_end(resolution.column)

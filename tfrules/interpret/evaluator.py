@@ -270,7 +270,9 @@ class Interpreter:
             return None
         if node.date is not None:
             when = self.eval(node.date, scope)
-            return None if when is None else W.date_in_window(when, day, length, unit)
+            if when is None:
+                return W.OPEN_END_IN_WINDOW if self._is_spell_end(node.date) else None
+            return W.date_in_window(when, day, length, unit)
         info: WindowInfo = self.notes.windows[id(node)]
         row = scope.row
         assert row is not None
@@ -288,6 +290,14 @@ class Interpreter:
             return None if when is None else W.date_in_window(when, day, length, unit)
         assert table.span is not None
         return W.spell_in_window(row[table.span[0]], row[table.span[1]], day, length, unit)
+
+    def _is_spell_end(self, node: ast.Expr) -> bool:
+        """A spell's end column (`end_date`): empty while the spell goes on."""
+        resolution = self.notes.resolution_or_none(node)
+        if not isinstance(resolution, ColumnRef):
+            return False
+        table = self.schema.table(resolution.table)
+        return table is not None and table.is_spell_end(resolution.column)
 
     # ---------------------------------------------------------------- collections
     def _elements(self, collection: ast.Collection, scope: Scope) -> list[Scope] | _Unknown:

@@ -76,6 +76,11 @@ class Table:
     #: (an ONS local-authority code), by which runs are split and reported.
     council: str | None = None
 
+    def is_spell_end(self, column: str) -> bool:
+        """The end of a spell (`end_date` of `spanning start_date to end_date`):
+        empty while the spell goes on."""
+        return self.span is not None and self.span[1] == column
+
     def column(self, name: str) -> Column | None:
         for column in self.columns:
             if column.name == name:

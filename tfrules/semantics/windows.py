@@ -7,6 +7,10 @@
 - N terms at d: the N whole terms before the term containing d, by index
   t(d) - N to t(d) - 1.
 
+A spell's end that is empty means the spell goes on: it has not ended, so
+"ended in the last 12 months" (`end_date in the last 12 months`) is false
+for an open spell, never unknown (`OPEN_END_IN_WINDOW`).
+
 Stated once here; the compiler's vectorised twins are in `calendar_exprs`.
 """
 
@@ -15,6 +19,10 @@ from __future__ import annotations
 import datetime as dt
 
 from tfrules.semantics import calendar
+
+
+#: Whether a spell that has not ended ended in a window: it did not.
+OPEN_END_IN_WINDOW = False
 
 
 def window_bounds(day: dt.date, length: int, unit: str | None) -> tuple[dt.date, dt.date]:

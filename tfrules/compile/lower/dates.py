@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from tfrules.compile.analysis import date_kind, window_length
+from tfrules.compile.analysis import date_kind, is_spell_end, window_length
 from tfrules.compile.context import Context, FixedDate, HouseholdDate, RowDate, UnknownDate
 from tfrules.compile.graph import HOUSEHOLDS
 from tfrules.compile.keys import BoundKey, DateKey, TermNowKey, WindowKey
@@ -122,7 +122,11 @@ def lower_in_window(node: ast.InWindow, site: Site, lo: Lowering) -> pl.Expr:
     if node.date is not None:
         when = lo.expr(node.date, site)
         low, high = window_bounds(site, length, unit, lo)
-        return (when >= low) & (when <= high)
+        inside = (when >= low) & (when <= high)
+        if is_spell_end(lo.facts, node.date):
+            # an open spell has not ended: not in any window (see semantics.windows)
+            return pl.when(when.is_null()).then(W.OPEN_END_IN_WINDOW).otherwise(inside)
+        return inside
     # a row window is its own column, computed once and shared by every
     # aggregate that filters on it
     key = WindowKey(site.frame, length, unit, site.context.date)
