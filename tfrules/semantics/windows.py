@@ -20,7 +20,6 @@ import datetime as dt
 
 from tfrules.semantics import calendar
 
-
 #: Whether a spell that has not ended ended in a window: it did not.
 OPEN_END_IN_WINDOW = False
 
