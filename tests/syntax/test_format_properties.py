@@ -168,4 +168,6 @@ def test_the_strategies_cover_every_kind_of_expression() -> None:
         "at": ast.At, "quantified": ast.Quantified, "aggregate": ast.Aggregate,
     }  # fmt: skip
     assert set(covered) == set(EXPR_KINDS)
-    assert set(ast.Expr.__subclasses__()) == set(covered.values())
+    # the compiler's own nodes (tfrules.compile.nodes) never reach the formatter
+    written = {c for c in ast.Expr.__subclasses__() if c.__module__ == ast.__name__}
+    assert written == set(covered.values())
