@@ -4,7 +4,7 @@ Every helper takes and returns Polars expressions, so the same code serves a
 scalar reference date (``pl.lit(as_of)``) and a per-row anchor date (a
 household's ``attached_on``). Nothing here runs Python per row.
 
-Definitions (programme-rules.md, "Shared definitions" and pinned readings 5):
+Definitions (docs/programme-rules.md, "Shared definitions" and pinned readings 5):
 
 - age: completed years, comparing (month, day); someone born on 29 February
   completes a year on 1 March in common years.

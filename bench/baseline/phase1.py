@@ -1,8 +1,8 @@
 """Hand-written lazy Polars implementation of phase 1 (identification, results, payments).
 
 This is the performance baseline for the rules compiler and a second, independent
-oracle for the phase 1 rule files. It follows programme-rules.md ("Phase 1" and the
-pinned readings) and data-model.md (three-valued logic, missing tables) directly,
+oracle for the phase 1 rule files. It follows docs/programme-rules.md ("Phase 1" and the
+pinned readings) and docs/data-model.md (three-valued logic, missing tables) directly,
 without going through the rules language.
 
 Plan shape (one entity level per stage, no nested windows, no Python UDFs):
@@ -50,7 +50,7 @@ MONEY = pl.Decimal(38, 2)
 
 
 class Params:
-    """Named phase 1 parameters (programme-rules.md); no literal is buried in a rule."""
+    """Named phase 1 parameters (docs/programme-rules.md); no literal is buried in a rule."""
 
     adult_age = 18
     school_age_min = 5
@@ -649,7 +649,7 @@ def phase1(
 ) -> pl.LazyFrame:
     """Phase 1 identification at ``as_of``, results at ``as_of`` and payments.
 
-    ``frames`` maps table names (data-model.md) to lazy frames in the canonical
+    ``frames`` maps table names (docs/data-model.md) to lazy frames in the canonical
     dtypes; ``households`` and ``persons`` are required, every event table is
     optional (a table not supplied makes the facts drawn from it unknown for the
     members they are about; a missing ``claims`` table means nothing claimed).

@@ -1,6 +1,6 @@
 """A plain-Python, one-household-at-a-time reading of the phase 1 rules.
 
-Written straight from programme-rules.md, for cross-checking the lazy Polars
+Written straight from docs/programme-rules.md, for cross-checking the lazy Polars
 baseline on random small data sets (test code only: it loops over rows).
 Three-valued logic: True, False, None (unknown).
 """

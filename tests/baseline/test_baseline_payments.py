@@ -1,6 +1,6 @@
 """Phase 1 payments: by the financial year of attached_on, capped, less claimed.
 
-Amounts (programme-rules.md): attachment fee 3,200 / 2,400 / 1,600; education +
+Amounts (docs/programme-rules.md): attachment fee 3,200 / 2,400 / 1,600; education +
 crime/ASB 700 / 1,500 / 2,300; progress to work 100; employment 800 / 1,600 /
 2,400 for financial years 2012 / 2013 / 2014; 0 in other years.
 """

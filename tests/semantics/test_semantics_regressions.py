@@ -278,7 +278,7 @@ def test_count_distinct_of_values_with_the_same_name() -> None:
 
 
 def test_claims_named_missing_reads_as_empty() -> None:
-    """data-model.md: a missing claims table means nothing claimed yet. Named in
+    """docs/data-model.md: a missing claims table means nothing claimed yet. Named in
     `missing=`, it was dropped from the plan and reading it raised KeyError."""
     rules = "measure r = sum amount over claims\ncriterion s = any claims"
     for frames in ({**BASE, "claims": CLAIMS}, dict(BASE)):

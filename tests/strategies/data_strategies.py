@@ -1,4 +1,4 @@
-"""Hypothesis strategies for small data sets in the canonical model (data-model.md).
+"""Hypothesis strategies for small data sets in the canonical model (docs/data-model.md).
 
 A drawn `DataSet` holds 1-4 households with 0-5 members each and, per event
 table, 0-6 rows per owner, as Polars frames in the canonical dtypes. It is

@@ -117,7 +117,7 @@ def cat(column: str) -> str:
     return f"cat:{column}"
 
 
-#: The allowed values of each category column, as data-model.md lists them.
+#: The allowed values of each category column, as docs/data-model.md lists them.
 CATEGORY_VALUES: dict[str, tuple[str, ...]] = CATEGORIES
 
 #: Event tables: owner ("person"/"household"), how rows are placed in time, columns by type.

@@ -1,4 +1,4 @@
-"""Every data-contract check the loader makes (data-model.md, "Bad input"),
+"""Every data-contract check the loader makes (docs/data-model.md, "Bad input"),
 written independently of the generator so the tests do not trust its code."""
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Used only to calibrate and check the synthetic generator (it is not the
 project's compiler): crime_asb, education and work at a date ``d`` as
-programme-rules.md defines them, education three-valued (null = unknown).
+docs/programme-rules.md defines them, education three-valued (null = unknown).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Tables, columns and dtypes exactly as data-model.md (v1) lists them."""
+"""Tables, columns and dtypes exactly as docs/data-model.md (v1) lists them."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import polars as pl
 
 from tfrules.data.synth import CATEGORIES, LA_NAMES, TABLES, generate
 
-#: Written out from data-model.md by hand, so a slip in schema.py is caught.
+#: Written out from docs/data-model.md by hand, so a slip in schema.py is caught.
 EXPECTED: dict[str, list[tuple[str, pl.DataType]]] = {
     "households": [("household_id", pl.String), ("la_code", pl.String), ("attached_on", pl.Date)],
     "persons": [("person_id", pl.String), ("household_id", pl.String), ("date_of_birth", pl.Date)],

@@ -1,4 +1,4 @@
-"""Errors for input data that breaks the data contract (data-model.md, "Bad input").
+"""Errors for input data that breaks the data contract (docs/data-model.md, "Bad input").
 
 A `DataError` carries every problem found, one `DataProblem` each, so that a
 council fixes its extract in one go rather than one error per run.

@@ -1,7 +1,7 @@
 """Synthetic households known to children's and family services, 2010-2016.
 
 ``generate`` returns every table of the canonical data model
-(/work/shared/spec/data-model.md) as Polars frames; ``write_dataset`` writes
+(docs/data-model.md) as Polars frames; ``write_dataset`` writes
 them one file per table; ``generate_to_dir`` does both a chunk of households at
 a time for data sets too large for memory. Rates and their sources are in
 docs/synthetic-data.md and ``rates.Rates``.

@@ -48,7 +48,7 @@ def add_years(days: Days, years: int | npt.NDArray[np.int64]) -> Days:
     """The same month and day ``years`` later; 29 February lands on 1 March.
 
     That is the pinned reading of "completes a year" for leap-day birthdays
-    (programme-rules.md, pinned reading 5), so ``add_years(dob, 18)`` is the
+    (docs/programme-rules.md, pinned reading 5), so ``add_years(dob, 18)`` is the
     first day a person counts as an adult.
     """
     y, m, d = split_ymd(days)
@@ -93,7 +93,7 @@ def _weekdays(first: date, last: date) -> int:
 
 @dataclass(frozen=True)
 class Term:
-    """One term of the DfE absence calendar (programme-rules.md, shared definitions).
+    """One term of the DfE absence calendar (docs/programme-rules.md, shared definitions).
 
     ``index`` is 3 x academic_year + (autumn 0, spring 1, summer 2); ``first``
     and ``last`` are the calendar span the term covers; ``sessions`` is the

@@ -4,7 +4,7 @@ Generators produce a ``Raw`` table: a dict from canonical column name to a
 NumPy array where ids are row indices within the block, dates are day numbers
 (``NO_DATE`` for null), categories are codes into ``schema.CATEGORIES`` and
 money is whole pence. This module alone knows how each becomes a column of
-the dtype data-model.md asks for, so every table is built the same way.
+the dtype docs/data-model.md asks for, so every table is built the same way.
 """
 
 from __future__ import annotations

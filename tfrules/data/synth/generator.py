@@ -161,7 +161,7 @@ def generate(
     events_to: date = date(2016, 12, 31),
     rates: Rates = DEFAULT_RATES,
 ) -> dict[str, pl.DataFrame]:
-    """Every table of data-model.md for ``households`` synthetic households.
+    """Every table of docs/data-model.md for ``households`` synthetic households.
 
     The households represent families known to children's and family services
     in ``la_codes``; ``start..end`` is when families can be attached (phase 1's

@@ -1,7 +1,7 @@
 """claims: the ledger of what councils claimed for their attached families.
 
 Amounts follow the phase-1 payment table by the financial year of attachment
-(programme-rules.md); a council claims the attachment fee soon after
+(docs/programme-rules.md); a council claims the attachment fee soon after
 attachment and, for a family that responded, one results claim later. The
 total for a household never exceeds the £4,000 cap.
 """

@@ -1,7 +1,7 @@
-"""The canonical tables of data-model.md as Polars dtypes, and their value sets.
+"""The canonical tables of docs/data-model.md as Polars dtypes, and their value sets.
 
 Kept as plain data so the generator, the writer and the tests all check
-against one copy; if data-model.md changes, this is the one place to follow it.
+against one copy; if docs/data-model.md changes, this is the one place to follow it.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ BOOL = pl.Boolean
 DATE = pl.Date
 CATEGORY = pl.String
 
-#: Table name -> ordered column name -> dtype, exactly as data-model.md (v1).
+#: Table name -> ordered column name -> dtype, exactly as docs/data-model.md (v1).
 TABLES: dict[str, dict[str, pl.DataType]] = {
     "households": {"household_id": ID, "la_code": pl.String, "attached_on": DATE},
     "persons": {"person_id": ID, "household_id": ID, "date_of_birth": DATE},
@@ -60,7 +60,7 @@ TABLES: dict[str, dict[str, pl.DataType]] = {
     "claims": {"household_id": ID, "claimed_on": DATE, "claim": CATEGORY, "amount": MONEY},
 }
 
-#: The nullable columns (`?` in data-model.md); every other column is non-null.
+#: The nullable columns (`?` in docs/data-model.md); every other column is non-null.
 NULLABLE: dict[str, frozenset[str]] = {
     "households": frozenset({"attached_on"}),
     "benefit_claims": frozenset({"end_date"}),
@@ -69,7 +69,7 @@ NULLABLE: dict[str, frozenset[str]] = {
     "custody": frozenset({"end_date"}),
 }
 
-#: (table, column) -> allowed values, in the order data-model.md lists them.
+#: (table, column) -> allowed values, in the order docs/data-model.md lists them.
 CATEGORIES: dict[tuple[str, str], tuple[str, ...]] = {
     ("school_terms", "term"): ("autumn", "spring", "summer"),
     ("asb", "kind"): (
