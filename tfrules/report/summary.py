@@ -14,6 +14,12 @@ from tfrules.model.ruleset import CheckedRuleset
 BY = "la_code"
 
 
+#: Rules aggregated per pass over the results: thousands of aggregations in one
+#: group_by take memory out of proportion to the data (2,000 rules over 200
+#: households took 730 MB at once, 130 MB in batches).
+RULES_PER_BATCH = 64
+
+
 @attrs.frozen
 class Summary:
     criteria: pl.DataFrame  # group, rule, true, false, unknown
@@ -31,16 +37,7 @@ def summarise(result: pl.LazyFrame, ruleset: CheckedRuleset, rules: Sequence[str
     if BY in names:
         frames.append(result.with_columns(pl.col(BY).alias("group")))
     combined = pl.concat(frames, how="diagonal")
-    aggregations: list[pl.Expr] = [pl.len().alias("__households")]
-    for rule in criteria:
-        aggregations += [
-            pl.col(rule).sum().cast(pl.Int64).alias(f"{rule}\x00true"),
-            (~pl.col(rule)).sum().cast(pl.Int64).alias(f"{rule}\x00false"),
-            pl.col(rule).null_count().cast(pl.Int64).alias(f"{rule}\x00unknown"),
-        ]
-    for rule in money:
-        aggregations.append(pl.col(rule).sum().alias(f"{rule}\x00total"))
-    wide = combined.group_by("group").agg(aggregations).collect()
+    wide = _aggregate_in_batches(combined, criteria, money)
     order = ["all councils", *sorted(g for g in wide["group"].to_list() if g != "all councils")]
     wide = wide.with_columns(
         pl.col("group").replace_strict(order, list(range(len(order)))).alias("__o")
@@ -79,3 +76,29 @@ def summarise(result: pl.LazyFrame, ruleset: CheckedRuleset, rules: Sequence[str
         ),
         int(total[0]) if len(total) else 0,
     )
+
+
+def _aggregate_in_batches(
+    combined: pl.LazyFrame, criteria: Sequence[str], money: Sequence[str]
+) -> pl.DataFrame:
+    """One row per group: the households, and per criterion its true, false and
+    unknown counts, per money rule its total; a batch of rules at a time."""
+    aggregations: list[list[pl.Expr]] = []
+    for rule in criteria:
+        aggregations.append(
+            [
+                pl.col(rule).sum().cast(pl.Int64).alias(f"{rule}\x00true"),
+                (~pl.col(rule)).sum().cast(pl.Int64).alias(f"{rule}\x00false"),
+                pl.col(rule).null_count().cast(pl.Int64).alias(f"{rule}\x00unknown"),
+            ]
+        )
+    aggregations.extend([pl.col(rule).sum().alias(f"{rule}\x00total")] for rule in money)
+    wide: pl.DataFrame | None = None
+    for start in range(0, max(len(aggregations), 1), RULES_PER_BATCH):
+        batch = [e for rule in aggregations[start : start + RULES_PER_BATCH] for e in rule]
+        if wide is None:
+            batch.insert(0, pl.len().alias("__households"))
+        part = combined.group_by("group").agg(batch).collect()
+        wide = part if wide is None else wide.join(part, on="group", how="left")
+    assert wide is not None
+    return wide
