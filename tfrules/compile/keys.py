@@ -42,6 +42,14 @@ class RuleKey:
 
 
 @attrs.frozen
+class ReasonKey:
+    """Why a household criterion has its value (`<rule>_reason`)."""
+
+    name: str
+    context: Context
+
+
+@attrs.frozen
 class GivenKey:
     """A rule's column given a value by a test (`with local = true`)."""
 
@@ -147,6 +155,7 @@ class AggregationKey:
 
 Key = (
     RuleKey
+    | ReasonKey
     | GivenKey
     | AbstractKey
     | DomainKey

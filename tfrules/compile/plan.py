@@ -19,7 +19,10 @@ from tfrules.compile.context import Context, FixedDate
 from tfrules.compile.errors import Origins, RuleError
 from tfrules.compile.facts import Facts
 from tfrules.compile.graph import HOUSEHOLDS, PERSONS, FrameSpec, Graph, GroupByHook
+from tfrules.compile.keys import ReasonKey
 from tfrules.compile.lower import LOWERINGS, Lowering
+from tfrules.compile.reasons import REASON_SUFFIX, reason_column
+from tfrules.model import types as T
 from tfrules.model.ruleset import CheckedRuleset
 from tfrules.model.schema import Level, Schema, Table
 from tfrules.semantics.dtypes import dtype
@@ -49,10 +52,18 @@ def build_plan(
     rules: Iterable[str] | None = None,
     fixed: Mapping[str, object] | None = None,
     on_group_by: GroupByHook | None = None,
+    reasons: bool = False,
 ) -> pl.LazyFrame:
     """The lazy plan evaluating `rules` (every household rule by default)."""
     return compile_rules(
-        ruleset, frames, as_of, missing=missing, rules=rules, fixed=fixed, on_group_by=on_group_by
+        ruleset,
+        frames,
+        as_of,
+        missing=missing,
+        rules=rules,
+        fixed=fixed,
+        on_group_by=on_group_by,
+        reasons=reasons,
     ).frame
 
 
@@ -65,13 +76,15 @@ def compile_rules(
     rules: Iterable[str] | None = None,
     fixed: Mapping[str, object] | None = None,
     on_group_by: GroupByHook | None = None,
+    reasons: bool = False,
 ) -> CompiledPlan:
     """The plan evaluating `rules` (every household rule by default), with the
     origin of its columns.
 
     `frames` hold the canonical tables with canonical dtypes (see
     `tfrules.data.load`); a table absent from `frames` or named in `missing`
-    was not supplied, and the facts drawn from it are unknown.
+    was not supplied, and the facts drawn from it are unknown. With `reasons`,
+    each criterion has a column `<rule>_reason` beside it (`tfrules.compile.reasons`).
     """
     schema = ruleset.schema
     not_supplied = frozenset(missing) | {
@@ -89,8 +102,18 @@ def compile_rules(
     columns: dict[str, str] = {}
     with lowering.deep_enough():
         for name in wanted:
-            if ruleset.rules[name].level is Level.HOUSEHOLD:
-                columns[name] = lowering.rule_column(name, run_date).name
+            info = ruleset.rules[name]
+            if info.level is not Level.HOUSEHOLD:
+                continue
+            columns[name] = lowering.rule_column(name, run_date).name
+            if reasons and info.type.kind is T.Kind.BOOL:
+                why = lowering.derive(
+                    ReasonKey(name, run_date),
+                    HOUSEHOLDS,
+                    lambda name=name: reason_column(name, run_date, lowering),
+                    "why",
+                )
+                columns[name + REASON_SUFFIX] = why.name
         try:
             graph.materialize()
         except RuleError:
