@@ -1,4 +1,5 @@
-"""Each kind of bad input gets one located, plain-English problem (docs/data-model.md, "Bad input")."""
+"""Each kind of bad input gets one located, plain-English problem (docs/data-model.md,
+"Bad input")."""
 
 from __future__ import annotations
 
