@@ -121,3 +121,21 @@ def test_helper_education_threshold_and_unknown() -> None:
     assert phase1_criteria(_tiny(terms[:2]), d)["education"][0] is None
     # autumn 2011 is outside the window, however bad it was.
     assert phase1_criteria(_tiny([(2011, "autumn", 140, 140), *terms]), d)["education"][0] is False
+
+
+def test_a_results_cohort_has_the_share_attached_asked_for() -> None:
+    """`tfrules synth --attached 0.75`: three households in four attached, on dates
+    spread over the programme's years, and claims for many of them."""
+    import dataclasses
+    import datetime as dt
+
+    from tfrules.data.synth import DEFAULT_RATES, generate
+
+    rates = dataclasses.replace(DEFAULT_RATES, attached_share=0.75)
+    tables = generate(4_000, seed=9, rates=rates)
+    attached = tables["households"]["attached_on"].drop_nulls()
+    assert abs(attached.len() / 4_000 - 0.75) < 0.03
+    assert attached.min() >= dt.date(2012, 4, 1) and attached.max() <= dt.date(2015, 3, 31)
+    years = attached.dt.year().unique().to_list()
+    assert set(years) >= {2012, 2013, 2014, 2015}
+    assert tables["claims"].height > 1_000

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from pathlib import Path
@@ -11,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from tfrules.cli.main import EXIT_OK, EXIT_USAGE, app
 from tfrules.cli.output import console
-from tfrules.data.synth import DEFAULT_LA_CODES, LA_NAMES, generate_to_dir
+from tfrules.data.synth import DEFAULT_LA_CODES, DEFAULT_RATES, LA_NAMES, generate_to_dir
 
 
 @app.command()
@@ -25,6 +26,17 @@ def synth(
         help="Councils (ONS codes, comma-separated) the households are spread over.",
     ),
     output_format: str = typer.Option("parquet", "--format", help="parquet or csv."),
+    attached: float = typer.Option(
+        None,
+        "--attached",
+        min=0.0,
+        max=1.0,
+        metavar="SHARE",
+        help="Make a results cohort: this share of the households (e.g. 0.75) attached to the "
+        "programme, on dates spread over 2012-2015, as in the families a council claims "
+        "results for. Left out: a national extract, where attachment follows need (about "
+        "5% attached).",
+    ),
 ) -> None:
     """Write synthetic households known to family services, with their members'
     school, offending, anti-social behaviour, benefit, employment, social care,
@@ -61,6 +73,9 @@ def synth(
             out,
             codes,
             format=output_format,
+            rates=DEFAULT_RATES
+            if attached is None
+            else dataclasses.replace(DEFAULT_RATES, attached_share=attached),
             on_progress=lambda done, total: progress.update(task, completed=done),
         )
     elapsed = time.perf_counter() - started

@@ -102,9 +102,10 @@ def generate_block(plan: Plan, block: int) -> dict[str, pl.DataFrame]:
     raw["employment_spells"] = w.employment_spells
     raw["work_referrals"] = w.work_referrals
 
-    pop = pop.with_attachment(
-        attachment.confirmed(rng, pop, raw, plan.terms, rates.attach_two, rates.attach_other)
-    )
+    if rates.attached_share is None:  # in a results cohort every attachment stands
+        pop = pop.with_attachment(
+            attachment.confirmed(rng, pop, raw, plan.terms, rates.attach_two, rates.attach_other)
+        )
     raw["claims"] = ledger.claims(
         rng,
         pop,

@@ -148,6 +148,8 @@ def draw_population(
         1.0, expit(rates.attach[0] + rates.attach[1] * need) * councils.attach_factor[la]
     )
     attached = (rng.random(n) < p_attach) & (children + adult_children > 0)
+    if rates.attached_share is not None:  # a results cohort
+        attached = rng.random(n) < rates.attached_share
     near = np.rint(crisis + 120.0 * rng.standard_normal(n)).astype(np.int64)
     anywhere = attach_first + np.floor(rng.random(n) * (attach_last - attach_first + 1)).astype(
         np.int64

@@ -151,6 +151,11 @@ class Rates:
     #: criteria at the date (a local criterion made up the third), and when fewer.
     attach_two: float = 0.5
     attach_other: float = 0.04
+    #: A results cohort (the families a council has attached, whose results it
+    #: claims): this share of households is attached, whatever their need, on
+    #: dates spread over the programme's years; None: a national extract, where
+    #: attachment follows need and the criteria met (about 5% attached).
+    attached_share: float | None = None
     #: Logit that an attached family responds to the work (events thin out after).
     respond: float = 1.0
     #: Share of a responder's crime/ASB events after attachment that do not happen.
