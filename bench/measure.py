@@ -1,6 +1,6 @@
 """One measurement, in its own process so that its peak memory is its own.
 
-    python bench/measure.py tfrules|baseline DATA_DIR AS_OF OUT.parquet [SLICES]
+    python bench/measure.py tfrules|reasons|baseline DATA_DIR AS_OF OUT.parquet [SLICES]
 
 Prints one line of JSON: compile (plan-building) seconds, evaluation wall and
 CPU seconds (streamed into OUT with sink_parquet), and the process's peak
@@ -57,6 +57,12 @@ def main() -> None:
     else:
         if engine == "tfrules":
             plan = api.compile_plan(rules, dataset, as_of)
+        elif engine == "reasons":  # every criterion with its <rule>_reason column
+            from tfrules.compile.plan import build_plan
+
+            day = dt.date.fromisoformat(as_of)
+            missing = dataset.missing_tables
+            plan = build_plan(rules, dataset.frames, day, missing=missing, reasons=True)
         else:
             from bench.baseline import phase1
 
