@@ -64,7 +64,7 @@ class Workspace:
         self,
         *,
         include_bundled: bool = True,
-        parse: Callable[[Path, str], ParseResult] = parse_path,
+        parse: Callable[[Path, str], ParseResult] | None = None,
     ) -> None:
         self.files: list[SourceFile] = []
         self.rulesets: dict[str, SourceFile] = {}
@@ -102,7 +102,7 @@ class Workspace:
             if not bundled
             else f"<tfrules>/{path.relative_to(bundled_rulesets_dir())}"
         )
-        parsed = self._parse(path, display)
+        parsed = (self._parse or parse_path)(path, display)
         self.sources.add(display, parsed.text)
         source = SourceFile(path, display, parsed, bundled)
         self._by_path[resolved] = source

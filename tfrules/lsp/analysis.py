@@ -78,7 +78,7 @@ class Analysis:
         def parse(path: Path, display: str):
             return recovered if path.resolve() == mine else self.project.parse(path, display)
 
-        workspace, file = self.project.workspace(self.path, parse)
+        workspace, file = self.project.workspace(self.path, parse, first=True)
         checked = _check(workspace, file)[0]
         return View(
             recovered.file, checked, self._schema(checked, recovered.file), workspace, source
@@ -128,6 +128,7 @@ def _kind(target: RuleTarget | ParamTarget) -> str:
 def analyse(project: Project, path: Path) -> Analysis:
     workspace, source = project.workspace(path)
     checked, found = _check(workspace, source)
+    found += _from_bases(workspace, source)
     found += [d for d in workspace.diagnostics if d.span.file == source.display]
     depends_on = {path}
     complete = True
@@ -165,6 +166,22 @@ def _check(
         result = check_ruleset(workspace, tree.name)
         return result.ruleset, list(result.diagnostics)
     return None, []
+
+
+def _from_bases(workspace: Workspace, source: SourceFile) -> list[diag.Diagnostic]:
+    """What the checks of the workspace's rulesets this one extends say about
+    this file (rulesets that extend each other are reported in both files)."""
+    found: list[diag.Diagnostic] = []
+    seen = {id(source)}
+    tree = source.ast
+    while isinstance(tree, ast.RulesetFile) and tree.extends is not None:
+        base = workspace.ruleset(tree.extends)
+        if base is None or base.bundled or id(base) in seen or base.ast is None:
+            break
+        seen.add(id(base))
+        found += [d for d in _check(workspace, base)[1] if d.span.file == source.display]
+        tree = base.ast
+    return found
 
 
 def _unique(found: list[diag.Diagnostic]) -> tuple[diag.Diagnostic, ...]:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import attrs
 
-from tfrules.check.workspace import RULE_SUFFIX, Workspace, bundled_rulesets_dir
+from tfrules.check.workspace import RULE_SUFFIX, SourceFile, Workspace, bundled_rulesets_dir
 from tfrules.syntax.parser import ParseResult, parse_path, parse_text
 
 #: Folders never searched for rule files: tools' and version control's own.
@@ -130,14 +130,21 @@ class Project:
         except (OSError, UnicodeDecodeError):
             return None
 
-    def workspace(self, first: Path, parse=None) -> tuple[Workspace, object]:
-        """A workspace of every rule file, `first` first (so that its ruleset
-        is the one indexed should another file declare the same name)."""
+    def workspace(
+        self, path: Path, parse=None, *, first: bool = False
+    ) -> tuple[Workspace, SourceFile]:
+        """A workspace of every rule file, added in the order `tfrules check`
+        adds a folder's (so a ruleset declared twice is reported in the same
+        file), with `path` among them (or `first`, so that its ruleset is the
+        one a name finds), and `path`'s source in it."""
         workspace = Workspace(parse=parse or self.parse)
-        source = workspace.add_file(first, bundled=self.is_bundled(first))
-        for path in self.root_files():
-            workspace.add_file(path)
-        return workspace, source
+        path = path.resolve()
+        files = self.root_files()
+        if first or path not in files:
+            workspace.add_file(path, bundled=self.is_bundled(path))
+        for other in files:
+            workspace.add_file(other)
+        return workspace, workspace.add_file(path)
 
     # ---------------------------------------------------------------- analyses
     def analysis(self, path: Path):  # -> Analysis

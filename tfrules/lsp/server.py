@@ -94,6 +94,22 @@ class TfrulesServer(LanguageServer):
             self.uri_of(path), convert.to_range(span, self.source_of(path), self.codec)
         )
 
+    def markup(self, text: str, formats: list[L.MarkupKind] | None) -> L.MarkupContent:
+        """Markdown, or plain text for an editor that does not show Markdown."""
+        if formats is not None and L.MarkupKind.Markdown not in formats:
+            return L.MarkupContent(L.MarkupKind.PlainText, text.replace("**", "").replace("`", ""))
+        return L.MarkupContent(L.MarkupKind.Markdown, text)
+
+    def hover_formats(self) -> list[L.MarkupKind] | None:
+        document = self.client_capabilities.text_document
+        found = document.hover if document else None
+        return (found.content_format or []) if found else []
+
+    def completion_formats(self) -> list[L.MarkupKind] | None:
+        document = self.client_capabilities.text_document
+        found = document.completion.completion_item if document and document.completion else None
+        return (found.documentation_format or []) if found else []
+
     def version_of(self, path: Path) -> int | None:
         document = self.project.documents.get(path)
         return document.version if document is not None else None
@@ -202,7 +218,7 @@ def make_server() -> TfrulesServer:
             return None
         text, span = found
         return L.Hover(
-            L.MarkupContent(L.MarkupKind.Markdown, text),
+            ls.markup(text, ls.hover_formats()),
             convert.to_range(span, analysis.view.source, ls.codec),
         )
 
@@ -226,6 +242,7 @@ def make_server() -> TfrulesServer:
     def completion(ls: TfrulesServer, params: L.CompletionParams) -> L.CompletionList:
         analysis, line, column = ls.position(params.text_document.uri, params.position)
         items = []
+        formats = ls.completion_formats()
         for rank, suggestion in enumerate(complete(analysis, line, column)):
             item = L.CompletionItem(
                 suggestion.label,
@@ -234,9 +251,7 @@ def make_server() -> TfrulesServer:
                 sort_text=f"{rank:05d}",
             )
             if suggestion.documentation:
-                item.documentation = L.MarkupContent(
-                    L.MarkupKind.Markdown, suggestion.documentation
-                )
+                item.documentation = ls.markup(suggestion.documentation, formats)
             if suggestion.replaces:
                 start = L.Position(
                     params.position.line, params.position.character - suggestion.replaces
