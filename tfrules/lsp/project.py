@@ -19,6 +19,11 @@ import attrs
 from tfrules.check.workspace import RULE_SUFFIX, SourceFile, Workspace, bundled_rulesets_dir
 from tfrules.syntax.parser import ParseResult, parse_path, parse_text
 
+#: Parses of files as they are on disk, by (path, display name): (size and
+#: time of change, parse). Shared by every project of the process, since the
+#: shipped rulesets are the same for all of them.
+_DISK_PARSES: dict[tuple[Path, str], tuple[object, ParseResult]] = {}
+
 #: Folders never searched for rule files: tools' and version control's own.
 _SKIPPED_FOLDERS = {"node_modules", "__pycache__", "site-packages"}
 
@@ -103,14 +108,15 @@ class Project:
             except OSError:
                 return parse_path(path, display)  # says why the file cannot be read
             key = ("disk", stat.st_mtime_ns, stat.st_size)
-        cached = self._parses.get((resolved, display))
+        cache = self._parses if document is not None else _DISK_PARSES
+        cached = cache.get((resolved, display))
         if cached is not None and cached[0] == key:
             return cached[1]
         if document is not None:
             result = parse_text(document.text, display)
         else:
             result = parse_path(path, display)
-        self._parses[(resolved, display)] = (key, result)
+        cache[(resolved, display)] = (key, result)
         return result
 
     def path_of(self, display: str) -> Path | None:
@@ -122,7 +128,7 @@ class Project:
         document = self.documents.get(path)
         if document is not None:
             return document.text
-        for (parsed_path, _), (_, result) in self._parses.items():
+        for (parsed_path, _), (_, result) in [*self._parses.items(), *_DISK_PARSES.items()]:
             if parsed_path == path:
                 return result.text
         try:
