@@ -17,7 +17,8 @@ from pathlib import Path
 import attrs
 
 from tfrules.check.workspace import RULE_SUFFIX, SourceFile, Workspace, bundled_rulesets_dir
-from tfrules.syntax.parser import ParseResult, parse_path, parse_text
+from tfrules.lsp.incremental import DeclarationCache
+from tfrules.syntax.parser import ParseResult, parse_path
 
 #: Parses of files as they are on disk, by (path, display name): (size and
 #: time of change, parse). Shared by every project of the process, since the
@@ -43,6 +44,7 @@ class Project:
         #: was worked out from the files before is then out of date.
         self.generation = 0
         self._parses: dict[tuple[Path, str], tuple[object, ParseResult]] = {}
+        self._declarations: dict[Path, DeclarationCache] = {}
         self._root_files: list[Path] | None = None
         self._bundled_dir = bundled_rulesets_dir().resolve()
         self._paths_by_display: dict[str, Path] = {}
@@ -62,6 +64,7 @@ class Project:
 
     def close(self, path: Path) -> None:
         self.documents.pop(path.resolve(), None)
+        self._declarations.pop(path.resolve(), None)
         self.generation += 1
 
     def files_changed(self) -> None:
@@ -113,7 +116,8 @@ class Project:
         if cached is not None and cached[0] == key:
             return cached[1]
         if document is not None:
-            result = parse_text(document.text, display)
+            cached_parts = self._declarations.setdefault(resolved, DeclarationCache())
+            result = cached_parts.parse(document.text, display)
         else:
             result = parse_path(path, display)
         cache[(resolved, display)] = (key, result)

@@ -117,7 +117,7 @@ class TfrulesServer(LanguageServer):
     # ---------------------------------------------------------------- diagnostics
     def publish(self, path: Path) -> None:
         analysis = self.project.analysis(path)
-        source = analysis.view.source
+        source = SourceText(analysis.text, analysis.display)
         found = [convert.to_diagnostic(d, source, self.codec) for d in analysis.diagnostics]
         version = self.version_of(path)
         for (tested, _), (run_version, outcome) in self.outcomes.items():
