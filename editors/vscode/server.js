@@ -1,0 +1,14 @@
+// How the extension starts the language server: `tfrules lsp`, or what the
+// settings tfrules.server.command and tfrules.server.args say. Kept apart from
+// extension.js (which needs VS Code) so that it can be tested on its own.
+"use strict";
+
+/** The command and arguments, from settings read with `get(name, default)`. */
+function serverCommand(settings) {
+  return {
+    command: settings.get("server.command", "tfrules"),
+    args: settings.get("server.args", ["lsp"]),
+  };
+}
+
+module.exports = { serverCommand };
