@@ -10,7 +10,9 @@ let client;
 
 /** How to start the server, from the settings (tfrules.server.command and .args). */
 function serverOptions(settings) {
-  return { ...serverCommand(settings), transport: TransportKind.stdio };
+  const folders = vscode.workspace.workspaceFolders;
+  const folder = folders && folders.length ? folders[0].uri.fsPath : undefined;
+  return { ...serverCommand(settings, folder), transport: TransportKind.stdio };
 }
 
 function clientOptions() {

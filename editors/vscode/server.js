@@ -3,11 +3,15 @@
 // extension.js (which needs VS Code) so that it can be tested on its own.
 "use strict";
 
-/** The command and arguments, from settings read with `get(name, default)`. */
-function serverCommand(settings) {
+/**
+ * The command and arguments, from settings read with `get(name, default)`;
+ * `${workspaceFolder}` in them stands for the folder open in VS Code.
+ */
+function serverCommand(settings, workspaceFolder) {
+  const expand = (text) => text.split("${workspaceFolder}").join(workspaceFolder || ".");
   return {
-    command: settings.get("server.command", "tfrules"),
-    args: settings.get("server.args", ["lsp"]),
+    command: expand(settings.get("server.command", "tfrules")),
+    args: settings.get("server.args", ["lsp"]).map(expand),
   };
 }
 

@@ -31,3 +31,12 @@ test("the server is started as 'tfrules lsp' unless the settings say otherwise",
   assert.deepStrictEqual(properties["tfrules.server.args"].default, ["lsp"]);
   assert.ok(fs.existsSync(path.join(root, manifest.main)));
 });
+
+test("${workspaceFolder} in the settings is the open folder", () => {
+  const { serverCommand } = require("../server");
+  const settings = { get: (name, fallback) => (name === "server.command" ? "${workspaceFolder}/.venv/bin/tfrules" : fallback) };
+  assert.deepStrictEqual(serverCommand(settings, "/home/me/rules"), {
+    command: "/home/me/rules/.venv/bin/tfrules",
+    args: ["lsp"],
+  });
+});
