@@ -57,13 +57,32 @@ criterion local = work   and   education
 """
 
 
+#: A council's base ruleset left with a syntax error, and a ruleset built on it.
+BROKEN_BASE = """\
+ruleset local.halfway.base "Half written"
+    extends national.phase1
+
+criterion local = work and
+"""
+
+ON_BROKEN_BASE = """\
+ruleset local.halfway.pilot "Built on a half-written ruleset"
+    extends local.halfway.base
+
+criterion pilot = local
+"""
+
+
 def write_council(folder: Path) -> Path:
     files = {
         "local.tfr": LOCAL,
         "pilot.tfr": PILOT,
         "misspelt.tfr": MISSPELT,
         "untidy.tfr": UNFORMATTED,
+        "halfway/base.tfr": BROKEN_BASE,
+        "halfway/pilot.tfr": ON_BROKEN_BASE,
     }
+    (folder / "halfway").mkdir()
     for name, text in files.items():
         (folder / name).write_text(textwrap.dedent(text), encoding="utf-8")
     return folder

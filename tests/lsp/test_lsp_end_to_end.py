@@ -298,3 +298,15 @@ async def test_outline_and_a_file_with_a_syntax_error(client: LanguageClient, co
         L.HoverParams(document(uri), L.Position(line, character))
     )
     assert result is not None and "12 months" in result.contents.value
+
+
+@module
+async def test_errors_of_the_rulesets_a_file_extends_are_shown_too(
+    client: LanguageClient, council: Path
+):
+    uri = open_document(client, council / "halfway" / "pilot.tfr")
+    found = await diagnostics(client, uri)
+    assert [d.code for d in found] == ["E103"]
+    assert "there is no ruleset 'local.halfway.base'" in found[0].message
+    base = await diagnostics(client, (council / "halfway" / "base.tfr").as_uri())
+    assert [(d.code, d.range.start.line) for d in base] == [("E012", 3)]

@@ -79,6 +79,13 @@ def test_dependents_are_the_open_files_built_on_a_file(project: Project, tmp_pat
     }  # fmt: skip
 
 
+def test_bases_are_the_councils_own_files_a_file_extends(project: Project, tmp_path: Path) -> None:
+    assert project.analysis(tmp_path / "pilot.tfr").bases == [(tmp_path / "local.tfr").resolve()]
+    assert project.analysis(tmp_path / "local.tfr").bases == []  # national.phase1 ships
+    broken = (tmp_path / "halfway" / "base.tfr").resolve()
+    assert project.analysis(tmp_path / "halfway" / "pilot.tfr").bases == [broken]
+
+
 def test_recovery_keeps_every_whole_declaration() -> None:
     text = LOCAL + "\ncriterion half = any member where\n\nparameter after = 3\n"
     parsed = parse_text(text, "f.tfr")

@@ -14,7 +14,7 @@ import attrs
 from tfrules import diagnostics as diag
 from tfrules.check.ruleset import check_ruleset
 from tfrules.check.schema_build import build_schema
-from tfrules.check.workspace import SourceFile, Workspace
+from tfrules.check.workspace import _HEADER, SourceFile, Workspace
 from tfrules.lsp.occurrences import Occurrence, ParamTarget, RuleTarget, occurrences
 from tfrules.lsp.recovery import recover
 from tfrules.lsp.text import SourceText
@@ -61,6 +61,26 @@ class Analysis:
     @property
     def bundled(self) -> bool:
         return self.source_file.bundled
+
+    @functools.cached_property
+    def bases(self) -> list[Path]:
+        """The user's own files this one's ruleset extends, nearest first, also
+        those with syntax errors (which the check cannot read, so reports as
+        missing): their diagnostics are shown with this file's."""
+        found: list[Path] = []
+        tree = self.source_file.parsed.file
+        by_name = {
+            match.group(2): source
+            for source in self.workspace.files
+            if (match := _HEADER.search(source.parsed.text)) is not None
+        }
+        while isinstance(tree, ast.RulesetFile) and tree.extends is not None:
+            base = self.workspace.rulesets.get(tree.extends) or by_name.get(tree.extends)
+            if base is None or base.bundled or base.path.resolve() in (self.path, *found):
+                break
+            found.append(base.path.resolve())
+            tree = base.parsed.file
+        return found
 
     @functools.cached_property
     def view(self) -> View:

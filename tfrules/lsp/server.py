@@ -136,8 +136,11 @@ class TfrulesServer(LanguageServer):
         )
 
     def changed(self, path: Path) -> None:
-        """Publish the diagnostics of a changed file, then of the open files that build on it."""
+        """Publish the diagnostics of a changed file and of the council's own
+        rulesets it extends (open or not), then of the open files built on it."""
         self.publish(path)
+        for base in self.project.analysis(path).bases:
+            self.publish(base)
         for other in self.project.dependents(path):
             self.publish(other)
 
