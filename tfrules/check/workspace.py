@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from importlib import resources
 from pathlib import Path
 
@@ -57,7 +57,15 @@ class PathError(Exception):
 
 
 class Workspace:
-    def __init__(self, *, include_bundled: bool = True) -> None:
+    """`parse` reads and parses one file (path, display name): an editor passes
+    one that returns the text being edited and reuses parses of unchanged files."""
+
+    def __init__(
+        self,
+        *,
+        include_bundled: bool = True,
+        parse: Callable[[Path, str], ParseResult] | None = None,
+    ) -> None:
         self.files: list[SourceFile] = []
         self.rulesets: dict[str, SourceFile] = {}
         self.schemas: dict[str, SourceFile] = {}
@@ -66,6 +74,7 @@ class Workspace:
         self._bundled_loaded = not include_bundled
         self._index_cache: dict[tuple[str, str], Path] | None = None
         self._by_path: dict[Path, SourceFile] = {}
+        self._parse = parse
 
     # ---------------------------------------------------------------- loading
     def add_paths(self, paths: Iterable[str | Path]) -> list[SourceFile]:
@@ -93,7 +102,7 @@ class Workspace:
             if not bundled
             else f"<tfrules>/{path.relative_to(bundled_rulesets_dir())}"
         )
-        parsed = parse_path(path, display)
+        parsed = (self._parse or parse_path)(path, display)
         self.sources.add(display, parsed.text)
         source = SourceFile(path, display, parsed, bundled)
         self._by_path[resolved] = source

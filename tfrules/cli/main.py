@@ -55,6 +55,7 @@ def _register() -> None:
         doc_cmd,
         eval_cmd,
         fmt_cmd,
+        lsp_cmd,
         report_cmd,
         synth_cmd,
         test_cmd,

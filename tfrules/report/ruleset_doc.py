@@ -203,6 +203,23 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|")
 
 
+def highlighted(rules_text: str) -> str:
+    """Rules as an HTML `<pre>` block, highlighted by the language's Pygments lexer."""
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+
+    from tfrules.syntax.highlight import TfrulesLexer
+
+    inner = highlight(rules_text, TfrulesLexer(), HtmlFormatter(nowrap=True))
+    return f'<pre class="tfr">{inner.rstrip()}</pre>'
+
+
+def _highlight_style() -> str:
+    from pygments.formatters import HtmlFormatter
+
+    return HtmlFormatter(style="default").get_style_defs(".tfr").replace("\n", "")
+
+
 def render_html(ruleset: CheckedRuleset) -> str:
     page = _page(ruleset)
     e = html.escape
@@ -231,7 +248,7 @@ def render_html(ruleset: CheckedRuleset) -> str:
         body.append(
             f'<h3 id="{e(rule.name)}"><code>{e(rule.name)}</code>: {e(rule.title or "")}</h3>'
         )
-        body.append(f"<p>{e(_facts(rule))}</p><pre>{e(_rule_text(rule))}</pre>")
+        body.append(f"<p>{e(_facts(rule))}</p>{highlighted(_rule_text(rule))}")
         if uses.params:
             body.append(
                 "<p>Parameters: "
@@ -259,7 +276,7 @@ def render_html(ruleset: CheckedRuleset) -> str:
         "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;line-height:1.5}"
         "pre{background:#f4f4f4;padding:1rem;overflow-x:auto}"
         "table{border-collapse:collapse}"
-        "td,th{border:1px solid #ccc;padding:.3rem .5rem;text-align:left}"
+        "td,th{border:1px solid #ccc;padding:.3rem .5rem;text-align:left}" + _highlight_style()
     )
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
