@@ -44,7 +44,7 @@ def main() -> None:
     loaded = time.perf_counter() - started
     started = time.perf_counter()
     if engine == "tfrules" and slices > 1:
-        from tfrules.compile.slices import write_in_slices
+        from tfrules.run.slices import write_in_slices
 
         def run() -> None:
             write_in_slices(

@@ -36,7 +36,7 @@ from pathlib import Path
 import attrs
 import polars as pl
 
-from tfrules.compile.slices import slice_count
+from tfrules.run.slices import slice_count
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = "2014-06-15"

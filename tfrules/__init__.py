@@ -15,8 +15,12 @@ from typing import Any
 __version__ = "0.1.0"
 
 _API = (
+    "CouncilError",
     "DataError",
+    "OutputError",
     "RulesError",
+    "RulesWarning",
+    "RunResult",
     "check_files",
     "compile_plan",
     "evaluate",

@@ -6,16 +6,18 @@
     result = tfrules.evaluate(rules, data, as_of="2013-01-15")   # a Polars DataFrame
 
 Every function raises `RulesError` (with the diagnostics) for mistakes in the
-rules and `DataError` (naming table, column and key) for bad data.
+rules and `DataError` (naming table, column and key) for bad data; arguments
+of the wrong kind are a TypeError or ValueError naming the argument. Dates
+are a `datetime.date` or a string `YYYY-MM-DD`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+import warnings
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
-import attrs
 import polars as pl
 
 from tfrules import diagnostics as diag
@@ -25,13 +27,19 @@ from tfrules.check.ruleset import check_ruleset
 from tfrules.check.usage import required_columns
 from tfrules.check.workspace import RULE_SUFFIX, Workspace
 from tfrules.compile.plan import build_plan
-from tfrules.compile.slices import slices_for, write_in_slices
 from tfrules.data.errors import DataError
 from tfrules.data.load import Dataset, load_dataset
 from tfrules.data.validate import validate
 from tfrules.interpret.explain import Explanation, explain_household
 from tfrules.interpret.household import HouseholdData, households_from_frames
 from tfrules.model.ruleset import CheckedRuleset
+from tfrules.run import arguments as args
+from tfrules.run import runner
+from tfrules.run.atomic import OutputError
+from tfrules.run.councils import CouncilError
+from tfrules.run.engines import Job
+from tfrules.run.local_rules import find_locals
+from tfrules.run.runner import RunResult
 from tfrules.syntax import ast
 
 DataSource = str | Path | Mapping[str, pl.DataFrame | pl.LazyFrame] | Dataset
@@ -50,6 +58,22 @@ class RulesError(Exception):
         return "\n".join(diag.render_text(d, self.sources) for d in errors)
 
 
+class RulesWarning(UserWarning):
+    """Something about the rule files a user should know, though the rules
+    can be used (a file of theirs replacing a shipped ruleset)."""
+
+    def __init__(self, diagnostic: diag.Diagnostic, sources: diag.SourceCache) -> None:
+        self.diagnostic = diagnostic
+        self.sources = sources
+        super().__init__(diag.render_text(diagnostic, sources))
+
+
+def _warn(found: Iterable[diag.Diagnostic], sources: diag.SourceCache) -> None:
+    for item in found:
+        if not item.is_error:
+            warnings.warn(RulesWarning(item, sources), stacklevel=3)
+
+
 def check(paths: Iterable[str | Path]) -> CheckReport:
     """Check rule files (and folders of them); see `CheckReport.diagnostics`."""
     return check_paths(paths)
@@ -65,26 +89,27 @@ def load(
     """A checked ruleset, by name (`national.phase1`, `local.leeds.phase1`) or by file.
 
     `include` adds folders of rule files to look in (the shipped rulesets are
-    always available); `params` are what-if values, `name=value`.
+    always available); `params` are what-if values, `name=value`. A file of
+    yours that replaces a shipped ruleset is used, with a `RulesWarning`.
     """
     workspace = workspace or Workspace()
     name = str(ruleset)
     workspace.add_paths(list(include))
     path = Path(ruleset)
     if path.suffix == RULE_SUFFIX or path.is_file():
-        source = workspace.add_paths([path])[0]
-        if not isinstance(source.ast, ast.RulesetFile):
-            problems = source.parsed.diagnostics or (
-                diag.error(
-                    "E103", "this file is not a ruleset", ast.Span(source.display, 1, 1, 1, 1)
-                ),
-            )
+        added = workspace.add_paths([path])
+        tree = added[0].ast if added else None
+        if not isinstance(tree, ast.RulesetFile):
+            problems = [d for d in workspace.diagnostics if d.is_error] or [
+                diag.error("E103", "this file is not a ruleset", ast.Span(str(path), 1, 1, 1, 1))
+            ]
             raise RulesError(problems, workspace.sources)
-        name = source.ast.name
+        name = tree.name
     result = check_ruleset(workspace, name)
     problems = [*workspace.diagnostics, *result.diagnostics]
     if result.ruleset is None or any(p.is_error for p in problems):
         raise RulesError(problems, workspace.sources)
+    _warn(workspace.diagnostics, workspace.sources)
     return apply_overrides(result.ruleset, list(params))
 
 
@@ -92,46 +117,48 @@ def load_locals(
     national: CheckedRuleset,
     folders: Iterable[str | Path],
     *,
+    include: Iterable[str | Path] = (),
     params: Iterable[str] = (),
 ) -> list[CheckedRuleset]:
-    """Every local ruleset in `folders` that builds on `national` (each checked)."""
-    workspace = Workspace()
-    files = workspace.add_paths(list(folders))
-    found: list[CheckedRuleset] = []
-    problems: list[diag.Diagnostic] = list(workspace.diagnostics)
-    for source in files:
-        tree = source.ast
-        if not isinstance(tree, ast.RulesetFile) or tree.name == national.name:
-            continue
-        result = check_ruleset(workspace, tree.name)
-        problems.extend(result.diagnostics)
-        if result.ruleset is not None and national.name in result.ruleset.chain:
-            found.append(apply_overrides(result.ruleset, list(params)))
-    if any(p.is_error for p in problems):
-        raise RulesError(problems, workspace.sources)
-    return found
+    """Every local ruleset in `folders` that builds on `national` (each
+    checked), for `evaluate(..., local=...)` and `write_results`.
+
+    Give `include` as when `national` was loaded. A folder that declares the
+    national ruleset or a shipped ruleset with other content is refused
+    (a ValueError, `CouncilError`)."""
+    national = args.loaded_ruleset(national, "national")
+    if isinstance(folders, str | Path):
+        folders = [folders]
+    found = find_locals(national, folders, include=include, params=params)
+    if found.errors:
+        raise RulesError(found.diagnostics, found.sources)
+    _warn(found.diagnostics, found.sources)
+    return list(found.rulesets)
 
 
 def as_date(value: str | dt.date) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+    """A run date: a `datetime.date`, or a string `YYYY-MM-DD` (TypeError or
+    ValueError otherwise, as for every `as_of` of this API)."""
+    return args.as_of_date(value)
 
 
 def load_data(ruleset: CheckedRuleset | Sequence[CheckedRuleset], source: DataSource) -> Dataset:
     """Load and validate the tables the ruleset (or rulesets) read; raises
     DataError before anything is evaluated."""
+    source = args.data_source(source)
     if isinstance(source, Dataset):
         return source
-    rulesets = [ruleset] if isinstance(ruleset, CheckedRuleset) else list(ruleset)
+    if isinstance(ruleset, CheckedRuleset):
+        rulesets = [ruleset]
+    elif isinstance(ruleset, Sequence) and not isinstance(ruleset, str):
+        rulesets = [args.loaded_ruleset(r) for r in ruleset]
+    else:
+        rulesets = [args.loaded_ruleset(ruleset)]
     required: dict[str, set[str]] = {}
     for each in rulesets:
         for table, columns in required_columns(each).items():
             required.setdefault(table, set()).update(columns)
-    dataset = load_dataset(source, rulesets[0].schema, required)  # type: ignore[arg-type]
+    dataset = load_dataset(source, rulesets[0].schema, required)
     validate(dataset)
     return dataset
 
@@ -145,14 +172,36 @@ def compile_plan(
     fixed: Mapping[str, object] | None = None,
 ) -> pl.LazyFrame:
     """The lazy Polars plan: one row per household, one column per rule."""
+    ruleset = args.loaded_ruleset(ruleset)
+    if not isinstance(data, Dataset):
+        raise TypeError(f"data must be a loaded data set (tfrules.load_data), not {type(data)}")
+    wanted = args.rule_names(ruleset, rules)
     return build_plan(
         ruleset,
         data.frames,
-        as_date(as_of),
+        args.as_of_date(as_of),
         missing=data.missing_tables,
-        rules=_known_rules(ruleset, rules),
+        rules=list(wanted) if wanted is not None else None,
         fixed=fixed,
     )
+
+
+def _job(
+    ruleset: object,
+    data: object,
+    as_of: object,
+    rules: object,
+    local: object,
+    slices: object = 0,
+) -> Job:
+    """Every argument of a run checked, and the data loaded for all its rulesets."""
+    national = args.loaded_ruleset(ruleset)
+    day = args.as_of_date(as_of)
+    locals_ = args.local_rulesets(local)
+    wanted = args.rule_names(national, rules)
+    count = args.slice_count(slices)
+    dataset = load_data([national, *locals_], args.data_source(data))
+    return Job(national, dataset, day, wanted, locals_, count)
 
 
 def evaluate(
@@ -161,39 +210,48 @@ def evaluate(
     as_of: str | dt.date,
     *,
     rules: Iterable[str] | None = None,
+    local: Iterable[CheckedRuleset] = (),
+    engine: str = "polars",
 ) -> pl.DataFrame:
-    """Evaluate the ruleset over a data set: one row per household."""
-    dataset = load_data(ruleset, data)
-    return compile_plan(ruleset, dataset, as_of, rules=rules).collect()
+    """Evaluate the ruleset over a data set: one row per household.
+
+    With `local` (from `load_locals`), each council's households are
+    evaluated by its own local ruleset, the others by `ruleset` alone, and a
+    column `ruleset_applied` says which."""
+    return runner.evaluate(_job(ruleset, data, as_of, rules, local), engine=engine)
 
 
 def write_results(
     ruleset: CheckedRuleset,
-    data: Dataset,
+    data: DataSource,
     as_of: str | dt.date,
     out: str | Path,
     *,
     rules: Iterable[str] | None = None,
+    local: Iterable[CheckedRuleset] = (),
     slices: int = 0,
-) -> Path:
-    """Stream the results into `out` (.parquet or .csv) without holding them in
-    memory, a slice of households at a time (`slices`; 0: one slice per
-    million households). The same rows as `evaluate`; returns the path."""
-    target = Path(out)
-    if target.suffix not in (".parquet", ".csv"):
-        raise ValueError(f"{target}: the output must end in .parquet or .csv")
-    count = slices_for(data.frames, ruleset.schema, slices)
-
-    def build(frames: Mapping[str, pl.LazyFrame]) -> pl.LazyFrame:
-        part = attrs.evolve(data, frames=dict(frames))
-        return compile_plan(ruleset, part, as_of, rules=rules)
-
-    write_in_slices(build, data.frames, ruleset.schema, count, target)
-    return target
+    engine: str = "polars",
+    on_progress: Callable[[str], None] | None = None,
+) -> RunResult:
+    """Stream the results into `out` (.parquet or .csv) without holding them
+    in memory, a slice of households at a time (`slices`; 0: one slice per
+    million households), with each council's local ruleset (`local`) as
+    `evaluate` does. The file appears whole or not at all; an `out` that is
+    an input of the run is refused (`OutputError`, as is one that cannot be
+    written). Returns the path, the time taken, the columns written and, for
+    a multi-council run, the households of councils with no local ruleset.
+    `on_progress` is told each step in plain words."""
+    target = args.output_path(out)
+    job = _job(ruleset, data, as_of, rules, local, slices)
+    return runner.write_results(job, target, engine=engine, on_progress=on_progress)
 
 
 def household(ruleset: CheckedRuleset, data: Dataset, household_id: str) -> HouseholdData | None:
     """One household's rows, for the reference interpreter (None if absent)."""
+    ruleset = args.loaded_ruleset(ruleset)
+    household_id = args.household_id(household_id)
+    if not isinstance(data, Dataset):
+        raise TypeError(f"data must be a loaded data set (tfrules.load_data), not {type(data)}")
     schema = ruleset.schema
     households, persons = schema.households, schema.persons
     assert households.key and persons.owner_key and persons.key
@@ -223,29 +281,24 @@ def explain(
 ) -> Explanation:
     """Why one household got each value (see `tfrules.interpret.explain`);
     raises KeyError if there is no such household."""
+    ruleset = args.loaded_ruleset(ruleset)
+    day = args.as_of_date(as_of)
+    household_id = args.household_id(household_id)
+    wanted = args.rule_names(ruleset, rules)
     dataset = load_data(ruleset, data)
     found = household(ruleset, dataset, household_id)
     if found is None:
         raise KeyError(f"there is no household {household_id!r}")
-    return explain_household(ruleset, found, as_date(as_of), _known_rules(ruleset, rules))
-
-
-def _known_rules(ruleset: CheckedRuleset, rules: Iterable[str] | None) -> list[str] | None:
-    if rules is None:
-        return None
-    wanted = list(rules)
-    unknown = [r for r in wanted if r not in ruleset.output_rules]
-    if unknown:
-        hint = diag.did_you_mean(unknown[0], ruleset.output_rules)
-        raise ValueError(
-            f"no household rule {unknown[0]!r} in {ruleset.name}" + (f": {hint}" if hint else "")
-        )
-    return wanted
+    return explain_household(ruleset, found, day, list(wanted) if wanted is not None else None)
 
 
 __all__ = [
+    "CouncilError",
     "DataError",
+    "OutputError",
     "RulesError",
+    "RulesWarning",
+    "RunResult",
     "check",
     "compile_plan",
     "evaluate",
@@ -254,4 +307,5 @@ __all__ = [
     "load",
     "load_data",
     "load_locals",
+    "write_results",
 ]

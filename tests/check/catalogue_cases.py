@@ -39,6 +39,9 @@ class Case:
     extra_files: Mapping[str, str] = field(default_factory=dict)
     #: Make `local.tfr` a folder, which cannot be read as a file.
     unreadable: bool = False
+    #: Make `local.tfr` a link to `source` saved elsewhere: "outside" the
+    #: folder, or in it under a name that is not a rule file's ("notes.txt").
+    linked: Literal["outside", "notes.txt"] | None = None
 
 
 def local(rules: str) -> str:
@@ -93,6 +96,10 @@ CASES: tuple[Case, ...] = (
          message="NUL"),
     Case("e002_too_large", "E002", 1, 1, TOO_LARGE, message="too large"),
     Case("e003_unreadable", "E003", 1, 1, None, unreadable=True, message="cannot read"),
+    Case("e004_link_out_of_the_folder", "E004", 1, 1, "secret=hunter2\n", linked="outside",
+         message="a link to a file outside the folder", hint="copy the rule file"),
+    Case("e005_not_a_rule_file", "E005", 1, 1, "secret=hunter2\n", linked="notes.txt",
+         message="not a rule file", hint="named notes.txt"),
     # ------------------------------------------------------------ syntax
     Case("e010_colon_instead_of_equals", "E010", 4, 43,
          local('criterion local "Local" source "para 3.10": crime_asb'),
@@ -621,6 +628,14 @@ CASES: tuple[Case, ...] = (
             criterion teenager for person = age >= 13 and age <= 19
             criterion local = crime_asb
             """), severity="warning", message="'teenager' is never used"),
+    Case("w020_replaces_a_shipped_ruleset", "W020", 1, 1,
+         tfr("""
+            ruleset national.dwp_fmp "Our own copy"
+                uses schema canonical
+
+            criterion eligible = true
+            """), severity="warning", message="replaces the one shipped with tfrules",
+         hint="another name"),
     Case("w010_events_without_dates", "W010", 12, 1,
          schema("""
             events visits "Visits" of person by person_id

@@ -30,6 +30,13 @@ def run_case(case: Case, folder: Path) -> list[Diagnostic]:
     files: dict[str, str | bytes] = dict(case.extra_files)
     if case.unreadable:
         (folder / "local.tfr").mkdir()
+    elif case.linked is not None:
+        assert isinstance(case.source, str)
+        target = folder / ("elsewhere.tfr" if case.linked == "outside" else "rules/notes.txt")
+        folder = folder / "rules"
+        folder.mkdir()
+        target.write_text(case.source, encoding="utf-8")
+        (folder / "local.tfr").symlink_to(target)
     elif case.source is not None:
         files["local.tfr"] = case.source
     return list(check_files(folder, files).diagnostics)

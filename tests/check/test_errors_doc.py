@@ -9,7 +9,9 @@ options after the role:
   section and role with `file=` are checked together, in one folder);
 - `latin-1`: the file is saved in Latin-1 rather than UTF-8;
 - `padded`: the file is padded with comment lines to 6 MB;
-- `broken-link`: the file is a link to a file that does not exist.
+- `broken-link`: the file is a link to a file that does not exist;
+- `outside-link`: the file is saved outside the folder checked, which holds a link to it;
+- `text-link`: the file is saved as `NAME.txt`, and `NAME.tfr` is a link to it.
 
 An example that does not start with `ruleset` or `schema` is a fragment of a
 council's ruleset: it is put under a `ruleset ... extends national.phase1`
@@ -112,6 +114,17 @@ def test_example(example: Example, tmp_path: Path) -> None:
         for name in files:
             (tmp_path / name).symlink_to(tmp_path / "moved" / name)
         report = check_paths([tmp_path])
+    elif {"outside-link", "text-link"} & example.options:
+        folder = tmp_path / "rules"
+        folder.mkdir()
+        for name, content in files.items():
+            if "outside-link" in example.options:
+                target = tmp_path / name
+            else:
+                target = folder / Path(name).with_suffix(".txt")
+            target.write_text(str(content), encoding="utf-8")
+            (folder / name).symlink_to(target)
+        report = check_paths([folder])
     else:
         report = check_files(tmp_path, files)
     codes = [d.code for d in report.diagnostics]

@@ -10,10 +10,8 @@ from pathlib import Path
 import polars as pl
 from typer.testing import CliRunner, Result
 
-from tfrules.cli.main import _register, app
+from tfrules.cli.main import app
 from tfrules.data.synth import generate, write_dataset
-
-_register()
 
 AS_OF = "2013-01-15"
 LEEDS = "E08000035"

@@ -17,8 +17,6 @@ from typer.testing import CliRunner, Result
 
 from tfrules.cli import main as cli
 
-cli._register()
-
 ROOT = Path(__file__).resolve().parents[2]
 HEADER = 'ruleset local.test "Test"\n    extends national.phase1\n\n'
 CLEAN = HEADER + "criterion local = crime_asb and education\n"

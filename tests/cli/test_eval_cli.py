@@ -32,9 +32,9 @@ from cli_support import (
 )
 
 from tfrules import api
-from tfrules.cli.eval_cmd import write_atomically
-from tfrules.compile.slices import sink
 from tfrules.model import types as T
+from tfrules.run.atomic import write_file
+from tfrules.run.slices import sink
 
 NATIONAL = "national.phase1"
 
@@ -416,7 +416,7 @@ def test_a_failed_write_leaves_no_file(tmp_path):
     for name in ("r.parquet", "r.csv"):
         out = tmp_path / "out" / name
         with pytest.raises(pl.exceptions.PolarsError):
-            write_atomically(lambda path: sink(plan, path), out)
+            write_file(out, lambda path: sink(plan, path))
         assert list(out.parent.iterdir()) == []
         time.sleep(0.2)  # a Polars sink once created its file just after failing
         assert list(out.parent.iterdir()) == []
@@ -637,7 +637,7 @@ def test_slices_of_data_in_no_order(national_run, tables, tmp_path):
 
 
 def test_household_ranges_cover_every_household_once(data_dir, phase1):
-    from tfrules.compile.slices import household_ranges, slice_frames
+    from tfrules.run.slices import household_ranges, slice_frames
 
     dataset = api.load_data(phase1, data_dir)
     schema = phase1.schema
@@ -663,8 +663,8 @@ def test_household_ranges_cover_every_household_once(data_dir, phase1):
 @pytest.mark.parametrize("slices", [1, 3])
 def test_write_results_api(national_run, data_dir, phase1, tmp_path, slices):
     dataset = api.load_data(phase1, data_dir)
-    out = api.write_results(phase1, dataset, AS_OF, tmp_path / "r.parquet", slices=slices)
-    assert pl.read_parquet(out).equals(national_run[0])
+    written = api.write_results(phase1, dataset, AS_OF, tmp_path / "r.parquet", slices=slices)
+    assert pl.read_parquet(written.path).equals(national_run[0])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.parquet"]
     with pytest.raises(ValueError, match="must end in"):
         api.write_results(phase1, dataset, AS_OF, tmp_path / "r.txt")

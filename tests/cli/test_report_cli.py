@@ -10,11 +10,10 @@ import pytest
 from typer.testing import CliRunner
 
 from tfrules.check.workspace import bundled_rulesets_dir
-from tfrules.cli.main import _register, app
+from tfrules.cli.main import app
 from tfrules.data.synth import generate_to_dir
 from tfrules.report.dashboard import TOTAL, build_dashboard, to_markdown
 
-_register()
 RUNNER = CliRunner()
 AS_OF = "2015-03-31"
 

@@ -21,10 +21,10 @@ import pytest
 from polars.io.plugins import register_io_source
 
 from tfrules import api
-from tfrules.compile.councils import plan_councils
 from tfrules.data.load import Dataset
 from tfrules.data.synth import generate, write_dataset
 from tfrules.model.ruleset import CheckedRuleset
+from tfrules.run.councils import plan_councils
 
 REPO = Path(__file__).resolve().parents[2]
 HOUSEHOLDS = 600

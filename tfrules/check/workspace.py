@@ -17,10 +17,10 @@ from pathlib import Path
 import attrs
 
 from tfrules import diagnostics as diag
+from tfrules.check.rule_files import RULE_SUFFIX, PathError, not_a_rule_file, rule_files_in
 from tfrules.syntax import ast
 from tfrules.syntax.parser import ParseResult, parse_path
 
-RULE_SUFFIX = ".tfr"
 _HEADER = re.compile(r"^\s*(ruleset|schema)\s+([A-Za-z_][\w.]*)", re.MULTILINE)
 
 
@@ -40,6 +40,32 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+#: How the shipped rule files are named in diagnostics: `<tfrules>/national/phase1.tfr`.
+BUNDLED_PREFIX = "<tfrules>/"
+
+
+def source_path(display: str) -> Path:
+    """The file a diagnostic's file name (see `display_path`) stands for."""
+    if display.startswith(BUNDLED_PREFIX):
+        return bundled_rulesets_dir() / display.removeprefix(BUNDLED_PREFIX)
+    return Path(display)
+
+
+def same_file(one: Path, other: Path) -> bool:
+    """One file, or two copies of it (the shipped rulesets and a checkout's `rulesets/`)."""
+    try:
+        return one.samefile(other) or one.read_bytes() == other.read_bytes()
+    except OSError:
+        return False
+
+
+def same_rule_file(one: str | None, other: str | None) -> bool:
+    """`same_file` for rule files as diagnostics name them (None: no file)."""
+    if one is None or other is None:
+        return one == other
+    return one == other or same_file(source_path(one), source_path(other))
+
+
 @attrs.define
 class SourceFile:
     path: Path
@@ -50,10 +76,6 @@ class SourceFile:
     @property
     def ast(self) -> ast.File | None:
         return self.parsed.file if self.parsed.ok else None
-
-
-class PathError(Exception):
-    """A path given on the command line that does not exist or holds no rule files."""
 
 
 class Workspace:
@@ -83,15 +105,27 @@ class Workspace:
         for raw in paths:
             path = Path(raw)
             if path.is_dir():
-                found = sorted(path.rglob(f"*{RULE_SUFFIX}"))
-                if not found:
+                found, problems = rule_files_in(path, str(raw), display_path)
+                self._refused(problems)
+                if not found and not problems:
                     raise PathError(f"{raw}: no {RULE_SUFFIX} files in this folder")
                 added.extend(self.add_file(p) for p in found)
             elif path.is_file():
-                added.append(self.add_file(path))
+                refused = not_a_rule_file(path, display_path(path))
+                if refused is None:
+                    added.append(self.add_file(path))
+                else:
+                    self._refused([refused])
             else:
                 raise PathError(f"{raw}: no such file or folder")
         return added
+
+    def _refused(self, problems: list[diag.Diagnostic]) -> None:
+        """Files not read (links out of a folder, files that are not rule
+        files), each reported once."""
+        for problem in problems:
+            if problem not in self.diagnostics:
+                self.diagnostics.append(problem)
 
     def add_file(self, path: Path, *, bundled: bool = False) -> SourceFile:
         resolved = path.resolve()
@@ -100,7 +134,7 @@ class Workspace:
         display = (
             display_path(path)
             if not bundled
-            else f"<tfrules>/{path.relative_to(bundled_rulesets_dir())}"
+            else f"{BUNDLED_PREFIX}{path.relative_to(bundled_rulesets_dir())}"
         )
         parsed = (self._parse or parse_path)(path, display)
         self.sources.add(display, parsed.text)
@@ -109,6 +143,8 @@ class Workspace:
         self.files.append(source)
         self.diagnostics.extend(parsed.diagnostics)
         self._index(source)
+        if not bundled:
+            self._warn_if_shadowing(source)
         return source
 
     def add_text(self, text: str, display: str) -> SourceFile:
@@ -146,6 +182,33 @@ class Workspace:
             )
             return
         table[tree.name] = source
+
+    def _warn_if_shadowing(self, source: SourceFile) -> None:
+        """W020 for a file of the user's that declares a shipped ruleset or
+        schema with other content: theirs is used, and they should know."""
+        tree = source.ast
+        if tree is None:
+            return
+        kind = "schema" if isinstance(tree, ast.SchemaFile) else "ruleset"
+        shipped = self.shipped(kind, tree.name)
+        if shipped is None or same_file(source.path, shipped):
+            return
+        where = f"{BUNDLED_PREFIX}{shipped.relative_to(bundled_rulesets_dir())}"
+        self.diagnostics.append(
+            diag.warning(
+                "W020",
+                f"this file's {kind} '{tree.name}' replaces the one shipped with tfrules "
+                f"({where}); {source.display} is used",
+                tree.span,
+                f"give your {kind} another name unless you mean to change the shipped one",
+            )
+        )
+
+    def shipped(self, kind: str, name: str) -> Path | None:
+        """The shipped file declaring the ruleset or schema `name`, if any."""
+        if self._bundled_loaded:
+            return None
+        return self._bundled_index().get((kind, name))
 
     def _bundled_index(self) -> dict[tuple[str, str], Path]:
         """The shipped rule files by (kind, name), read from each file's header

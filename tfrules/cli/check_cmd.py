@@ -8,10 +8,8 @@ import typer
 
 from tfrules.check import check_paths
 from tfrules.check.workspace import PathError
-from tfrules.cli.main import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, app
-from tfrules.cli.output import DiagnosticFormat, plural, print_diagnostics
-
-UNREADABLE = {"E003"}
+from tfrules.cli.common import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, app, fail
+from tfrules.cli.output import UNREAD, DiagnosticFormat, plural, print_diagnostics
 
 
 @app.command()
@@ -32,19 +30,21 @@ def check(
     problem, and a hint where one helps. The codes are explained in
     docs/errors.md.
 
+    Folders are read with their sub-folders; links that lead out of a
+    folder, and files that are not .tfr files, are reported and not read.
+
     Exit code 0 when there are no errors (warnings allowed), 1 when there are,
     2 when a path does not exist or a file cannot be read.
     """
     try:
         report = check_paths(paths)
     except PathError as exc:
-        typer.echo(f"tfrules check: {exc}", err=True)
-        raise typer.Exit(EXIT_USAGE) from None
+        fail(str(exc))
     summary = (
         f"checked {plural(len(report.files), 'file')}: "
         f"{plural(report.errors, 'error')}, {plural(report.warnings, 'warning')}"
     )
     print_diagnostics(report.diagnostics, report.sources, output_format, summary)
-    if any(d.code in UNREADABLE for d in report.diagnostics):
+    if any(d.code in UNREAD for d in report.diagnostics):
         raise typer.Exit(EXIT_USAGE)
     raise typer.Exit(EXIT_ERRORS if report.errors else EXIT_OK)

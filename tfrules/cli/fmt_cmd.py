@@ -2,28 +2,43 @@
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 import typer
 
-from tfrules.check.workspace import RULE_SUFFIX
-from tfrules.cli.main import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, app
-from tfrules.cli.output import DiagnosticFormat, plural, print_diagnostics
-from tfrules.diagnostics import SourceCache
+from tfrules import diagnostics as diag
+from tfrules.check.rule_files import PathError, not_a_rule_file, rule_files_in
+from tfrules.check.workspace import display_path
+from tfrules.cli.common import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, app, fail, plain_failures
+from tfrules.cli.output import UNREAD, DiagnosticFormat, plural, print_diagnostics
+from tfrules.run.atomic import replace_text
+from tfrules.syntax.formatter import format_text
 from tfrules.syntax.parser import read_source
 
 
-def _rule_files(paths: list[Path]) -> list[Path]:
+def _rule_files(paths: list[Path]) -> tuple[list[Path], list[diag.Diagnostic]]:
+    """The rule files to format, found as `tfrules check` finds them, and
+    the files that are not read (links out of a folder, files not .tfr)."""
     files: list[Path] = []
+    refused: list[diag.Diagnostic] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(path.rglob(f"*{RULE_SUFFIX}")))
+            try:
+                found, problems = rule_files_in(path, str(path), display_path)
+            except PathError as exc:
+                fail(str(exc))
+            files.extend(found)
+            refused.extend(problems)
         elif path.is_file():
-            files.append(path)
+            problem = not_a_rule_file(path, display_path(path))
+            if problem is None:
+                files.append(path)
+            else:
+                refused.append(problem)
         else:
-            typer.echo(f"tfrules fmt: {path}: no such file or folder", err=True)
-            raise typer.Exit(EXIT_USAGE)
-    return files
+            fail(f"{path}: no such file or folder")
+    return files, refused
 
 
 @app.command()
@@ -38,25 +53,25 @@ def fmt(
 
     Formatting never changes what a rule means, and formatting a formatted
     file changes nothing. A file with syntax errors is left alone and its
-    errors are reported.
+    errors are reported. Each file is rewritten whole or not at all (a full
+    disk never leaves half a file), keeping its permissions; a linked file
+    is rewritten where it lives.
     """
-    import difflib
-
-    from tfrules.syntax.formatter import format_text
-
-    sources = SourceCache()
-    problems = []
+    sources = diag.SourceCache()
+    files, problems = _rule_files(paths)
     changed: list[Path] = []
-    files = _rule_files(paths)
+    broken = 0  # files with syntax errors, or that cannot be read
     for path in files:
         text, unreadable = read_source(path)
         if text is None:
             problems.extend(unreadable)
+            broken += 1
             continue
         sources.add(str(path), text)
         result = format_text(text, str(path))
         if result.text is None:
             problems.extend(result.diagnostics)
+            broken += 1
             continue
         if result.text == text:
             continue
@@ -73,7 +88,9 @@ def fmt(
                 )
             )
         elif not check_only:
-            path.write_text(result.text, encoding="utf-8")
+            with plain_failures():
+                replace_text(path, result.text)
+            typer.echo(f"reformatted {path}")
     if problems:
         print_diagnostics(problems, sources, DiagnosticFormat.TEXT)
     if check_only or diff:
@@ -81,12 +98,10 @@ def fmt(
             typer.echo(f"would reformat {path}")
         typer.echo(
             f"{plural(len(changed), 'file')} would be reformatted, "
-            f"{plural(len(files) - len(changed) - len(problems), 'file')} already formatted"
+            f"{plural(len(files) - len(changed) - broken, 'file')} already formatted"
         )
     else:
-        for path in changed:
-            typer.echo(f"reformatted {path}")
         typer.echo(f"{plural(len(changed), 'file')} reformatted")
     if problems:
-        raise typer.Exit(EXIT_USAGE if any(p.code in ("E003",) for p in problems) else EXIT_ERRORS)
+        raise typer.Exit(EXIT_USAGE if any(p.code in UNREAD for p in problems) else EXIT_ERRORS)
     raise typer.Exit(EXIT_ERRORS if (check_only or diff) and changed else EXIT_OK)

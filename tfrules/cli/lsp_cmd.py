@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tfrules.cli.main import app
+from tfrules.cli.common import app
 
 
 @app.command()

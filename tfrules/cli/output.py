@@ -12,6 +12,10 @@ from rich.text import Text
 
 from tfrules import diagnostics as diag
 
+#: Diagnostics of files that were not read (unreadable, a link out of the
+#: folder, not a rule file): a command that meets one exits 2, not 1.
+UNREAD = frozenset({"E003", "E004", "E005"})
+
 
 class DiagnosticFormat(enum.StrEnum):
     TEXT = "text"

@@ -7,7 +7,6 @@ import json
 import time
 from pathlib import Path
 
-import polars as pl
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -15,37 +14,51 @@ from rich.text import Text
 
 from tfrules import api
 from tfrules.check.workspace import bundled_rulesets_dir
-from tfrules.cli.eval_cmd import (
-    council_plan,
+from tfrules.cli.common import (
+    EXIT_OK,
+    app,
+    fail,
     load_checked_data,
     load_local_rules,
-    load_rules,
     parse_date,
-    write_atomically,
+    plain_failures,
+    require_data_folder,
 )
-from tfrules.cli.main import EXIT_OK, EXIT_USAGE, app
+from tfrules.cli.interrupts import in_worker
 from tfrules.cli.output import console
-from tfrules.compile.slices import sink
 from tfrules.data.synth import generate_to_dir
-from tfrules.model.ruleset import CheckedRuleset
-from tfrules.report.dashboard import TOTAL, Dashboard, build_dashboard, cell, to_markdown
+from tfrules.report.dashboard import TOTAL, Dashboard, cell
+from tfrules.report.programmes import PROGRAMMES, Programme, report_files, write_report
+from tfrules.run.atomic import write_text
+from tfrules.run.outputs import check_output_folder
 
-PROGRAMMES = {
-    "phase1": "national.phase1",
-    "phase2": "national.phase2",
-    "dwp": "national.dwp_fmp",
-}
-DEMO_AS_OF = "2015-03-31"
+DEMO_AS_OF = dt.date(2015, 3, 31)
 DEMO_HOUSEHOLDS = 20_000
 DEMO_SEED = 2012
+
+
+def _programmes(local: list[Path]) -> list[Programme]:
+    """Each programme whose national ruleset can be loaded, with its councils'
+    local rulesets from the `local` folders."""
+    found: list[Programme] = []
+    for programme, name in PROGRAMMES.items():
+        try:
+            national = api.load(name)
+        except api.RulesError:
+            continue  # a programme whose ruleset is not available is left out
+        locals_ = load_local_rules(national, local, [], []) if local else []
+        found.append(Programme(programme, national, tuple(locals_)))
+    if not found:
+        fail("none of the national rulesets could be loaded")
+    return found
 
 
 def run_report(
     data: Path, as_of: dt.date, local: list[Path], out: Path, *, quiet: bool = False
 ) -> Dashboard:
-    """Evaluate every programme (with the councils' local rulesets), write the
-    results and the dashboard to `out`, and return the dashboard."""
-    out.mkdir(parents=True, exist_ok=True)
+    """Evaluate every programme (with the councils' local rulesets) and write
+    the results and the dashboard into `out`, all or nothing; nothing is
+    created before the rules and the data have been checked."""
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -55,40 +68,24 @@ def run_report(
         transient=True,
     ) as progress:
         task = progress.add_task("checking the rules", total=None)
-        nationals: dict[str, CheckedRuleset] = {}
-        locals_: dict[str, list[CheckedRuleset]] = {}
-        for programme, name in PROGRAMMES.items():
-            try:
-                nationals[programme] = api.load(name)
-            except api.RulesError:
-                continue  # a programme whose ruleset is not available is left out
-            locals_[programme] = load_local_rules(nationals[programme], local, []) if local else []
-        if not nationals:
-            typer.echo("tfrules report: none of the national rulesets could be loaded", err=True)
-            raise typer.Exit(EXIT_USAGE)
+        programmes = _programmes(local)
+        tables = [t.name for t in programmes[0].national.schema.tables]
+        with plain_failures():
+            check_output_folder(
+                out, names=report_files(p.name for p in programmes), data=data, tables=tables
+            )
+        require_data_folder(data, tables)
         progress.update(task, description=f"loading and validating the data in {data}")
-        everything = [r for p in nationals for r in [nationals[p], *locals_[p]]]
+        everything = [r for p in programmes for r in (p.national, *p.local)]
         dataset = load_checked_data(everything, data)
-        results: dict[str, pl.LazyFrame] = {}
-        for programme, national in nationals.items():
-            progress.update(task, description=f"evaluating {national.name}")
-            wanted = national.output_rules
-            if locals_[programme]:
-                plan, _ = council_plan(national, locals_[programme], dataset, as_of, wanted)
-            else:
-                plan = api.compile_plan(national, dataset, as_of, rules=wanted)
-            target = out / f"{programme}.parquet"
-            write_atomically(lambda path, plan=plan: sink(plan, path), target)
-            results[programme] = pl.scan_parquet(target)
-        progress.update(task, description="building the dashboard")
-        dashboard = build_dashboard(
-            results,
-            {p: r.name for p, r in nationals.items()},
-            tuple(sorted(dataset.missing_tables)),
-        )
-    dashboard.table.write_csv(out / "dashboard.csv")
-    (out / "dashboard.md").write_text(to_markdown(dashboard), encoding="utf-8")
-    return dashboard
+
+        def tell(step: str) -> None:
+            progress.update(task, description=step)
+
+        with plain_failures():
+            return in_worker(
+                lambda: write_report(programmes, dataset, as_of, out, on_progress=tell)
+            )
 
 
 def print_dashboard(dashboard: Dashboard, as_of: dt.date, out: Path) -> None:
@@ -130,13 +127,20 @@ def report(
     local: list[Path] = typer.Option(
         [], "--local", help="Folders of local rulesets (each council's applies to its households)."
     ),
-    out: Path = typer.Option(Path("tfrules-report"), "--out", help="Where to write the results."),
+    out: Path = typer.Option(
+        Path("tfrules-report"),
+        "--out",
+        help="The folder to write the results into (created if needed; not an existing file).",
+    ),
 ) -> None:
     """The programme dashboard: per council and in total, households identified,
     attached and turned around (and by which route), progress to work, fees and
     results payments due, unknowns from missing data, and the overlap with
     DWP's Families with Multiple Problems scheme. Printed, and written as CSV
     and Markdown beside each programme's results per household.
+
+    The files appear in the output folder together, once all are complete: a
+    report that fails or is interrupted leaves the folder as it was.
     """
     day = parse_date(as_of)
     dashboard = run_report(data, day, local, out)
@@ -163,16 +167,21 @@ def demo(
     data = out / "data"
     stamp = data / "synth.json"
     wanted = {"households": households, "seed": seed}
-    if not stamp.exists() or json.loads(stamp.read_text()) != wanted:
+    if not stamp.is_file() or _stamp(stamp) != wanted:
         console(stderr=True).print(f"generating {households:,} synthetic households into {data}/ …")
-        generate_to_dir(households, seed, data)
-        stamp.write_text(json.dumps(wanted))
-    day = dt.date.fromisoformat(DEMO_AS_OF)
+        with plain_failures():
+            in_worker(lambda: generate_to_dir(households, seed, data))
+            write_text(stamp, json.dumps(wanted))
     local = [bundled_rulesets_dir() / "local"]
-    dashboard = run_report(data, day, [p for p in local if p.is_dir()], out)
-    print_dashboard(dashboard, day, out)
+    dashboard = run_report(data, DEMO_AS_OF, [p for p in local if p.is_dir()], out)
+    print_dashboard(dashboard, DEMO_AS_OF, out)
     typer.echo(f"demo finished in {time.perf_counter() - started:.1f} s")
     raise typer.Exit(EXIT_OK)
 
 
-__all__ = ["load_rules", "run_report"]
+def _stamp(path: Path) -> object:
+    """What the demo's data was generated with (None if unreadable)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None

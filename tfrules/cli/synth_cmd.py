@@ -10,16 +10,24 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from tfrules.cli.main import EXIT_OK, EXIT_USAGE, app
+from tfrules.cli.common import EXIT_OK, app, fail, plain_failures
+from tfrules.cli.interrupts import in_worker
 from tfrules.cli.output import console
 from tfrules.data.synth import DEFAULT_LA_CODES, DEFAULT_RATES, LA_NAMES, generate_to_dir
+from tfrules.data.synth.schema import TABLE_NAMES
+from tfrules.run.outputs import check_output_folder
 
 
 @app.command()
 def synth(
     households: int = typer.Option(10_000, "--households", "-n", help="How many households."),
     seed: int = typer.Option(1, "--seed", help="The same seed gives the same data, byte for byte."),
-    out: Path = typer.Option(..., "--out", help="The folder to write one file per table into."),
+    out: Path = typer.Option(
+        ...,
+        "--out",
+        help="The folder to write one file per table into (created if needed). The tables "
+        "appear together once all are written.",
+    ),
     la_codes: str = typer.Option(
         ",".join(DEFAULT_LA_CODES),
         "--la-codes",
@@ -47,16 +55,11 @@ def synth(
     codes = [c.strip() for c in la_codes.split(",") if c.strip()]
     bad = [c for c in codes if not re.fullmatch(r"[EWSN]\d{8}", c)]
     if bad:
-        typer.echo(
-            f"tfrules synth: {bad[0]!r} is not an ONS local-authority code (like E08000035)",
-            err=True,
-        )
-        raise typer.Exit(EXIT_USAGE)
+        fail(f"{bad[0]!r} is not an ONS local-authority code (like E08000035)")
     if households < 0 or not codes or output_format not in ("parquet", "csv"):
-        typer.echo(
-            "tfrules synth: need --households >= 0, some --la-codes, --format parquet|csv", err=True
-        )
-        raise typer.Exit(EXIT_USAGE)
+        fail("need --households >= 0, some --la-codes, --format parquet|csv")
+    with plain_failures():
+        check_output_folder(out, names=[f"{t}.{output_format}" for t in TABLE_NAMES])
     started = time.perf_counter()
     with Progress(
         TextColumn("generating households"),
@@ -67,17 +70,23 @@ def synth(
         transient=True,
     ) as progress:
         task = progress.add_task("synth", total=households)
-        rows = generate_to_dir(
-            households,
-            seed,
-            out,
-            codes,
-            format=output_format,
-            rates=DEFAULT_RATES
+        rates = (
+            DEFAULT_RATES
             if attached is None
-            else dataclasses.replace(DEFAULT_RATES, attached_share=attached),
-            on_progress=lambda done, total: progress.update(task, completed=done),
+            else dataclasses.replace(DEFAULT_RATES, attached_share=attached)
         )
+        with plain_failures():
+            rows = in_worker(
+                lambda: generate_to_dir(
+                    households,
+                    seed,
+                    out,
+                    codes,
+                    format=output_format,
+                    rates=rates,
+                    on_progress=lambda done, total: progress.update(task, completed=done),
+                )
+            )
     elapsed = time.perf_counter() - started
     names = ", ".join(LA_NAMES.get(c, c) for c in codes)
     typer.echo(

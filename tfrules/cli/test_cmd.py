@@ -12,10 +12,11 @@ from rich.text import Text
 
 from tfrules.check import check_paths
 from tfrules.check.workspace import PathError
-from tfrules.cli.main import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, app
+from tfrules.cli.common import EXIT_ERRORS, EXIT_OK, app, fail, plain_failures
 from tfrules.cli.output import DiagnosticFormat, console, plural, print_diagnostics
 from tfrules.interpret.explain import explain_household, render_text, show
 from tfrules.model.ruleset import CheckedRuleset
+from tfrules.run.outputs import check_output_file
 from tfrules.testing.coverage import Coverage, measure
 from tfrules.testing.junit import write_junit
 from tfrules.testing.runner import CaseResult, case_ruleset, cases_of, run_case
@@ -34,9 +35,15 @@ def test(
         None,
         "--fail-under",
         metavar="PCT",
-        help="With --coverage: fail if branch coverage of a ruleset is below PCT percent.",
+        min=0,
+        max=100,
+        help="Fail if branch coverage of a ruleset is below PCT percent (implies --coverage).",
     ),
-    junit: Path = typer.Option(None, "--junit", help="Also write the results as JUnit XML."),
+    junit: Path = typer.Option(
+        None,
+        "--junit",
+        help="Also write the results as JUnit XML to this file (its folder is created if needed).",
+    ),
     output_format: DiagnosticFormat = typer.Option(
         DiagnosticFormat.TEXT, "--format", help="text, json, or github (annotates failures)."
     ),
@@ -47,11 +54,14 @@ def test(
     the household got it (the explain trace of the failing rule). Exit code 0
     when every test passes (and coverage is met), 1 otherwise.
     """
+    coverage = coverage or fail_under is not None
+    if junit is not None:
+        with plain_failures():
+            check_output_file(junit)
     try:
         report = check_paths(paths)
     except PathError as exc:
-        typer.echo(f"tfrules test: {exc}", err=True)
-        raise typer.Exit(EXIT_USAGE) from None
+        fail(str(exc))
     if report.errors:
         print_diagnostics(
             report.diagnostics,
@@ -77,7 +87,8 @@ def test(
     failed = sum(1 for _, r, _ in results if not r.passed)
     passed = len(results) - failed
     if junit is not None:
-        write_junit(results, junit)
+        with plain_failures():
+            write_junit(results, junit)
     if output_format is DiagnosticFormat.JSON:
         typer.echo(json.dumps(_json(results, coverages), indent=2))
     elif output_format is DiagnosticFormat.GITHUB:

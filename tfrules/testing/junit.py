@@ -7,6 +7,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from tfrules.interpret.explain import show
+from tfrules.run.atomic import write_text
 from tfrules.testing.runner import CaseResult
 
 
@@ -45,4 +46,4 @@ def write_junit(results: Sequence[tuple[str, CaseResult, float]], path: Path) ->
                 failure = ET.SubElement(case, "failure", message=lines[0] if lines else "failed")
                 failure.text = "\n".join(lines)
     ET.indent(root)
-    path.write_text(ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n", "utf-8")
+    write_text(path, ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n")

@@ -4,7 +4,9 @@
 generates and appends a chunk of households at a time, so ten million
 households reach disk without ever being in memory together: Parquet through
 one ``pyarrow.parquet.ParquetWriter`` per table (a row group per chunk), CSV
-by appending headerless chunks.
+by appending headerless chunks. Both write through ``tfrules.run.atomic``:
+the tables of a generated set appear together once all are complete, and an
+interrupted or failed run leaves the folder as it was.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from tfrules.data.synth.generator import (
 )
 from tfrules.data.synth.rates import Rates
 from tfrules.data.synth.schema import TABLE_NAMES, empty_frame
+from tfrules.run.atomic import staged_folder, write_file
 
 Format = Literal["parquet", "csv"]
 
@@ -54,25 +57,18 @@ def write_dataset(
     """
     fmt = _check_format(format)
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     paths: dict[str, Path] = {}
     for name, frame in tables.items():
-        path = out / f"{name}.{fmt}"
-        if fmt == "parquet":
-            frame.write_parquet(path)
-        else:
-            frame.write_csv(path)
-        paths[name] = path
+        write = frame.write_parquet if fmt == "parquet" else frame.write_csv
+        paths[name] = write_file(out / f"{name}.{fmt}", write)
     return paths
 
 
 class _ChunkSink:
-    """Appends chunks of one table to ``<name>.<format>.partial``; ``close``
-    renames it into place, so an interrupted run leaves no plausible-looking file."""
+    """Appends chunks of one table to ``<name>.<format>`` in a staging folder."""
 
     def __init__(self, out: Path, name: str, fmt: Format) -> None:
-        self.final = out / f"{name}.{fmt}"
-        self.partial = out / f"{name}.{fmt}.partial"
+        self.partial = out / f"{name}.{fmt}"
         self.fmt = fmt
         self.rows = 0
         self._parquet: pq.ParquetWriter | None = None
@@ -92,17 +88,9 @@ class _ChunkSink:
         self.rows += frame.height
 
     def close(self) -> None:
-        if self._parquet is not None:
-            self._parquet.close()
-        if self._csv is not None:
-            self._csv.close()
-        os.replace(self.partial, self.final)
-
-    def abort(self) -> None:
         for handle in (self._parquet, self._csv):
             if handle is not None:
                 handle.close()
-        self.partial.unlink(missing_ok=True)
 
 
 def generate_to_dir(
@@ -142,26 +130,22 @@ def generate_to_dir(
         events_to=events_to,
         rates=rates,
     )
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    sinks = {name: _ChunkSink(out, name, fmt) for name in TABLE_NAMES}
     blocks_per_chunk = -(-chunk_size // BLOCK_SIZE)
-    try:
-        if plan.blocks == 0:
-            for name, sink in sinks.items():
-                sink.write(empty_frame(name))
-        for first in range(0, plan.blocks, blocks_per_chunk):
-            chunk = concat_blocks(list(iter_blocks(plan, first, first + blocks_per_chunk)))
-            for name, sink in sinks.items():
-                sink.write(chunk[name])
-            del chunk
-            if on_progress is not None:
-                done = min((first + blocks_per_chunk) * BLOCK_SIZE, households)
-                on_progress(done, households)
-    except BaseException:
-        for sink in sinks.values():
-            sink.abort()
-        raise
-    for sink in sinks.values():
-        sink.close()
+    with staged_folder(Path(out_dir)) as stage:
+        sinks = {name: _ChunkSink(stage, name, fmt) for name in TABLE_NAMES}
+        try:
+            if plan.blocks == 0:
+                for name, sink in sinks.items():
+                    sink.write(empty_frame(name))
+            for first in range(0, plan.blocks, blocks_per_chunk):
+                chunk = concat_blocks(list(iter_blocks(plan, first, first + blocks_per_chunk)))
+                for name, sink in sinks.items():
+                    sink.write(chunk[name])
+                del chunk
+                if on_progress is not None:
+                    done = min((first + blocks_per_chunk) * BLOCK_SIZE, households)
+                    on_progress(done, households)
+        finally:
+            for sink in sinks.values():
+                sink.close()
     return {name: sink.rows for name, sink in sinks.items()}

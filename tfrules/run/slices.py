@@ -119,27 +119,34 @@ def write_in_slices(
     slices: int,
     out: Path,
     on_slice: Callable[[int, int], None] | None = None,
-) -> None:
+) -> pl.Schema:
     """Build and stream each slice's plan into a part file beside `out`, then
-    the parts, in order, into `out` (Parquet or CSV, by its suffix).
+    the parts, in order, into `out` (Parquet or CSV, by its suffix); returns
+    the columns written, with their dtypes.
 
     `build` makes the plan of a set of frames; `on_slice(done, total)` is
     called after each slice."""
     if slices <= 1:  # one plan over everything, straight into `out`
-        sink(build(frames), out)
+        plan = build(frames)
+        sink(plan, out)
         if on_slice is not None:
             on_slice(1, 1)
-        return
+        return plan.collect_schema()
     ranges = household_ranges(frames, schema, slices)
     parts: list[Path] = []
+    written: pl.Schema | None = None
     try:
         for number, (low, high) in enumerate(ranges):
             part = out.with_name(f"{out.name}.slice{number:04d}.parquet")
             parts.append(part)
-            build(slice_frames(frames, schema, low, high)).sink_parquet(part)
+            plan = build(slice_frames(frames, schema, low, high))
+            written = written or plan.collect_schema()
+            plan.sink_parquet(part)
             if on_slice is not None:
                 on_slice(number + 1, len(ranges))
         sink(pl.concat([pl.scan_parquet(p) for p in parts], how="vertical"), out)
     finally:
         for part in parts:
             part.unlink(missing_ok=True)
+    assert written is not None  # there is always at least one range
+    return written

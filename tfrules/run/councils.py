@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 import attrs
 import polars as pl
 
+from tfrules.check.workspace import same_rule_file
 from tfrules.compile.plan import build_plan
 from tfrules.model.ruleset import CheckedRuleset
 
@@ -31,9 +32,41 @@ class CouncilPlan:
     abstract: tuple[str, ...]
 
 
-class CouncilError(Exception):
-    """Local rulesets that cannot be run together (two for one council, or
-    one that does not build on the national ruleset)."""
+class CouncilError(ValueError):
+    """Local rulesets that cannot be run together with the national one (two
+    for one council, one that does not build on it, one that says no council)."""
+
+
+def councils_covered(national: CheckedRuleset, locals_: Sequence[CheckedRuleset]) -> dict[str, str]:
+    """Each council with a local ruleset, and that ruleset's name; raises
+    CouncilError unless every local ruleset builds on this very national
+    ruleset (the same files) and no council has two."""
+    if national.schema.council_column is None:
+        raise CouncilError(
+            f"the schema of {national.name} names no council column, so local rulesets "
+            "cannot be matched to households"
+        )
+    covered: dict[str, str] = {}
+    for local in locals_:
+        if national.name not in local.chain:
+            raise CouncilError(f"{local.name} does not build on {national.name}")
+        for name in national.chain:
+            theirs, ours = local.files.get(name), national.files.get(name)
+            if not same_rule_file(theirs, ours):
+                raise CouncilError(
+                    f"{local.name} builds on {name} from {theirs}, but this run's {name} is {ours}"
+                )
+        if not local.applies_to:
+            raise CouncilError(
+                f"{local.name} does not say which councils it applies to ('applies to')"
+            )
+        for code in local.applies_to:
+            if code in covered:
+                raise CouncilError(
+                    f"{code} has two local rulesets: {covered[code]} and {local.name}"
+                )
+            covered[code] = local.name
+    return covered
 
 
 def _cut(
@@ -70,33 +103,39 @@ def plan_councils(
     *,
     missing: frozenset[str] = frozenset(),
     rules: Sequence[str] | None = None,
-    council_column: str = "la_code",
 ) -> CouncilPlan:
-    covered: dict[str, str] = {}
-    for local in locals_:
-        if national.name not in local.chain:
-            raise CouncilError(f"{local.name} does not build on {national.name}")
-        if not local.applies_to:
-            raise CouncilError(
-                f"{local.name} does not say which councils it applies to ('applies to')"
-            )
-        for code in local.applies_to:
-            if code in covered:
-                raise CouncilError(
-                    f"{code} has two local rulesets: {covered[code]} and {local.name}"
-                )
-            covered[code] = local.name
+    """One plan for every household, each council's by its own local ruleset."""
+    covered = councils_covered(national, locals_)
+    column = national.schema.council_column
+    assert column is not None  # councils_covered refuses a schema without one
     wanted = list(rules) if rules is not None else national.output_rules
     households = frames[national.schema.households.name]
     parts: list[pl.LazyFrame] = []
     for local in locals_:
-        mine = households.filter(pl.col(council_column).is_in(list(local.applies_to)))
+        mine = households.filter(pl.col(column).is_in(list(local.applies_to)))
         plan = build_plan(local, _cut(local, frames, mine), as_of, missing=missing, rules=wanted)
         parts.append(plan.with_columns(pl.lit(local.name).alias(APPLIED)))
-    rest = households.filter(~pl.col(council_column).is_in(list(covered)))
+    rest = households.filter(~pl.col(column).is_in(list(covered)))
     plan = build_plan(national, _cut(national, frames, rest), as_of, missing=missing, rules=wanted)
     parts.append(plan.with_columns(pl.lit(national.name).alias(APPLIED)))
     key = national.schema.households.key or ""
     combined = pl.concat(parts, how="vertical_relaxed").sort(key)
     abstract = tuple(n for n in national.abstract_rules if n in wanted)
     return CouncilPlan(combined, covered, abstract)
+
+
+def households_without_local(
+    national: CheckedRuleset, frames: Mapping[str, pl.LazyFrame], covered: Mapping[str, str]
+) -> dict[str, int]:
+    """How many households each council with no local ruleset has, by council."""
+    column = national.schema.council_column
+    assert column is not None
+    counts = (
+        frames[national.schema.households.name]
+        .filter(~pl.col(column).is_in(list(covered)))
+        .group_by(column)
+        .len()
+        .sort(column)
+        .collect()
+    )
+    return dict(zip(counts[column], counts["len"], strict=True))

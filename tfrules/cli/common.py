@@ -1,0 +1,178 @@
+"""What every command shares: the Typer app the commands register on, the
+exit codes, and the steps that end a command with a plain message when they
+fail (loading rules, parsing a date, loading data, checking an output)."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sys
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import NoReturn, TypeVar
+
+import typer
+
+from tfrules import api
+from tfrules import diagnostics as diag
+from tfrules.check.overrides import OverrideError
+from tfrules.check.workspace import PathError
+from tfrules.cli.interrupts import in_worker
+from tfrules.cli.output import DiagnosticFormat, print_diagnostics
+from tfrules.data.errors import DataError
+from tfrules.data.load import Dataset
+from tfrules.model.ruleset import CheckedRuleset
+from tfrules.run import arguments
+from tfrules.run.atomic import OutputError
+from tfrules.run.councils import CouncilError
+from tfrules.run.inputs import InputError, check_readable
+
+T = TypeVar("T")
+
+HELP = """\
+Rules for the Troubled Families programme, written in the tfrules language.
+
+Write national and local criteria in .tfr files, check them, test them, and
+run them over household data.
+
+Exit codes: 0 success (warnings allowed); 1 errors found in the rules, the
+data or the tests; 2 a usage problem, a file that cannot be read or an output
+that cannot be written; 3 an internal error in tfrules itself (please report
+it). Interrupted: 130 (Ctrl-C) or 143 (SIGTERM), with nothing written.
+"""
+
+app = typer.Typer(
+    name="tfrules",
+    help=HELP,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+RULESET_HELP = "A ruleset name (national.phase1, local.leeds.phase1) or a .tfr file."
+DATA_HELP = "A folder with one Parquet or CSV file per table (households.parquet, ...)."
+INCLUDE_HELP = "Folders of rule files to look in too (the shipped rulesets always are)."
+PARAM_HELP = "A what-if value for a parameter, name=value (e.g. absence_threshold=10%); repeatable."
+AS_OF_HELP = "The reference date, YYYY-MM-DD."
+
+
+_running = {"command": "tfrules"}
+
+
+def set_command(name: str | None) -> None:
+    """Note which command runs (the app's callback does), for messages."""
+    _running["command"] = f"tfrules {name}" if name else "tfrules"
+
+
+def command_name() -> str:
+    """`tfrules eval`, `tfrules report`, ...: who is speaking."""
+    return _running["command"]
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    """End the command with a plain message on stderr."""
+    typer.echo(f"{command_name()}: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@contextlib.contextmanager
+def plain_failures() -> Iterator[None]:
+    """Ordinary conditions met while running end the command with exit 2 and
+    their message: an output that cannot be written, a data file that cannot
+    be read, local rulesets that cannot run together."""
+    try:
+        yield
+    except (OutputError, InputError, CouncilError) as exc:
+        fail(str(exc))
+
+
+def _print_warnings(caught: Sequence[warnings.WarningMessage]) -> None:
+    for item in caught:
+        if isinstance(item.message, api.RulesWarning):
+            text = diag.render_text(item.message.diagnostic, item.message.sources)
+            typer.echo(text, err=True)
+        else:
+            warnings.showwarning(
+                item.message, item.category, item.filename, item.lineno, sys.stderr
+            )
+
+
+def _loaded(load: Callable[[], T]) -> T:
+    """Rules loaded by `load()`: exit 1 with the diagnostics for mistakes in
+    them, 2 for a path or value that cannot be used; warnings on stderr."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", api.RulesWarning)
+        try:
+            found = load()
+        except api.RulesError as exc:
+            print_diagnostics(exc.diagnostics, exc.sources, DiagnosticFormat.TEXT)
+            raise typer.Exit(EXIT_ERRORS) from None
+        except (PathError, OverrideError, CouncilError) as exc:
+            fail(str(exc))
+    _print_warnings(caught)
+    return found
+
+
+def load_rules(ruleset: str, include: Sequence[Path], params: Sequence[str]) -> CheckedRuleset:
+    """The checked ruleset, or the command ends (1: diagnostics; 2: a bad path)."""
+    return _loaded(lambda: api.load(ruleset, include=include, params=params))
+
+
+def load_local_rules(
+    national: CheckedRuleset,
+    folders: Sequence[Path],
+    include: Sequence[Path],
+    params: Sequence[str],
+) -> list[CheckedRuleset]:
+    """The local rulesets in `folders` that build on `national`."""
+    return _loaded(lambda: api.load_locals(national, folders, include=include, params=params))
+
+
+def parse_date(text: str, option: str = "--as-of") -> dt.date:
+    """The date of an option, YYYY-MM-DD and supported, or exit 2."""
+    try:
+        return arguments.parse_as_of(text)
+    except ValueError as exc:
+        fail(f"{option} {exc}")
+
+
+def split_rules(ruleset: CheckedRuleset, rules: str | None) -> list[str]:
+    """The rules of `--rules a,b` (all household rules without it), or exit 2."""
+    if not rules:
+        return ruleset.output_rules
+    wanted = [r.strip() for r in rules.split(",") if r.strip()]
+    unknown = [r for r in wanted if r not in ruleset.output_rules]
+    if unknown:
+        hint = diag.did_you_mean(unknown[0], ruleset.output_rules)
+        fail(f"no household rule {unknown[0]!r} in {ruleset.name}" + (f"; {hint}" if hint else ""))
+    return wanted
+
+
+def require_data_folder(data: Path, schema_tables: Sequence[str]) -> None:
+    """A data folder that exists and whose table files can be read, or exit 2."""
+    if not data.is_dir():
+        fail(f"--data {data} is not a folder of data files")
+    with plain_failures():
+        check_readable(data, schema_tables)
+
+
+def load_checked_data(rulesets: CheckedRuleset | list[CheckedRuleset], data: Path) -> Dataset:
+    """The data, loaded and validated (in a worker: it may take a while), or
+    exit 2 for files that cannot be read and 1 for data that breaks the
+    contract."""
+    first = rulesets if isinstance(rulesets, CheckedRuleset) else rulesets[0]
+    require_data_folder(data, [t.name for t in first.schema.tables])
+    try:
+        return in_worker(lambda: api.load_data(rulesets, data))
+    except DataError as exc:
+        typer.echo(
+            f"The data cannot be used ({len(exc.problems)} problem(s)); nothing was written:",
+            err=True,
+        )
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(EXIT_ERRORS) from None
