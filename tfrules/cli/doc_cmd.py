@@ -11,13 +11,14 @@ from tfrules.check.workspace import PathError
 from tfrules.cli.common import (
     EXIT_ERRORS,
     EXIT_OK,
+    EXIT_USAGE,
     RULESET_HELP,
     app,
     fail,
     load_rules,
     plain_failures,
 )
-from tfrules.cli.output import DiagnosticFormat, print_diagnostics
+from tfrules.cli.output import UNREAD, DiagnosticFormat, print_diagnostics
 from tfrules.model.ruleset import CheckedRuleset
 from tfrules.report.ruleset_doc import render_html, render_markdown
 from tfrules.run.atomic import write_text
@@ -63,7 +64,7 @@ def _all_pages(folder: Path, out_dir: Path, check_only: bool) -> int:
         fail(str(exc))
     if report.errors:
         print_diagnostics(report.diagnostics, report.sources, DiagnosticFormat.TEXT)
-        return EXIT_ERRORS
+        return EXIT_USAGE if any(d.code in UNREAD for d in report.diagnostics) else EXIT_ERRORS
     rulesets = sorted(report.rulesets, key=lambda r: r.name)
     with plain_failures():
         check_output_folder(out_dir, names=[f"{r.name}.md" for r in rulesets])

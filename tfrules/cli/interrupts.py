@@ -42,9 +42,11 @@ def _raise(signum: int, _frame: object) -> None:
 
 
 def install() -> None:
-    """Turn SIGINT and SIGTERM into `Interrupted` in the main thread."""
+    """Turn SIGINT and SIGTERM into `Interrupted` in the main thread (a
+    signal ignored from the start, as for a background job, stays ignored)."""
     for signum in SIGNALS:
-        signal.signal(signum, _raise)
+        if signal.getsignal(signum) is not signal.SIG_IGN:
+            signal.signal(signum, _raise)
 
 
 def in_worker(work: Callable[[], T]) -> T:

@@ -12,8 +12,8 @@ from rich.text import Text
 
 from tfrules.check import check_paths
 from tfrules.check.workspace import PathError
-from tfrules.cli.common import EXIT_ERRORS, EXIT_OK, app, fail, plain_failures
-from tfrules.cli.output import DiagnosticFormat, console, plural, print_diagnostics
+from tfrules.cli.common import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, app, fail, plain_failures
+from tfrules.cli.output import UNREAD, DiagnosticFormat, console, plural, print_diagnostics
 from tfrules.interpret.explain import explain_household, render_text, show
 from tfrules.model.ruleset import CheckedRuleset
 from tfrules.run.outputs import check_output_file
@@ -69,7 +69,8 @@ def test(
             output_format,
             f"the rules have {plural(report.errors, 'error')}: no test was run",
         )
-        raise typer.Exit(EXIT_ERRORS)
+        unread = any(d.code in UNREAD for d in report.diagnostics)
+        raise typer.Exit(EXIT_USAGE if unread else EXIT_ERRORS)
     out = console()
     results: list[tuple[str, CaseResult, float]] = []
     coverages: list[Coverage] = []

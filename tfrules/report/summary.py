@@ -11,8 +11,6 @@ import polars as pl
 from tfrules.model import types as T
 from tfrules.model.ruleset import CheckedRuleset
 
-BY = "la_code"
-
 
 #: Rules aggregated per pass over the results: thousands of aggregations in one
 #: group_by take memory out of proportion to the data (2,000 rules over 200
@@ -32,10 +30,10 @@ def summarise(result: pl.LazyFrame, ruleset: CheckedRuleset, rules: Sequence[str
     criteria = [r for r in rules if ruleset.rules[r].type.kind is T.Kind.BOOL]
     money = [r for r in rules if ruleset.rules[r].type.kind is T.Kind.MONEY]
     names = result.collect_schema().names()
-    groups: list[pl.Expr] = [pl.lit("all councils").alias("group")]
-    frames = [result.with_columns(groups)]
-    if BY in names:
-        frames.append(result.with_columns(pl.col(BY).alias("group")))
+    council = ruleset.schema.council_column
+    frames = [result.with_columns(pl.lit("all councils").alias("group"))]
+    if council is not None and council in names:
+        frames.append(result.with_columns(pl.col(council).alias("group")))
     combined = pl.concat(frames, how="diagonal")
     wide = _aggregate_in_batches(combined, criteria, money)
     order = ["all councils", *sorted(g for g in wide["group"].to_list() if g != "all councils")]

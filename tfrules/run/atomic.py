@@ -159,10 +159,6 @@ def write_text(target: str | os.PathLike[str], text: str) -> Path:
     return write_file(target, lambda path: path.write_text(text, encoding="utf-8"))
 
 
-def write_bytes(target: str | os.PathLike[str], data: bytes) -> Path:
-    return write_file(target, lambda path: path.write_bytes(data))
-
-
 def replace_text(target: str | os.PathLike[str], text: str) -> Path:
     """Rewrite an existing file (a rule file) atomically, keeping its
     permissions; a link is followed, so the link stays a link."""

@@ -54,11 +54,13 @@ def find_locals(
     national ruleset, PathError for a path that is not a folder of rules."""
     workspace = Workspace()
     workspace.add_paths(list(include))
+    told = len(workspace.diagnostics)  # the include folders' warnings came with `national`
     files = workspace.add_paths(list(folders))
     for source in files:
         _refuse_redefinition(national, source, workspace)
     found: list[CheckedRuleset] = []
-    problems: list[diag.Diagnostic] = list(workspace.diagnostics)
+    problems = [d for d in workspace.diagnostics[:told] if d.is_error]
+    problems += workspace.diagnostics[told:]
     for source in files:
         tree = source.ast
         if not isinstance(tree, ast.RulesetFile) or tree.name in national.chain:

@@ -58,15 +58,19 @@ def _check_file(
     above = _file_above(out)
     if above is not None:
         raise OutputError(f"cannot write {out}: {above} is a file, not a folder")
-    protected = list(inputs)
-    if data is not None:
-        protected += data_files(data, tables)
     target = _real(out)
-    for path in protected:
+    for path in inputs:
         if _real(path) == target:
             raise OutputError(
-                f"{out} is an input of this run ({path}); write the results somewhere else"
+                f"{out} is one of the files this run reads; write the results somewhere else"
             )
+    if data is not None:
+        for path in data_files(data, tables):
+            if _real(path) == target:
+                raise OutputError(
+                    f"{out} is where the {path.stem} table of {data} is read from; "
+                    "write the results somewhere else"
+                )
 
 
 def check_output_folder(
