@@ -63,6 +63,18 @@ def test_a_failed_polars_sink_leaves_nothing(tmp_path: Path) -> None:
         assert list(out.parent.iterdir()) == []
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_disk_met_by_a_polars_sink_is_an_output_error(tmp_path: Path) -> None:
+    """Polars reports a full disk inside its own error: still an OutputError."""
+    plan = pl.LazyFrame({"x": range(100_000)})
+    target = tmp_path / "r.parquet"
+    target.write_text("yesterday's results")
+    with pytest.raises(OutputError, match="No space left on device"):
+        write_file(target, lambda path: plan.sink_parquet("/dev/full"))
+    assert target.read_text() == "yesterday's results"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.parquet"]
+
+
 def test_a_name_too_long_is_an_output_error(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="name too long"):
         write_text(tmp_path / ("x" * 400 + ".md"), "text")

@@ -68,7 +68,7 @@ class _ChunkSink:
     """Appends chunks of one table to ``<name>.<format>`` in a staging folder."""
 
     def __init__(self, out: Path, name: str, fmt: Format) -> None:
-        self.partial = out / f"{name}.{fmt}"
+        self.path = out / f"{name}.{fmt}"
         self.fmt = fmt
         self.rows = 0
         self._parquet: pq.ParquetWriter | None = None
@@ -78,12 +78,12 @@ class _ChunkSink:
         if self.fmt == "parquet":
             arrow: pa.Table = frame.to_arrow()
             if self._parquet is None:
-                self._parquet = pq.ParquetWriter(self.partial, arrow.schema, compression="zstd")
+                self._parquet = pq.ParquetWriter(self.path, arrow.schema, compression="zstd")
             self._parquet.write_table(arrow)
         else:
             first = self._csv is None
             if self._csv is None:
-                self._csv = open(self.partial, "wb")  # noqa: SIM115 - closed in close()
+                self._csv = open(self.path, "wb")  # noqa: SIM115 - closed in close()
             frame.write_csv(self._csv, include_header=first)
         self.rows += frame.height
 
