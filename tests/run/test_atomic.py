@@ -161,3 +161,29 @@ def test_after_an_interrupt_pending_folders_go_and_later_ones_fail(
         with pytest.raises(OutputError):
             write_text(tmp_path / "third.md", "too late")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["first.md"]
+
+
+def test_synthetic_data_arrives_as_a_whole_set(tmp_path: Path) -> None:
+    """A generation that fails once its tables are written, but before they
+    are moved into place, leaves the folder as it was; one that finishes
+    replaces every table at once."""
+    from tfrules.data.synth import generate_to_dir
+
+    out = tmp_path / "data"
+    generate_to_dir(100, 1, out)
+    before = _files(out)
+
+    def fail_after_the_chunk(done: int, total: int) -> None:
+        raise RuntimeError("interrupted after the tables were written")
+
+    with pytest.raises(RuntimeError):
+        generate_to_dir(150, 2, out, on_progress=fail_after_the_chunk)
+    assert _files(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]
+    generate_to_dir(150, 2, out)
+    after = _files(out)
+    assert after.keys() == before.keys() and all(after[n] != before[n] for n in after)
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
