@@ -87,5 +87,9 @@ def exit_interrupted(exc: BaseException) -> NoReturn:
         sys.stdout.flush()
         sys.stderr.write(message + "\n")
         sys.stderr.flush()
+        # the last word: a worker cut short must not print after it
+        silent = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(silent, 1)
+        os.dup2(silent, 2)
     finally:
         os._exit(code)
