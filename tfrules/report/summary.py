@@ -11,7 +11,6 @@ import polars as pl
 from tfrules.model import types as T
 from tfrules.model.ruleset import CheckedRuleset
 
-
 #: Rules aggregated per pass over the results: thousands of aggregations in one
 #: group_by take memory out of proportion to the data (2,000 rules over 200
 #: households took 730 MB at once, 130 MB in batches).
