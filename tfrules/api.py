@@ -173,8 +173,7 @@ def compile_plan(
 ) -> pl.LazyFrame:
     """The lazy Polars plan: one row per household, one column per rule."""
     ruleset = args.loaded_ruleset(ruleset)
-    if not isinstance(data, Dataset):
-        raise TypeError(f"data must be a loaded data set (tfrules.load_data), not {type(data)}")
+    data = args.loaded_data(data)
     wanted = args.rule_names(ruleset, rules)
     return build_plan(
         ruleset,
@@ -250,8 +249,7 @@ def household(ruleset: CheckedRuleset, data: Dataset, household_id: str) -> Hous
     """One household's rows, for the reference interpreter (None if absent)."""
     ruleset = args.loaded_ruleset(ruleset)
     household_id = args.household_id(household_id)
-    if not isinstance(data, Dataset):
-        raise TypeError(f"data must be a loaded data set (tfrules.load_data), not {type(data)}")
+    data = args.loaded_data(data)
     schema = ruleset.schema
     households, persons = schema.households, schema.persons
     assert households.key and persons.owner_key and persons.key

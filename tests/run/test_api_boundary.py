@@ -106,6 +106,8 @@ def test_data_of_the_wrong_kind(phase1):
         api.evaluate(phase1, 42, AS_OF)
     with pytest.raises(TypeError, match="'households' is list"):
         api.evaluate(phase1, {"households": [1, 2]}, AS_OF)
+    with pytest.raises(TypeError, match=r"data must be a loaded data set .* not str"):
+        api.compile_plan(phase1, "extract/", AS_OF)
 
 
 def test_an_unknown_engine(phase1, dataset, tmp_path):

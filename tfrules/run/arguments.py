@@ -139,6 +139,15 @@ def data_source(value: object) -> Any:
     )
 
 
+def loaded_data(value: object) -> Dataset:
+    """A data set already loaded and validated (tfrules.load_data)."""
+    if not isinstance(value, Dataset):
+        raise TypeError(
+            f"data must be a loaded data set (tfrules.load_data), not {type(value).__name__}"
+        )
+    return value
+
+
 def output_path(value: object) -> Path:
     if not isinstance(value, str | os.PathLike):
         raise TypeError(f"out must be a file path, not {type(value).__name__}")
