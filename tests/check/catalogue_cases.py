@@ -628,7 +628,7 @@ CASES: tuple[Case, ...] = (
             criterion teenager for person = age >= 13 and age <= 19
             criterion local = crime_asb
             """), severity="warning", message="'teenager' is never used"),
-    Case("w020_replaces_a_shipped_ruleset", "W020", 1, 1,
+    Case("w030_replaces_a_shipped_ruleset", "W030", 1, 1,
          tfr("""
             ruleset national.dwp_fmp "Our own copy"
                 uses schema canonical

@@ -97,7 +97,7 @@ def test_include_shadowing_a_shipped_ruleset_is_a_warning_naming_both(data_dir, 
     result = run("eval", NATIONAL, "--data", data_dir, "--as-of", AS_OF, "--out", out,
                  "--include", copy.parent, "--rules", "identified", "-q")  # fmt: skip
     expect_exit(result, 0)
-    assert "warning[W020]" in result.stderr
+    assert "warning[W030]" in result.stderr
     assert os.path.relpath(copy) in result.stderr
     assert "<tfrules>/national/phase1.tfr" in result.stderr
     assert pl.read_parquet(out)["identified"].all()  # the user's rules were used, as warned
@@ -113,7 +113,7 @@ def test_local_rules_follow_the_national_ruleset_of_the_command_line(data_dir, t
     result = run("eval", NATIONAL, "--data", data_dir, "--as-of", AS_OF, "--out", out, "-q",
                  "--include", copy.parent, "--local", folder, "--rules", "identified")  # fmt: skip
     expect_exit(result, 0)
-    assert result.stderr.count("warning[W020]") == 1
+    assert result.stderr.count("warning[W030]") == 1
     written = pl.read_parquet(out)
     assert written["identified"].all()  # for Leeds' households too
 

@@ -184,7 +184,7 @@ class Workspace:
         table[tree.name] = source
 
     def _warn_if_shadowing(self, source: SourceFile) -> None:
-        """W020 for a file of the user's that declares a shipped ruleset or
+        """W030 for a file of the user's that declares a shipped ruleset or
         schema with other content: theirs is used, and they should know."""
         tree = source.ast
         if tree is None:
@@ -196,7 +196,7 @@ class Workspace:
         where = f"{BUNDLED_PREFIX}{shipped.relative_to(bundled_rulesets_dir())}"
         self.diagnostics.append(
             diag.warning(
-                "W020",
+                "W030",
                 f"this file's {kind} '{tree.name}' replaces the one shipped with tfrules "
                 f"({where}); {source.display} is used",
                 tree.span,
