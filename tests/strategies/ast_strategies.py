@@ -85,7 +85,7 @@ def literals(negative: bool = False) -> st.SearchStrategy[ast.Literal]:
         durations.map(lambda v: ast.Literal("duration", v)),
         texts.map(lambda v: ast.Literal("text", v)),
         st.booleans().map(lambda v: ast.Literal("bool", v)),
-        st.just(ast.Literal("unknown", None)),
+        st.builds(ast.Literal, st.just("unknown"), st.none()),  # a new node (and id) each time
     )
 
 

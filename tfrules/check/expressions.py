@@ -82,8 +82,7 @@ class ExprChecker:
             result_type, level = method(node, ctx)
         finally:
             self._depth -= 1
-        self.notes.types[id(node)] = result_type
-        self.notes.levels[id(node)] = level
+        self.notes.record(node, result_type, level)
         return result_type
 
     def check_bool(self, node: ast.Expr, ctx: Context, what: str) -> T.Type:
@@ -98,7 +97,7 @@ class ExprChecker:
         return found
 
     def level(self, node: ast.Expr) -> Level:
-        return self.notes.levels.get(id(node), Level.HOUSEHOLD)
+        return self.notes.level_of(node) or Level.HOUSEHOLD
 
     # ---------------------------------------------------------------- helpers
     def _error(self, code: str, message: str, node: object, hint: str | None = None) -> None:
@@ -120,7 +119,7 @@ class ExprChecker:
         found = ctx.find_column(name)
         if found is not None:
             table, column = found
-            self.notes.names[id(node)] = ColumnRef(table.name, column.name, table.level)
+            self.notes.resolve(node, ColumnRef(table.name, column.name, table.level))
             return column.type, table.level
         param = self.env.param(name)
         signature = None if param is not None else self.env.rule_signature(name, node.span)
@@ -134,10 +133,10 @@ class ExprChecker:
                     f"use a quantifier, e.g. 'any member where {name}'",
                 )
                 return T.ERROR, Level.HOUSEHOLD
-            self.notes.names[id(node)] = RuleRef(name)
+            self.notes.resolve(node, RuleRef(name))
             return rule_type, rule_level
         if param is not None:
-            self.notes.names[id(node)] = ParamRef(name)
+            self.notes.resolve(node, ParamRef(name))
             return param.type, Level.HOUSEHOLD
         if name in BUILTINS:
             return self._builtin(node, ctx)
@@ -172,7 +171,7 @@ class ExprChecker:
     def _builtin(self, node: ast.Name, ctx: Context) -> tuple[T.Type, Level]:
         name = node.name
         if name == "as_of":
-            self.notes.names[id(node)] = BuiltinRef(name)
+            self.notes.resolve(node, BuiltinRef(name))
             return T.DATE, Level.HOUSEHOLD
         if name == "age":
             if ctx.person() is None:
@@ -183,7 +182,7 @@ class ExprChecker:
                     "use it about a member: 'any member where age >= 18'",
                 )
                 return T.ERROR, Level.HOUSEHOLD
-            self.notes.names[id(node)] = BuiltinRef(name)
+            self.notes.resolve(node, BuiltinRef(name))
             return T.INT, Level.PERSON
         # active, lasted: about the row of a table of spells
         if ctx.level is not Level.EVENT or ctx.table.span is None:
@@ -196,7 +195,7 @@ class ExprChecker:
                 f"use it in a filter of a table of spells ({spans})",
             )
             return T.ERROR, Level.HOUSEHOLD
-        self.notes.names[id(node)] = BuiltinRef(name)
+        self.notes.resolve(node, BuiltinRef(name))
         return (T.BOOL if name == "active" else T.DAYS), Level.EVENT
 
     def _category_value(self, node: ast.Expr, category: T.Type, column_label: str) -> bool:
@@ -221,9 +220,8 @@ class ExprChecker:
                 + (f" ({hint})" if (hint := diag.did_you_mean(value, category.values)) else ""),
             )
         else:
-            self.notes.names[id(node)] = CategoryValue(value)
-        self.notes.types[id(node)] = category
-        self.notes.levels[id(node)] = Level.HOUSEHOLD
+            self.notes.resolve(node, CategoryValue(value))
+        self.notes.record(node, category, Level.HOUSEHOLD)
         return True
 
     def _resolves(self, node: ast.Name) -> bool:
@@ -234,7 +232,7 @@ class ExprChecker:
         )
 
     def _label(self, node: ast.Expr) -> str:
-        resolution = self.notes.names.get(id(node))
+        resolution = self.notes.resolution_or_none(node)
         if isinstance(resolution, ColumnRef):
             return f"{resolution.table}.{resolution.column}"
         if isinstance(node, ast.Name):
@@ -307,7 +305,7 @@ class ExprChecker:
         if other_type.kind is T.Kind.CATEGORY and self._category_value(
             node, other_type, self._label(other)
         ):
-            return self.notes.types[id(node)]
+            return self.notes.type_of(node)
         return self.check(node, ctx)
 
     def _InSet(self, node: ast.InSet, ctx: Context) -> tuple[T.Type, Level]:
@@ -320,8 +318,7 @@ class ExprChecker:
                 element_type = self.check(element, ctx)
                 if not R.comparable(item, element_type, "="):
                     self._error("E208", f"{_a(element_type)} cannot be in a set of {item}", element)
-            self.notes.types[id(node.set)] = T.set_of(item)
-            self.notes.levels[id(node.set)] = self._levels(ctx, *node.set.items)
+            self.notes.record(node.set, T.set_of(item), self._levels(ctx, *node.set.items))
         else:
             set_type = self.check(node.set, ctx)
             if set_type.kind is T.Kind.ERROR:
@@ -498,7 +495,7 @@ class ExprChecker:
         else:
             self._error("E304", f"{table.name} has no date for 'in the last ...' to look at", node)
             return T.BOOL, Level.EVENT
-        self.notes.windows[id(node)] = WindowInfo(table, mode)
+        self.notes.set_window(node, WindowInfo(table, mode))
         return T.BOOL, Level.EVENT
 
     def _window_length(self, node: ast.Expr, ctx: Context) -> T.Type:
@@ -533,7 +530,7 @@ class ExprChecker:
                     collection,
                 )
                 return None
-            self.notes.collections[id(collection)] = CollectionInfo(persons)
+            self.notes.set_collection(collection, CollectionInfo(persons))
             inner = Context(Level.PERSON, persons, ctx)
             if collection.qualifier is not None:
                 self._qualifier(collection, inner)
@@ -551,18 +548,22 @@ class ExprChecker:
             return None
         if table.owner == persons.name:
             if ctx.level is Level.HOUSEHOLD:
-                self.notes.collections[id(collection)] = CollectionInfo(table, via_members=True)
+                self.notes.set_collection(collection, CollectionInfo(table, via_members=True))
                 person = Context(Level.PERSON, persons, ctx)
                 return Context(Level.EVENT, table, person)
-            self.notes.collections[id(collection)] = CollectionInfo(table)
+            self.notes.set_collection(collection, CollectionInfo(table))
             return Context(Level.EVENT, table, ctx)
         household = next(c for c in ctx.chain() if c.level is Level.HOUSEHOLD)
-        self.notes.collections[id(collection)] = CollectionInfo(table)
+        self.notes.set_collection(collection, CollectionInfo(table))
         return Context(Level.EVENT, table, household)
 
     def _qualifier(self, collection: ast.Collection, inner: Context) -> None:
+        # the qualifier is checked as a name of its own, made here and then
+        # forgotten: only the collection's qualifier annotation is kept
         name = ast.Name(collection.qualifier or "", span=collection.span)
         found = self.check(name, inner)
+        resolution = self.notes.resolution_or_none(name)
+        self.notes.forget(name)
         if not R.fits(found, T.BOOL):
             self._error(
                 "E202",
@@ -570,8 +571,8 @@ class ExprChecker:
                 f"criterion about a member, but it is {_a(found)}",
                 collection,
             )
-        elif isinstance(self.notes.names.get(id(name)), RuleRef):
-            self.notes.qualifiers[id(collection)] = collection.qualifier or ""
+        elif isinstance(resolution, RuleRef):
+            self.notes.set_qualifier(collection, collection.qualifier or "")
         elif found.kind is not T.Kind.ERROR:
             self._error(
                 "E202",
@@ -634,7 +635,7 @@ def _aggregates(node: ast.Expr, notes: Annotations) -> bool:
         current = stack.pop()
         if isinstance(current, ast.Quantified | ast.Aggregate):
             return True
-        if isinstance(current, ast.Name) and isinstance(notes.names.get(id(current)), RuleRef):
+        if isinstance(current, ast.Name) and isinstance(notes.resolution_or_none(current), RuleRef):
             return True
         if isinstance(current, ast.Expr):
             for value in current.__attrs_attrs__:

@@ -136,7 +136,8 @@ def parse_text(text: str, file: str = "<text>") -> ParseResult:
     if tree is None or problems:
         return ParseResult(None, tuple(problems), text, comments)
     builder = ToAst(file)
-    result = builder.transform(tree)
+    with ast.numbered_from(ast.file_id_base(file, text)):
+        result = builder.transform(tree)
     deep = _too_deep(result)
     if deep is not None:
         message = f"the expression is nested more than {MAX_NESTING} levels deep"

@@ -54,8 +54,8 @@ def measure(ruleset: CheckedRuleset, cases: Iterable[TestCase]) -> Coverage:
     evaluated: set[str] = set()
 
     def record(event: TraceEvent) -> None:
-        seen[id(event.node)].add(event.value)
-        resolution = ruleset.annotations.names.get(id(event.node))
+        seen[event.node.node_id].add(event.value)
+        resolution = ruleset.annotations.resolution_or_none(event.node)
         if isinstance(resolution, RuleRef):
             evaluated.add(resolution.name)
 
@@ -117,7 +117,7 @@ def _branches(rule: str, node: ast.Expr, seen: dict[int, set[object]]) -> list[B
     found: list[Branch] = []
 
     def both(target: ast.Expr, what: str) -> None:
-        values = seen.get(id(target), set())
+        values = seen.get(target.node_id, set())
         can = possible(target)
         if True in can:
             found.append(Branch(rule, f"{what} true", target.span, True in values))
