@@ -285,6 +285,20 @@ CASES: tuple[Case, ...] = (
                 aged by birth_date
                 date_of_birth: date
             """), message="'aged by birth_date'"),
+    Case("e105_council_column", "E105", 3, 1,
+         tfr("""
+            schema mini "Mini"
+
+            entity household
+                key household_id
+                council la_cde
+                la_code: text
+
+            entity person
+                key person_id
+                member of household by household_id
+            """), message="'council la_cde' names no column of 'household'",
+         hint="did you mean 'la_code'?"),
     Case("e105_dated_by_missing_column", "E105", 12, 1,
          schema("""
             events visits of person by person_id
@@ -347,6 +361,19 @@ CASES: tuple[Case, ...] = (
             entity person
                 member of household by household_id
             """), message="no key"),
+    Case("e110_council_on_the_person", "E110", 6, 1,
+         tfr("""
+            schema mini "Mini"
+
+            entity household
+                key household_id
+
+            entity person
+                key person_id
+                council la_code
+                member of household by household_id
+                la_code: text
+            """), message="belongs to the household entity"),
     # ------------------------------------------------------------ types
     Case("e201_money_plus_percent", "E201", 4, 22,
          local("""
@@ -406,6 +433,19 @@ CASES: tuple[Case, ...] = (
             abstract measure bonus
             criterion local = true
             """), message="needs a type", hint="abstract measure bonus: money"),
+    Case("e203_council_column_not_text", "E203", 3, 1,
+         tfr("""
+            schema mini "Mini"
+
+            entity household
+                key household_id
+                council la_code
+                la_code: int
+
+            entity person
+                key person_id
+                member of household by household_id
+            """), message="must be text, not int", hint="la_code: text"),
     Case("e204_at_least_too_many", "E204", 4, 19,
          local("criterion local = at least 4 of [crime_asb, education, work]"),
          message="can never be met"),

@@ -301,6 +301,7 @@ entity_decls = st.builds(
     _pairs,
     st.none() | names,
     st.lists(columns, max_size=3).map(tuple),
+    council=st.none() | names,
 )
 events_decls = st.builds(
     ast.EventsDecl,

@@ -24,6 +24,6 @@ def required_columns(ruleset: CheckedRuleset) -> dict[str, set[str]]:
             )
     if schema.persons.aged_by:
         used[schema.persons.name].add(schema.persons.aged_by)
-    if schema.households.column("la_code") is not None:
-        used[schema.households.name].add("la_code")
+    if schema.council_column is not None:
+        used[schema.households.name].add(schema.council_column)
     return used

@@ -363,6 +363,8 @@ class EntityDecl:
     owner: tuple[str, str] | None = None  # (entity, key column)
     aged_by: str | None = None
     columns: tuple[ColumnDecl, ...] = ()
+    #: the household column naming each household's council (`council la_code`)
+    council: str | None = None
     span: Span = span_field()
 
 

@@ -161,6 +161,9 @@ class ToAst(Transformer_NonRecursive):
     def key_clause(self, meta: Meta, children: list[Token]) -> _Clause:
         return _Clause("key", str(children[0]), self._span(meta))
 
+    def council_clause(self, meta: Meta, children: list[Token]) -> _Clause:
+        return _Clause("council", str(children[0]), self._span(meta))
+
     def owner_clause(self, meta: Meta, children: list[Token]) -> _Clause:
         return _Clause("owner", (str(children[0]), str(children[1])), self._span(meta))
 
@@ -201,6 +204,7 @@ class ToAst(Transformer_NonRecursive):
             owner=clauses.get("owner"),
             aged_by=clauses.get("aged_by"),
             columns=tuple(columns),
+            council=clauses.get("council"),
             span=self._span(meta),
         )
 
