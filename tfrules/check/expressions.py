@@ -15,6 +15,15 @@ from typing import Protocol
 from tfrules import diagnostics as diag
 from tfrules.check import type_rules as R
 from tfrules.check.scope import Context
+from tfrules.check.wording import (
+    PREPOSITIONS,
+    VERBS,
+    a_value,
+    arith_hint,
+    bool_hint,
+    compare_hint,
+    quoted,
+)
 from tfrules.model import types as T
 from tfrules.model.ruleset import (
     Annotations,
@@ -31,9 +40,10 @@ from tfrules.model.schema import Level, Schema
 from tfrules.syntax import ast
 
 BUILTINS = ("as_of", "age", "active", "lasted")
-#: How deeply `check` may nest (through rules that use rules, too) before the
-#: expression is reported as too deep: a very long sum such as `1 + 1 + ... + 1`
-#: nests one level per term, and Python's stack must never run out.
+#: How deeply an expression may nest, with the rules it uses (their own depth
+#: counted where they are used), before it is reported as too deep: the
+#: interpreter and the compiler follow rules into rules, and Python's stack must
+#: never run out. The checker itself types each rule on its own.
 MAX_DEPTH = 150
 FUNCTIONS = ("min", "max", "first_known", "financial_year")
 
@@ -42,6 +52,7 @@ class Environment(Protocol):
     """What the expression checker needs to know of the ruleset around it."""
 
     def rule_signature(self, name: str, used_at: ast.Span) -> tuple[Level, T.Type] | None: ...
+    def rule_depth(self, name: str) -> int | None: ...
     def param(self, name: str) -> ParamInfo | None: ...
     def names(self) -> list[str]: ...
 
@@ -60,16 +71,31 @@ class ExprChecker:
         self.report = report
         self._depth = 0
         self._too_deep = False
+        #: the deepest level reached in the rule being checked, with the rules it uses
+        self._reach = 0
+        #: the rule being checked is too deep through the rules it uses, or uses a
+        #: circle of rules: reported once, where it is found
+        self._deep_rules = False
 
     # ---------------------------------------------------------------- entry
+    def begin_rule(self) -> None:
+        """Start measuring how deep a rule's body goes, with the rules it uses."""
+        self._reach = 0
+        self._deep_rules = False
+
+    def end_rule(self) -> int | None:
+        """How deep the rule's body went, with the rules it uses; None if that
+        was too deep (and reported)."""
+        return None if self._deep_rules else self._reach
+
     def check(self, node: ast.Expr, ctx: Context) -> T.Type:
         if self._depth >= MAX_DEPTH:
+            self._deep_rules = True  # rules that use this one are not reported again
             if not self._too_deep:  # once, not once for every branch cut off
                 self._too_deep = True
                 self._error(
                     "E013",
-                    f"the expression, with the rules it uses, is nested more than {MAX_DEPTH} "
-                    "levels deep",
+                    f"the expression is nested more than {MAX_DEPTH} levels deep",
                     node,
                     "split it into named rules, each a few levels deep",
                 )
@@ -78,6 +104,7 @@ class ExprChecker:
             self._too_deep = False
         method = getattr(self, f"_{type(node).__name__}")
         self._depth += 1
+        self._reach = max(self._reach, self._depth)
         try:
             result_type, level = method(node, ctx)
         finally:
@@ -90,9 +117,9 @@ class ExprChecker:
         if not R.fits(found, T.BOOL):
             self._error(
                 "E202",
-                f"{what} must be true or false, but this is {_a(found)}",
+                f"{what} must be true or false, but this is {a_value(found)}",
                 node,
-                _bool_hint(node),
+                bool_hint(node),
             )
         return found
 
@@ -134,6 +161,7 @@ class ExprChecker:
                 )
                 return T.ERROR, Level.HOUSEHOLD
             self.notes.resolve(node, RuleRef(name))
+            self._through_rule(node)
             return rule_type, rule_level
         if param is not None:
             self.notes.resolve(node, ParamRef(name))
@@ -154,11 +182,29 @@ class ExprChecker:
             "E101",
             f"unknown name '{name}'",
             node,
-            diag.did_you_mean(name, self._visible_names(ctx)),
+            diag.did_you_mean(name, self._visiblequoted(ctx)),
         )
         return T.ERROR, Level.HOUSEHOLD
 
-    def _visible_names(self, ctx: Context) -> list[str]:
+    def _through_rule(self, node: ast.Name) -> None:
+        """Count the depth of the rule used here into the depth of this one."""
+        depth = self.env.rule_depth(node.name)
+        if depth is None:  # too deep itself, or in a circle: reported as such
+            self._deep_rules = True
+            return
+        total = self._depth + depth
+        self._reach = max(self._reach, total)
+        if total > MAX_DEPTH and not self._deep_rules:
+            self._deep_rules = True
+            self._error(
+                "E013",
+                f"the expression, with the rules it uses, is nested more than {MAX_DEPTH} "
+                f"levels deep: '{node.name}' goes {depth} levels deeper",
+                node,
+                "split it into named rules that use fewer rules in a chain",
+            )
+
+    def _visiblequoted(self, ctx: Context) -> list[str]:
         names = [c.name for context in ctx.chain() for c in context.table.columns]
         return [*names, *self.env.names(), *BUILTINS]
 
@@ -262,8 +308,8 @@ class ExprChecker:
         if result is None:
             self._error(
                 "E209",
-                f"the two branches of 'if' differ: {_a(then_type)} after 'then', "
-                f"{_a(else_type)} after 'else'",
+                f"the two branches of 'if' differ: {a_value(then_type)} after 'then', "
+                f"{a_value(else_type)} after 'else'",
                 node,
                 "both branches must give the same kind of value",
             )
@@ -275,9 +321,9 @@ class ExprChecker:
         if not R.comparable(left, right, node.op):
             self._error(
                 "E205",
-                f"cannot compare {_a(left)} with {_a(right)} using '{node.op}'",
+                f"cannot compare {a_value(left)} with {a_value(right)} using '{node.op}'",
                 node,
-                _compare_hint(left, right, node.op),
+                compare_hint(left, right, node.op),
             )
         return T.BOOL, self._levels(ctx, node.left, node.right)
 
@@ -317,7 +363,8 @@ class ExprChecker:
                     continue
                 element_type = self.check(element, ctx)
                 if not R.comparable(item, element_type, "="):
-                    self._error("E208", f"{_a(element_type)} cannot be in a set of {item}", element)
+                    found = a_value(element_type)
+                    self._error("E208", f"{found} cannot be in a set of {item}", element)
             self.notes.record(node.set, T.set_of(item), self._levels(ctx, *node.set.items))
         else:
             set_type = self.check(node.set, ctx)
@@ -326,7 +373,7 @@ class ExprChecker:
             elif set_type.kind is not T.Kind.SET:
                 self._error(
                     "E208",
-                    f"'in' needs a set of values, but this is {_a(set_type)}",
+                    f"'in' needs a set of values, but this is {a_value(set_type)}",
                     node.set,
                     "write the values in braces: {JSA, ESA}",
                 )
@@ -335,14 +382,14 @@ class ExprChecker:
                 if unknown:
                     self._error(
                         "E106",
-                        f"{_names(unknown)} is not an allowed value of {label}"
+                        f"{quoted(unknown)} is not an allowed value of {label}"
                         if len(unknown) == 1
-                        else f"{_names(unknown)} are not allowed values of {label}",
+                        else f"{quoted(unknown)} are not allowed values of {label}",
                         node.set,
                         f"allowed values: {', '.join(item.values)}",
                     )
             elif set_type.element is not None and not R.comparable(item, set_type.element, "="):
-                self._error("E208", f"{_a(item)} cannot be in {_a(set_type)}", node)
+                self._error("E208", f"{a_value(item)} cannot be in {a_value(set_type)}", node)
         return T.BOOL, self._levels(ctx, node.item, node.set)
 
     def _SetLiteral(self, node: ast.SetLiteral, ctx: Context) -> tuple[T.Type, Level]:
@@ -367,7 +414,7 @@ class ExprChecker:
     def _Negate(self, node: ast.Negate, ctx: Context) -> tuple[T.Type, Level]:
         found = self.check(node.operand, ctx)
         if not (found.is_numeric or found.kind in (T.Kind.DURATION, T.Kind.ERROR, T.Kind.NULL)):
-            self._error("E201", f"cannot make {_a(found)} negative", node)
+            self._error("E201", f"cannot make {a_value(found)} negative", node)
             return T.ERROR, self.level(node.operand)
         return found, self.level(node.operand)
 
@@ -378,9 +425,9 @@ class ExprChecker:
         if result is None:
             self._error(
                 "E201",
-                f"cannot {_VERBS[node.op]} {_a(left)} {_PREPOSITIONS[node.op]} {_a(right)}",
+                f"cannot {VERBS[node.op]} {a_value(left)} {PREPOSITIONS[node.op]} {a_value(right)}",
                 node,
-                _arith_hint(node.op, left, right),
+                arith_hint(node.op, left, right),
             )
             result = T.ERROR
         return result, self._levels(ctx, node.left, node.right)
@@ -440,7 +487,7 @@ class ExprChecker:
         if not R.fits(date_type, T.DATE):
             self._error(
                 "E206",
-                f"'at' needs a date, but this is {_a(date_type)}",
+                f"'at' needs a date, but this is {a_value(date_type)}",
                 node.date,
                 "for example: education at attached_on",
             )
@@ -465,7 +512,7 @@ class ExprChecker:
             if not R.fits(date_type, T.DATE):
                 self._error(
                     "E206",
-                    f"'in the last ...' needs a date, but this is {_a(date_type)}",
+                    f"'in the last ...' needs a date, but this is {a_value(date_type)}",
                     node.date,
                 )
             return T.BOOL, self.level(node.date)
@@ -503,7 +550,8 @@ class ExprChecker:
         if found.kind not in (T.Kind.DURATION, T.Kind.ERROR):
             self._error(
                 "E207",
-                f"a window's length must be a duration such as 12 months, but this is {_a(found)}",
+                "a window's length must be a duration such as 12 months, "
+                f"but this is {a_value(found)}",
                 node,
             )
         elif isinstance(node, ast.Name) and self.level(node) > Level.HOUSEHOLD:
@@ -568,7 +616,7 @@ class ExprChecker:
             self._error(
                 "E202",
                 f"'{collection.qualifier} members' needs '{collection.qualifier}' to be a "
-                f"criterion about a member, but it is {_a(found)}",
+                f"criterion about a member, but it is {a_value(found)}",
                 collection,
             )
         elif isinstance(resolution, RuleRef):
@@ -605,12 +653,12 @@ class ExprChecker:
         if node.op == "sum" and not (
             value.is_numeric or value.kind in (T.Kind.ERROR, T.Kind.DURATION)
         ):
-            self._error("E201", f"cannot add up {_a(value)}", node.values[0])
+            self._error("E201", f"cannot add up {a_value(value)}", node.values[0])
             return T.ERROR, ctx.level
         if node.op in ("lowest", "highest") and not (
             value.is_numeric or value.kind in (T.Kind.DATE, T.Kind.DURATION, T.Kind.ERROR)
         ):
-            self._error("E201", f"{_a(value)} has no {node.op} value", node.values[0])
+            self._error("E201", f"{a_value(value)} has no {node.op} value", node.values[0])
             return T.ERROR, ctx.level
         if node.op in ("latest", "earliest"):
             table = inner.table
@@ -645,64 +693,3 @@ def _aggregates(node: ast.Expr, notes: Annotations) -> bool:
                 elif isinstance(child, tuple):
                     stack.extend(c for c in child if isinstance(c, ast.Expr))
     return False
-
-
-_VERBS = {"+": "add", "-": "subtract", "*": "multiply", "/": "divide", "of": "take"}
-_PREPOSITIONS = {"+": "and", "-": "and", "*": "by", "/": "by", "of": "of"}
-
-
-def _a(found: T.Type) -> str:
-    words = {
-        T.Kind.BOOL: "a true/false value",
-        T.Kind.INT: "a whole number",
-        T.Kind.DECIMAL: "a number",
-        T.Kind.MONEY: "an amount of money",
-        T.Kind.PERCENT: "a percentage",
-        T.Kind.DATE: "a date",
-        T.Kind.DURATION: f"a duration in {found.unit}" if found.unit else "a duration",
-        T.Kind.TEXT: "a text",
-        T.Kind.CATEGORY: "one of {" + _shortlist(found.values) + "}",
-        T.Kind.SET: "a set of values",
-        T.Kind.NULL: "unknown",
-        T.Kind.ERROR: "a value in error",
-        T.Kind.TABLE: "a table",
-    }
-    return words[found.kind]
-
-
-def _shortlist(values: tuple[str, ...]) -> str:
-    return ", ".join(values[:6]) + (", …" if len(values) > 6 else "")
-
-
-def _names(values: list[str]) -> str:
-    return ", ".join(f"'{v}'" for v in values)
-
-
-def _bool_hint(node: ast.Expr) -> str | None:
-    if isinstance(node, ast.Aggregate) and node.where:
-        return (
-            "a count or sum ends at the end of its 'where' conditions: to compare it, put it "
-            "in parentheses, e.g. (count offences where proven) >= 2"
-        )
-    return None
-
-
-def _compare_hint(left: T.Type, right: T.Type, op: str) -> str | None:
-    if T.Kind.MONEY in (left.kind, right.kind):
-        return "amounts of money compare with amounts of money: write £500, not 500"
-    if left.kind is T.Kind.DURATION and right.kind is T.Kind.DURATION:
-        return "days and weeks compare with each other, months and years with each other"
-    if left.kind in (T.Kind.BOOL, T.Kind.CATEGORY) and op not in ("=", "!="):
-        return "true/false values and categories compare only with '=' and '!='"
-    return None
-
-
-def _arith_hint(op: str, left: T.Type, right: T.Type) -> str | None:
-    kinds = {left.kind, right.kind}
-    if T.Kind.MONEY in kinds and T.Kind.PERCENT in kinds:
-        return "to take a percentage of an amount, write 'rate of amount', e.g. 40% of £4,000"
-    if T.Kind.DATE in kinds and T.Kind.BOOL in kinds:
-        return "a date can be moved by a duration: attached_on + 12 months"
-    if T.Kind.MONEY in kinds:
-        return "amounts of money add to amounts of money: write £500, not 500"
-    return None
