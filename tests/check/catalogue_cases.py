@@ -374,6 +374,15 @@ CASES: tuple[Case, ...] = (
                 member of household by household_id
                 la_code: text
             """), message="belongs to the household entity"),
+    Case("e111_council_name", "E111", 3, 16,
+         'ruleset local.test "Test"\n    extends national.phase1\n    applies to Manchester\n'
+         "\ncriterion local = crime_asb\n",
+         message="'Manchester' is not an ONS local-authority code",
+         hint="did you mean Manchester (E08000003)?"),
+    Case("e111_code_missing_a_digit", "E111", 3, 27,
+         'ruleset local.test "Test"\n    extends national.phase1\n'
+         "    applies to E08000035, E8000003\n\ncriterion local = crime_asb\n",
+         hint="did you mean Manchester (E08000003)?"),
     # ------------------------------------------------------------ types
     Case("e201_money_plus_percent", "E201", 4, 22,
          local("""
@@ -666,4 +675,34 @@ CASES: tuple[Case, ...] = (
             events visits "Visits" of person by person_id
                 outcome: {seen, missed}
             """), severity="warning", message="neither 'dated', 'spanning' nor 'termly'"),
+    Case("w020_every_term_with_no_terms", "W020", 5, 7,
+         local("""
+            criterion attends for person
+                = every school_terms where in the last 3 terms
+                      satisfies sessions_unauthorised_absence < 10% of sessions_possible
+            criterion local = any member where attends
+            """), severity="warning", message="a member with none at all meets it",
+         hint="if (count school_terms where in the last 3 terms) = 0 then unknown"),
+    Case("w020_every_offence_of_the_household", "W020", 4, 19,
+         local("criterion local = every offences where in the last 12 months satisfies proven"),
+         severity="warning", message="a household with none at all"),
+    Case("w021_open_spell_in_a_window", "W021", 4, 48,
+         local("criterion local = any member has custody where end_date in the last 12 months"),
+         severity="warning", message="custody.end_date is empty while a spell goes on",
+         hint="'end_date is known and end_date in the last 12 months'"),
+    Case("w021_open_spell_ended_before", "W021", 4, 48,
+         local("criterion local = any member has custody where end_date < as_of"),
+         severity="warning", hint="has not ended: to leave open spells out write "
+         "'end_date is known and end_date < as_of'"),
+    Case("w021_open_spell_ends_after", "W021", 4, 64,
+         local("criterion local = any member has benefit_claims where as_of <= end_date"),
+         severity="warning", hint="still going on: to count open spells in write "
+         "'end_date is unknown or as_of <= end_date'"),
+    Case("w022_share_of_a_count", "W022", 6, 36,
+         local("""
+            measure before = (count asb where in the last 12 months) at attached_on
+            measure now = count asb where in the last 6 months
+            criterion local = (before - now) / before >= 60%
+            """), severity="warning", message="'before' can be zero",
+         hint="'before > 0 and ...'"),
 )  # fmt: skip

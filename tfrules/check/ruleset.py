@@ -12,7 +12,9 @@ import attrs
 from tfrules import diagnostics as diag
 from tfrules.check import params as P
 from tfrules.check import type_rules as R
+from tfrules.check.council_codes import council_code_problems
 from tfrules.check.expressions import BUILTINS
+from tfrules.check.guards import GuardChecker
 from tfrules.check.rule_graph import circles
 from tfrules.check.rule_typing import PendingRule, RuleTyper
 from tfrules.check.schema_build import build_schema
@@ -84,8 +86,10 @@ class _RulesetChecker:
         self.typer = RuleTyper(schema, self.rules, self.params, self.notes, self.report)
         self.typer.type_all()
         top = rulesets[-1]
+        self.problems.extend(council_code_problems(top))
         self._cycles(top.name)
         self._unused(top)
+        self._guards(top.name)
         tests = [
             (decl, layer.name)
             for layer in rulesets
@@ -397,6 +401,14 @@ class _RulesetChecker:
                     "a rule cannot depend on itself; break the circle",
                 )
             )
+
+    def _guards(self, top: str) -> None:
+        """The guard-rail warnings (W020-W022) of the ruleset's own rules."""
+        bodies = {name: pending.decl.body for name, pending in self.rules.items()}
+        own = [p.decl.body for p in self.rules.values() if p.layer == top and p.decl.body]
+        checker = GuardChecker(self.schema, self.notes, self.params, bodies)
+        for warning in checker.check(own):
+            self.report(warning)
 
     def _unused(self, top: ast.RulesetFile) -> None:
         for name, info in self.params.items():

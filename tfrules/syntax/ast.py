@@ -528,6 +528,8 @@ class RulesetFile:
     sources: tuple[str, ...] = ()
     decls: tuple[Decl, ...] = ()
     span: Span = span_field()
+    #: where each code of `applies_to` is written (empty for a tree not parsed)
+    applies_spans: tuple[Span, ...] = attrs.field(default=(), eq=False, repr=False, kw_only=True)
 
 
 File = SchemaFile | RulesetFile

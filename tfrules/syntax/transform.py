@@ -106,7 +106,7 @@ class ToAst(Transformer_NonRecursive):
     def ruleset_file(self, meta: Meta, children: list[Any]) -> ast.RulesetFile:
         name = children[0]
         fields: dict[str, Any] = {"title": None, "extends": None, "schema": None}
-        applies: list[str] = []
+        applies: list[tuple[str, ast.Span]] = []
         sources: list[str] = []
         decls: list[Any] = []
         for child in children[1:]:
@@ -130,10 +130,11 @@ class ToAst(Transformer_NonRecursive):
             fields["title"],
             fields["extends"],
             fields["schema"],
-            tuple(applies),
+            tuple(code for code, _ in applies),
             tuple(sources),
             tuple(decls),
             span=self._span(meta),
+            applies_spans=tuple(span for _, span in applies),
         )
 
     def dotted_name(self, meta: Meta, children: list[Token]) -> str:
@@ -152,7 +153,8 @@ class ToAst(Transformer_NonRecursive):
         return _Clause("schema", str(children[0]), self._span(meta))
 
     def applies_clause(self, meta: Meta, children: list[Token]) -> _Clause:
-        return _Clause("applies", [str(c) for c in children], self._span(meta))
+        codes = [(str(c), self._token_span(c)) for c in children]
+        return _Clause("applies", codes, self._span(meta))
 
     # ---------------------------------------------------------------- schema
     def table_clause(self, meta: Meta, children: list[Token]) -> _Clause:
