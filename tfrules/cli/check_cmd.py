@@ -24,6 +24,13 @@ def check(
         "--format",
         help="text for people; json for tools; github for GitHub Actions annotations.",
     ),
+    include: list[Path] = typer.Option(
+        [],
+        "--include",
+        metavar="DIR",
+        help="Folders of rule files to find the rulesets and schemas that PATHS extend "
+        "(the shipped rulesets always are); repeatable. Only PATHS are checked.",
+    ),
 ) -> None:
     """Check rule files: names, types, entity levels, overrides and tests.
 
@@ -36,7 +43,7 @@ def check(
     2 when a path does not exist or a file cannot be read.
     """
     try:
-        report = check_paths(paths)
+        report = check_paths(paths, include=include)
     except PathError as exc:
         typer.echo(f"tfrules check: {exc}", err=True)
         raise typer.Exit(EXIT_USAGE) from None
