@@ -119,6 +119,24 @@ CASES: tuple[Case, ...] = (
                 2012 = £100
             criterion local = true
             """), message="'='", hint="':'"),
+    # the common slips: the hint names the fix, not the words the grammar takes
+    Case("e010_comma_instead_of_and", "E010", 4, 28,
+         local("criterion local = crime_asb, education"), message="unexpected symbol ','",
+         hint="join conditions with 'and'"),
+    Case("e010_comma_in_an_if", "E010", 4, 31,
+         local("criterion local = if crime_asb, education then true else false"),
+         hint="join conditions with 'and'"),
+    Case("e010_forgotten_of", "E010", 5, 64,
+         local("""
+            measure asb_then = (count asb where in the last 6 months) at attached_on
+            criterion local = (count asb where in the last 6 months) < 40% asb_then
+            """), message="unexpected name 'asb_then'",
+         hint="a share of a value is written with 'of': 40% of asb_then"),
+    Case("e010_forgotten_where", "E010", 4, 30, local("criterion local = any member age >= 18"),
+         hint="conditions follow 'where': any member where age ..."),
+    Case("e010_forgotten_where_in_a_count", "E010", 4, 35,
+         local("criterion local = (count offences proven) >= 2"),
+         hint="conditions follow 'where': count offences where proven ..."),
     Case("e010_title_not_quoted", "E010", 4, 17,
          local("criterion local Local criterion = crime_asb"), message="unexpected name 'Local'"),
     Case("e011_double_ampersand", "E011", 4, 29, local("criterion local = crime_asb && education"),
@@ -195,6 +213,11 @@ CASES: tuple[Case, ...] = (
     Case("e101_misspelt_parameter", "E101", 4, 56,
          local("criterion local = any member has asb where in the last identification_windw"),
          hint="did you mean 'identification_window'"),
+    Case("e101_category_value_as_a_name", "E101", 4, 52,
+         local("criterion local = any member has social_care where looked_after"),
+         message="unknown name 'looked_after'",
+         hint="'looked_after' is a value of social_care.status, not a name: "
+         "write status = looked_after"),
     Case("e102_rule_defined_twice", "E102", 5, 1,
          local("""
             criterion local = crime_asb
@@ -471,6 +494,9 @@ CASES: tuple[Case, ...] = (
     Case("e205_days_and_months", "E205", 4, 55,
          local("criterion local = any member has benefit_claims where lasted > 6 months"),
          hint="days and weeks compare with each other"),
+    Case("e205_days_between_dates_and_months", "E205", 4, 19,
+         local("criterion local = as_of - attached_on >= 6 months"),
+         hint="move the months to a date instead, attached_on + 6 months <= as_of"),
     Case("e205_ordering_criteria", "E205", 4, 19, local("criterion local = crime_asb > education"),
          hint="only with '=' and '!='"),
     Case("e206_at_a_duration", "E206", 4, 32, local("criterion local = crime_asb at 12 months"),
@@ -531,7 +557,16 @@ CASES: tuple[Case, ...] = (
          message="'adult' is about one member", hint="any member where adult"),
     Case("e301_and_inside_where", "E301", 4, 46,
          local("criterion local = any member where adult and on_out_of_work_benefits"),
-         message="'on_out_of_work_benefits' is about one member"),
+         message="'on_out_of_work_benefits' is about one member",
+         hint="with commas: any member where adult, on_out_of_work_benefits"),
+    Case("e301_and_inside_a_count", "E301", 4, 52,
+         local("criterion local = (count offences where proven and offence_date in the last "
+               "12 months) >= 2"),
+         message="'offence_date' is about one row of offences, but the 'and' before it",
+         hint="count offences where proven, offence_date in the last 12 months"),
+    Case("e301_or_inside_where", "E301", 4, 45,
+         local("criterion local = any member where adult or on_out_of_work_benefits"),
+         hint="in brackets: any member where (adult or on_out_of_work_benefits)"),
     Case("e301_age_of_household", "E301", 4, 19, local("criterion local = age > 60"),
          message="'age' is a member's age"),
     Case("e302_members_inside_event", "E302", 4, 54,
@@ -624,6 +659,8 @@ CASES: tuple[Case, ...] = (
          message="offences.proven"),
     Case("e502_expected_value_of_wrong_type", "E502", 10, 25,
          family_test("expect identified = 3"), message="an int value where bool is expected"),
+    Case("e502_expect_yes", "E502", 10, 20, family_test("expect local = yes"),
+         message="'yes' is not a true/false value", hint="write true"),
     Case("e502_row_needs_date", "E502", 10, 5,
          family_test("asb A: kind asbo", "expect identified = false"),
          message="need a value for 'recorded_on'"),

@@ -15,6 +15,12 @@ from typing import Protocol
 from tfrules import diagnostics as diag
 from tfrules.check import type_rules as R
 from tfrules.check.scope import Context
+from tfrules.check.slips import (
+    CutWhereList,
+    category_value_hint,
+    cut_where_list,
+    date_difference_hint,
+)
 from tfrules.check.wording import (
     PREPOSITIONS,
     VERBS,
@@ -38,6 +44,7 @@ from tfrules.model.ruleset import (
 )
 from tfrules.model.schema import Level, Schema
 from tfrules.syntax import ast
+from tfrules.syntax.format_expr import flat
 
 BUILTINS = ("as_of", "age", "active", "lasted")
 #: How deeply an expression may nest, with the rules it uses (their own depth
@@ -53,6 +60,7 @@ class Environment(Protocol):
 
     def rule_signature(self, name: str, used_at: ast.Span) -> tuple[Level, T.Type] | None: ...
     def rule_depth(self, name: str) -> int | None: ...
+    def rule_level(self, name: str) -> Level | None: ...
     def param(self, name: str) -> ParamInfo | None: ...
     def names(self) -> list[str]: ...
 
@@ -182,7 +190,8 @@ class ExprChecker:
             "E101",
             f"unknown name '{name}'",
             node,
-            diag.did_you_mean(name, self._visiblequoted(ctx)),
+            category_value_hint(name, ctx, self.schema)
+            or diag.did_you_mean(name, self._visible_names(ctx)),
         )
         return T.ERROR, Level.HOUSEHOLD
 
@@ -204,7 +213,7 @@ class ExprChecker:
                 "split it into named rules that use fewer rules in a chain",
             )
 
-    def _visiblequoted(self, ctx: Context) -> list[str]:
+    def _visible_names(self, ctx: Context) -> list[str]:
         names = [c.name for context in ctx.chain() for c in context.table.columns]
         return [*names, *self.env.names(), *BUILTINS]
 
@@ -287,14 +296,47 @@ class ExprChecker:
 
     # ---------------------------------------------------------------- operators
     def _And(self, node: ast.And, ctx: Context) -> tuple[T.Type, Level]:
-        for operand in node.operands:
-            self.check_bool(operand, ctx, "each side of 'and'")
-        return T.BOOL, self._levels(ctx, *node.operands)
+        return self._junction(node, ctx, "and")
 
     def _Or(self, node: ast.Or, ctx: Context) -> tuple[T.Type, Level]:
+        return self._junction(node, ctx, "or")
+
+    def _junction(self, node: ast.And | ast.Or, ctx: Context, word: str) -> tuple[T.Type, Level]:
+        cut = cut_where_list(node, ctx, self.schema, self.env.rule_level)
+        if cut is not None:
+            return self._cut_where_list(node, cut, ctx, word)
         for operand in node.operands:
-            self.check_bool(operand, ctx, "each side of 'or'")
+            self.check_bool(operand, ctx, f"each side of '{word}'")
         return T.BOOL, self._levels(ctx, *node.operands)
+
+    def _cut_where_list(
+        self, node: ast.And | ast.Or, cut: CutWhereList, ctx: Context, word: str
+    ) -> tuple[T.Type, Level]:
+        """`any member where age >= 18 and adult`: one error that names the
+        comma (or, for `or`, the brackets), not the errors the slip gives."""
+        for index, operand in enumerate(node.operands):
+            if index == cut.index:
+                continue
+            if operand is cut.cut:
+                self.check(operand, ctx)  # a count here is no slip of its own
+            else:
+                self.check_bool(operand, ctx, f"each side of '{word}'")
+        operand = node.operands[cut.index]
+        fix = (
+            f"separate the conditions after 'where' with commas: {cut.fixed(operand)}"
+            if word == "and"
+            else f"put conditions joined by 'or' in brackets: {cut.fixed_or(operand)}"
+        )
+        collection = cut.cut.collection
+        about = "one member" if collection.is_members else f"one row of {collection.name}"
+        self._error(
+            "E301",
+            f"'{flat(cut.culprit)}' is about {about}, but the '{word}' before it ends the "
+            f"'where' conditions, so it is read at {ctx.describe()}",
+            cut.culprit,
+            fix,
+        )
+        return T.ERROR, ctx.level
 
     def _Not(self, node: ast.Not, ctx: Context) -> tuple[T.Type, Level]:
         self.check_bool(node.operand, ctx, "what follows 'not'")
@@ -323,9 +365,14 @@ class ExprChecker:
                 "E205",
                 f"cannot compare {a_value(left)} with {a_value(right)} using '{node.op}'",
                 node,
-                compare_hint(left, right, node.op),
+                date_difference_hint(node, left, right, self._is_date)
+                or compare_hint(left, right, node.op),
             )
         return T.BOOL, self._levels(ctx, node.left, node.right)
+
+    def _is_date(self, node: ast.Expr) -> bool:
+        found = self.notes.level_of(node) is not None and self.notes.type_of(node)
+        return bool(found) and found.kind is T.Kind.DATE  # type: ignore[union-attr]
 
     def _value_like(self, node: ast.Expr, ctx: Context) -> bool:
         """A bare name that is not a column here, or a text: maybe a category value."""

@@ -210,6 +210,11 @@ class RuleTyper:
         pending = self.rules.get(name)
         return None if pending is None or pending.type is None else pending.depth
 
+    def rule_level(self, name: str) -> Level | None:
+        """The level a rule is declared about, typed or not (None: no such rule)."""
+        pending = self.rules.get(name)
+        return None if pending is None else pending.level
+
     def param(self, name: str) -> ParamInfo | None:
         info = self.params.get(name)
         if info is not None:
