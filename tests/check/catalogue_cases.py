@@ -726,7 +726,7 @@ CASES: tuple[Case, ...] = (
     Case("w021_open_spell_in_a_window", "W021", 4, 48,
          local("criterion local = any member has custody where end_date in the last 12 months"),
          severity="warning", message="custody.end_date is empty while a spell goes on",
-         hint="'end_date is known and end_date in the last 12 months'"),
+         hint="so this is false for it. For spells going on at some time in the window"),
     Case("w021_open_spell_ended_before", "W021", 4, 48,
          local("criterion local = any member has custody where end_date < as_of"),
          severity="warning", hint="has not ended: to leave open spells out write "

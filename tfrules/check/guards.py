@@ -7,8 +7,9 @@ way their author rarely means, each a warning that names the fix.
   directly or through a measure that is that count) or asks for one of its
   rows (`any school_terms where ...`).
 - W021 an optional end date (the end of a spell, empty while the spell goes
-  on) compared by `<`, `<=`, `>`, `>=` or tested in a window. Guarded when the
-  same rule asks whether that end date `is known` (or `is unknown`).
+  on) compared by `<`, `<=`, `>`, `>=` (unknown for an open spell) or tested
+  in a window (false for one: it has not ended). Guarded when the same rule
+  asks whether that end date `is known` (or `is unknown`).
 - W022 division by a value that can be zero (unknown when it is). Guarded when
   the same rule compares the divisor itself (`before > 0 and ...`); a divisor
   that is a non-zero number, a parameter whose every value is non-zero, or a
@@ -138,9 +139,10 @@ class GuardChecker:
         if isinstance(use, ast.InWindow):
             window = flat(use)
             hint = (
-                f"an open spell has not ended. For spells that ended in the window write "
-                f"'{end} is known and {window}'; for spells going on at some time in it, "
-                f"'in the last ...' with no date; for spells going on now, 'active'"
+                "an open spell has not ended, so this is false for it. For spells going on "
+                "at some time in the window write 'in the last ...' with no date; for spells "
+                f"going on now, 'active'; for spells that ended in it, '{end} is known and "
+                f"{window}'"
             )
         else:
             compared = flat(use)
