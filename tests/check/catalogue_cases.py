@@ -112,7 +112,8 @@ CASES: tuple[Case, ...] = (
             criterion local = count > 2
             """), message="'>'"),
     Case("e010_missing_and", "E010", 4, 29, local("criterion local = crime_asb education"),
-         message="unexpected name 'education'"),
+         message="unexpected name 'education'",
+         hint="join them with 'and' or 'or', e.g. crime_asb and education"),
     Case("e010_year_table_equals", "E010", 5, 10,
          local("""
             parameter fee: money = by financial year

@@ -273,7 +273,7 @@ def _syntax_diagnostic(exc: UnexpectedInput, file: str, text: str) -> diag.Diagn
     shown = str(token) if len(str(token)) <= 40 else str(token)[:40] + "…"
     message = f"unexpected {_token_word(token)} '{shown}'"
     before = text.splitlines()[line - 1][: column - 1] if line <= text.count("\n") + 1 else ""
-    hint = _token_hint(token, expected, before) or repair_hint(text, token)
+    hint = repair_hint(text, token) or _token_hint(token, expected, before)
     if hint is None and expected:
         hint = "expected " + _join(expected)
     return diag.error("E010", message, span, hint)

@@ -2,9 +2,9 @@
 
 Instead of listing the tokens the grammar would have taken, a syntax error
 tries the repairs a rule author most often needs (a comma where `and` was
-meant, a forgotten `of` after a percentage, a forgotten `where`) on the
-declaration it is in. A repair that lets the declaration parse past the place
-of the error names the fix.
+meant, a forgotten `of` after a percentage, a forgotten `where`, a forgotten
+`and`) on the declaration it is in, in that order. A repair that lets the
+declaration parse past the place of the error names the fix.
 """
 
 from __future__ import annotations
@@ -23,10 +23,7 @@ DECL_START = re.compile(
     re.MULTILINE,
 )
 _PERCENT = re.compile(r"(\d+(\.\d+)?%)\s*$")
-_OPENING = re.compile(
-    r"\b(any|every|no|count(\s+distinct)?|sum|lowest|highest|latest|earliest)\b(?!.*\b(any|every|"
-    r"no|count|sum|lowest|highest|latest|earliest)\b)"
-)
+_OPENING = re.compile(r"\b(any|every|no|count|sum|lowest|highest|latest|earliest)\b")
 
 
 def repair_hint(text: str, token: Token) -> str | None:
@@ -51,7 +48,6 @@ def _repairs(declaration: str, at: int, token: Token) -> Iterator[tuple[str, int
     """(the repaired declaration, a place it must parse past, the hint)."""
     value = str(token)
     before, after = declaration[:at], declaration[at:]
-    line = before.rsplit("\n", 1)[-1]
     if value == ",":
         yield (
             before + " and " + after[1:],
@@ -67,13 +63,23 @@ def _repairs(declaration: str, at: int, token: Token) -> Iterator[tuple[str, int
             at + 3 + len(value),
             f"a share of a value is written with 'of': {percent[1]} of {value}",
         )
-    opening = _OPENING.search(line)
-    if opening is not None:
-        head = line[opening.start() :].rstrip()
+    openings = list(_OPENING.finditer(before))
+    if openings:
+        head = " ".join(before[openings[-1].start() :].split())
+        if len(head) > 60:
+            head = "... " + head[-56:]
         yield (
             before + "where " + after,
             at + 6 + len(value),
             f"conditions follow 'where': {head} where {value} ...",
+        )
+    words = before.split()
+    if words and token.type == "NAME":
+        yield (
+            before + "and " + after,
+            at + 4 + len(value),
+            f"two conditions side by side: join them with 'and' or 'or', "
+            f"e.g. {words[-1]} and {value}",
         )
 
 
