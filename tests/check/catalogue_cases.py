@@ -466,6 +466,11 @@ CASES: tuple[Case, ...] = (
             abstract measure bonus
             criterion local = true
             """), message="needs a type", hint="abstract measure bonus: money"),
+    Case("e203_abstract_rule_defined_as_another_type", "E203", 4, 17,
+         'ruleset local.leaf "Leaf"\n    extends local.base\n\nmeasure bonus = 500\n',
+         message="'bonus' is declared as money but gives int",
+         extra_files={"base.tfr": 'ruleset local.base "Base"\n    extends national.phase1\n\n'
+                      "abstract measure bonus: money\n\ncriterion local = bonus > £0\n"}),
     Case("e203_council_column_not_text", "E203", 3, 1,
          tfr("""
             schema mini "Mini"

@@ -138,8 +138,10 @@ class RuleTyper:
             if pending.decl.type
             else None
         )
-        if pending.declared_from is not None and declared is None:
-            declared = pending.declared_from.type
+        abstract = pending.declared_from
+        if abstract is not None and declared is None and abstract.decl.type is not None:
+            # a definition of an abstract rule has the type the abstract rule declares
+            declared = P.param_type_ref(abstract.decl.type, self.schema, self.report)
         found = declared or (T.BOOL if pending.decl.kind == "criterion" else T.NULL)
         depth: int | None = 0
         if pending.decl.body is not None:
