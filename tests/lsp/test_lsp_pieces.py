@@ -171,6 +171,8 @@ def test_completion_by_context(project: Project, tmp_path: Path) -> None:
     where = labels("\ncriterion b = any member has offences where proven, ")
     assert where[:3] == ["offence_date", "person_id", "proven"]
     assert "age" in where and "active" not in where
+    adults = labels("\ncriterion b = any adult member where ")  # a qualifier is a rule
+    assert "age" in adults and "date_of_birth" in adults
     spells = labels("\ncriterion b = any member has custody where ")
     assert "active" in spells and "lasted" in spells
     household = labels("\ncriterion b = ")
