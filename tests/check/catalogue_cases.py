@@ -402,11 +402,11 @@ CASES: tuple[Case, ...] = (
          'ruleset local.test "Test"\n    extends national.phase1\n    applies to Manchester\n'
          "\ncriterion local = crime_asb\n",
          message="'Manchester' is not an ONS local-authority code",
-         hint="did you mean Manchester (E08000003)?"),
+         hint="did you mean 'E08000003' (Manchester)?"),
     Case("e111_code_missing_a_digit", "E111", 3, 27,
          'ruleset local.test "Test"\n    extends national.phase1\n'
          "    applies to E08000035, E8000003\n\ncriterion local = crime_asb\n",
-         hint="did you mean Manchester (E08000003)?"),
+         hint="did you mean 'E08000003' (Manchester)?"),
     # ------------------------------------------------------------ types
     Case("e201_money_plus_percent", "E201", 4, 22,
          local("""

@@ -10,6 +10,7 @@ import pytest
 from lsp_support import LOCAL, PILOT, position_of, write_council
 
 from tfrules.check import check_paths
+from tfrules.check.council_codes import council_code_problems
 from tfrules.lsp import actions, navigation
 from tfrules.lsp.completion import complete
 from tfrules.lsp.hover import hover
@@ -215,6 +216,17 @@ def test_quick_fix_replaces_only_the_misspelt_name() -> None:
     )
     assert fix.replacement == "absence_threshold"
     assert (fix.span.line, fix.span.column, fix.span.end_column) == (4, 20, 36)
+
+
+def test_quick_fix_writes_the_council_code_for_its_name() -> None:
+    text = 'ruleset local.x "X"\n    extends national.phase1\n    applies to Manchester\n'
+    tree = parse_text(text, "f.tfr").file
+    (problem,) = council_code_problems(tree)
+    [fix] = actions.fixes(
+        SourceText(text, "f.tfr"), problem.code, problem.message, problem.hint, problem.span
+    )
+    assert fix.replacement == "E08000003"
+    assert (fix.span.line, fix.span.column, fix.span.end_column) == (3, 16, 26)
 
 
 def test_outline_of_a_ruleset_and_of_the_schema(project: Project, tmp_path: Path) -> None:

@@ -1,7 +1,8 @@
 """`applies to` names councils by their ONS local-authority codes (a letter
 E, W, S or N and eight digits, such as E08000035). Anything else would match
 no household, and a council's local rules would silently never run: E111,
-with the code a council name or a mistyped code most likely meant."""
+with the code a council name or a mistyped code most likely meant (as a
+"did you mean", which an editor offers as a quick fix)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import difflib
 import re
 
 from tfrules import diagnostics as diag
-from tfrules.data.councils import COUNCIL_NAMES, council_name
+from tfrules.data.councils import COUNCIL_NAMES
 from tfrules.syntax import ast
 
 ONS_CODE = re.compile(r"[EWSN]\d{8}")
@@ -25,7 +26,8 @@ def council_code_problems(file: ast.RulesetFile) -> list[diag.Diagnostic]:
         meant = likely_code(code)
         example = "e.g. E08000035 (Leeds)"
         hint = (
-            f"did you mean {council_name(meant)}? A council is named by its ONS code, {example}"
+            f"did you mean '{meant}' ({COUNCIL_NAMES[meant]})? A council is named by its "
+            f"ONS code, {example}"
             if meant
             else f"a council is named by its ONS code: a letter E, W, S or N and eight digits, "
             f"{example}"
