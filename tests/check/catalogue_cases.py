@@ -119,13 +119,32 @@ CASES: tuple[Case, ...] = (
             criterion local = count > 2
             """), message="'>'"),
     Case("e010_missing_and", "E010", 4, 29, local("criterion local = crime_asb education"),
-         message="unexpected name 'education'"),
+         message="unexpected name 'education'",
+         hint="join them with 'and' or 'or', e.g. crime_asb and education"),
     Case("e010_year_table_equals", "E010", 5, 10,
          local("""
             parameter fee: money = by financial year
                 2012 = £100
             criterion local = true
             """), message="'='", hint="':'"),
+    # the common slips: the hint names the fix, not the words the grammar takes
+    Case("e010_comma_instead_of_and", "E010", 4, 28,
+         local("criterion local = crime_asb, education"), message="unexpected symbol ','",
+         hint="join conditions with 'and'"),
+    Case("e010_comma_in_an_if", "E010", 4, 31,
+         local("criterion local = if crime_asb, education then true else false"),
+         hint="join conditions with 'and'"),
+    Case("e010_forgotten_of", "E010", 5, 64,
+         local("""
+            measure asb_then = (count asb where in the last 6 months) at attached_on
+            criterion local = (count asb where in the last 6 months) < 40% asb_then
+            """), message="unexpected name 'asb_then'",
+         hint="a share of a value is written with 'of': 40% of asb_then"),
+    Case("e010_forgotten_where", "E010", 4, 30, local("criterion local = any member age >= 18"),
+         hint="conditions follow 'where': any member where age ..."),
+    Case("e010_forgotten_where_in_a_count", "E010", 4, 35,
+         local("criterion local = (count offences proven) >= 2"),
+         hint="conditions follow 'where': count offences where proven ..."),
     Case("e010_title_not_quoted", "E010", 4, 17,
          local("criterion local Local criterion = crime_asb"), message="unexpected name 'Local'"),
     Case("e011_double_ampersand", "E011", 4, 29, local("criterion local = crime_asb && education"),
@@ -202,6 +221,11 @@ CASES: tuple[Case, ...] = (
     Case("e101_misspelt_parameter", "E101", 4, 56,
          local("criterion local = any member has asb where in the last identification_windw"),
          hint="did you mean 'identification_window'"),
+    Case("e101_category_value_as_a_name", "E101", 4, 52,
+         local("criterion local = any member has social_care where looked_after"),
+         message="unknown name 'looked_after'",
+         hint="'looked_after' is a value of social_care.status, not a name: "
+         "write status = looked_after"),
     Case("e102_rule_defined_twice", "E102", 5, 1,
          local("""
             criterion local = crime_asb
@@ -292,6 +316,20 @@ CASES: tuple[Case, ...] = (
                 aged by birth_date
                 date_of_birth: date
             """), message="'aged by birth_date'"),
+    Case("e105_council_column", "E105", 3, 1,
+         tfr("""
+            schema mini "Mini"
+
+            entity household
+                key household_id
+                council la_cde
+                la_code: text
+
+            entity person
+                key person_id
+                member of household by household_id
+            """), message="'council la_cde' names no column of 'household'",
+         hint="did you mean 'la_code'?"),
     Case("e105_dated_by_missing_column", "E105", 12, 1,
          schema("""
             events visits of person by person_id
@@ -354,6 +392,28 @@ CASES: tuple[Case, ...] = (
             entity person
                 member of household by household_id
             """), message="no key"),
+    Case("e110_council_on_the_person", "E110", 6, 1,
+         tfr("""
+            schema mini "Mini"
+
+            entity household
+                key household_id
+
+            entity person
+                key person_id
+                council la_code
+                member of household by household_id
+                la_code: text
+            """), message="belongs to the household entity"),
+    Case("e111_council_name", "E111", 3, 16,
+         'ruleset local.test "Test"\n    extends national.phase1\n    applies to Manchester\n'
+         "\ncriterion local = crime_asb\n",
+         message="'Manchester' is not an ONS local-authority code",
+         hint="did you mean 'E08000003' (Manchester)?"),
+    Case("e111_code_missing_a_digit", "E111", 3, 27,
+         'ruleset local.test "Test"\n    extends national.phase1\n'
+         "    applies to E08000035, E8000003\n\ncriterion local = crime_asb\n",
+         hint="did you mean 'E08000003' (Manchester)?"),
     # ------------------------------------------------------------ types
     Case("e201_money_plus_percent", "E201", 4, 22,
          local("""
@@ -413,6 +473,24 @@ CASES: tuple[Case, ...] = (
             abstract measure bonus
             criterion local = true
             """), message="needs a type", hint="abstract measure bonus: money"),
+    Case("e203_abstract_rule_defined_as_another_type", "E203", 4, 17,
+         'ruleset local.leaf "Leaf"\n    extends local.base\n\nmeasure bonus = 500\n',
+         message="'bonus' is declared as money but gives int",
+         extra_files={"base.tfr": 'ruleset local.base "Base"\n    extends national.phase1\n\n'
+                      "abstract measure bonus: money\n\ncriterion local = bonus > £0\n"}),
+    Case("e203_council_column_not_text", "E203", 3, 1,
+         tfr("""
+            schema mini "Mini"
+
+            entity household
+                key household_id
+                council la_code
+                la_code: int
+
+            entity person
+                key person_id
+                member of household by household_id
+            """), message="must be text, not int", hint="la_code: text"),
     Case("e204_at_least_too_many", "E204", 4, 19,
          local("criterion local = at least 4 of [crime_asb, education, work]"),
          message="can never be met"),
@@ -429,6 +507,9 @@ CASES: tuple[Case, ...] = (
     Case("e205_days_and_months", "E205", 4, 55,
          local("criterion local = any member has benefit_claims where lasted > 6 months"),
          hint="days and weeks compare with each other"),
+    Case("e205_days_between_dates_and_months", "E205", 4, 19,
+         local("criterion local = as_of - attached_on >= 6 months"),
+         hint="move the months to a date instead, attached_on + 6 months <= as_of"),
     Case("e205_ordering_criteria", "E205", 4, 19, local("criterion local = crime_asb > education"),
          hint="only with '=' and '!='"),
     Case("e206_at_a_duration", "E206", 4, 32, local("criterion local = crime_asb at 12 months"),
@@ -489,7 +570,16 @@ CASES: tuple[Case, ...] = (
          message="'adult' is about one member", hint="any member where adult"),
     Case("e301_and_inside_where", "E301", 4, 46,
          local("criterion local = any member where adult and on_out_of_work_benefits"),
-         message="'on_out_of_work_benefits' is about one member"),
+         message="'on_out_of_work_benefits' is about one member",
+         hint="with commas: any member where adult, on_out_of_work_benefits"),
+    Case("e301_and_inside_a_count", "E301", 4, 52,
+         local("criterion local = (count offences where proven and offence_date in the last "
+               "12 months) >= 2"),
+         message="'offence_date' is about one row of offences, but the 'and' before it",
+         hint="count offences where proven, offence_date in the last 12 months"),
+    Case("e301_or_inside_where", "E301", 4, 45,
+         local("criterion local = any member where adult or on_out_of_work_benefits"),
+         hint="in brackets: any member where (adult or on_out_of_work_benefits)"),
     Case("e301_age_of_household", "E301", 4, 19, local("criterion local = age > 60"),
          message="'age' is a member's age"),
     Case("e302_members_inside_event", "E302", 4, 54,
@@ -582,6 +672,8 @@ CASES: tuple[Case, ...] = (
          message="offences.proven"),
     Case("e502_expected_value_of_wrong_type", "E502", 10, 25,
          family_test("expect identified = 3"), message="an int value where bool is expected"),
+    Case("e502_expect_yes", "E502", 10, 20, family_test("expect local = yes"),
+         message="'yes' is not a true/false value", hint="write true"),
     Case("e502_row_needs_date", "E502", 10, 5,
          family_test("asb A: kind asbo", "expect identified = false"),
          message="need a value for 'recorded_on'"),
@@ -641,4 +733,34 @@ CASES: tuple[Case, ...] = (
             events visits "Visits" of person by person_id
                 outcome: {seen, missed}
             """), severity="warning", message="neither 'dated', 'spanning' nor 'termly'"),
+    Case("w020_every_term_with_no_terms", "W020", 5, 7,
+         local("""
+            criterion attends for person
+                = every school_terms where in the last 3 terms
+                      satisfies sessions_unauthorised_absence < 10% of sessions_possible
+            criterion local = any member where attends
+            """), severity="warning", message="a member with none at all meets it",
+         hint="if (count school_terms where in the last 3 terms) = 0 then unknown"),
+    Case("w020_every_offence_of_the_household", "W020", 4, 19,
+         local("criterion local = every offences where in the last 12 months satisfies proven"),
+         severity="warning", message="a household with none at all"),
+    Case("w021_open_spell_in_a_window", "W021", 4, 48,
+         local("criterion local = any member has custody where end_date in the last 12 months"),
+         severity="warning", message="custody.end_date is empty while a spell goes on",
+         hint="so this is false for it. For spells going on at some time in the window"),
+    Case("w021_open_spell_ended_before", "W021", 4, 48,
+         local("criterion local = any member has custody where end_date < as_of"),
+         severity="warning", hint="has not ended: to leave open spells out write "
+         "'end_date is known and end_date < as_of'"),
+    Case("w021_open_spell_ends_after", "W021", 4, 64,
+         local("criterion local = any member has benefit_claims where as_of <= end_date"),
+         severity="warning", hint="still going on: to count open spells in write "
+         "'end_date is unknown or as_of <= end_date'"),
+    Case("w022_share_of_a_count", "W022", 6, 36,
+         local("""
+            measure before = (count asb where in the last 12 months) at attached_on
+            measure now = count asb where in the last 6 months
+            criterion local = (before - now) / before >= 60%
+            """), severity="warning", message="'before' can be zero",
+         hint="'before > 0 and ...'"),
 )  # fmt: skip

@@ -158,6 +158,41 @@ def test_every_file_of_several_paths_is_checked_in_one_run(tmp_path: Path) -> No
     assert "checked 3 files: 3 errors, 1 warning" in result.output
 
 
+def test_include_finds_the_rulesets_a_file_extends_and_checks_only_the_paths(
+    tmp_path: Path,
+) -> None:
+    shared, mine = tmp_path / "shared", tmp_path / "mine"
+    shared.mkdir()
+    mine.mkdir()
+    write(
+        shared, "base.tfr", HEADER.replace("local.test", "local.base") + "criterion local = work\n"
+    )
+    # a ruleset of the shared folder that nothing of ours extends: not checked
+    write(shared, "other.tfr", WRONG.replace("local.test", "local.other"))
+    write(
+        mine,
+        "mine.tfr",
+        'ruleset local.mine "Mine"\n    extends local.base\n\ncriterion m = local\n',
+    )
+    alone = tfrules("check", mine)
+    assert alone.exit_code == 1
+    assert "error[E103]: there is no ruleset 'local.base'" in alone.output
+    included = tfrules("check", mine, "--include", shared)
+    assert included.exit_code == 0, included.output
+    assert included.output.strip() == "checked 1 file: 0 errors, 0 warnings"
+    # a shared file that does not parse cannot be looked in: that is said
+    write(shared, "broken.tfr", "ruleset local.broken\ncriterion x = = 1\n")
+    broken = tfrules("check", mine, "--include", shared)
+    assert broken.exit_code == 1
+    assert "broken.tfr:2:15: error[E010]" in broken.output
+
+
+def test_include_of_a_missing_folder_exits_2(tmp_path: Path) -> None:
+    result = tfrules("check", write(tmp_path, "local.tfr", CLEAN), "--include", tmp_path / "no")
+    assert result.exit_code == 2
+    assert "no such file or folder" in result.output
+
+
 # ---------------------------------------------------------------- formats for tools
 
 

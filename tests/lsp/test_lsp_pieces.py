@@ -10,6 +10,7 @@ import pytest
 from lsp_support import LOCAL, PILOT, position_of, write_council
 
 from tfrules.check import check_paths
+from tfrules.check.council_codes import council_code_problems
 from tfrules.lsp import actions, navigation
 from tfrules.lsp.completion import complete
 from tfrules.lsp.hover import hover
@@ -171,6 +172,8 @@ def test_completion_by_context(project: Project, tmp_path: Path) -> None:
     where = labels("\ncriterion b = any member has offences where proven, ")
     assert where[:3] == ["offence_date", "person_id", "proven"]
     assert "age" in where and "active" not in where
+    adults = labels("\ncriterion b = any adult member where ")  # a qualifier is a rule
+    assert "age" in adults and "date_of_birth" in adults
     spells = labels("\ncriterion b = any member has custody where ")
     assert "active" in spells and "lasted" in spells
     household = labels("\ncriterion b = ")
@@ -213,6 +216,17 @@ def test_quick_fix_replaces_only_the_misspelt_name() -> None:
     )
     assert fix.replacement == "absence_threshold"
     assert (fix.span.line, fix.span.column, fix.span.end_column) == (4, 20, 36)
+
+
+def test_quick_fix_writes_the_council_code_for_its_name() -> None:
+    text = 'ruleset local.x "X"\n    extends national.phase1\n    applies to Manchester\n'
+    tree = parse_text(text, "f.tfr").file
+    (problem,) = council_code_problems(tree)
+    [fix] = actions.fixes(
+        SourceText(text, "f.tfr"), problem.code, problem.message, problem.hint, problem.span
+    )
+    assert fix.replacement == "E08000003"
+    assert (fix.span.line, fix.span.column, fix.span.end_column) == (3, 16, 26)
 
 
 def test_outline_of_a_ruleset_and_of_the_schema(project: Project, tmp_path: Path) -> None:

@@ -57,7 +57,7 @@ def cases(draw: st.DrawFn) -> Case:
 def test_phase1_checks_and_reads_these_tables() -> None:
     ruleset = phase1()
     assert ruleset.abstract_rules == ["local"]
-    used = {info.table.name for info in ruleset.annotations.collections.values()} - {"persons"}
+    used = {info.table.name for info in ruleset.annotations.all_collections()} - {"persons"}
     assert used == set(PHASE1_TABLES)
 
 

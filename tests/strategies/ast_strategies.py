@@ -85,7 +85,7 @@ def literals(negative: bool = False) -> st.SearchStrategy[ast.Literal]:
         durations.map(lambda v: ast.Literal("duration", v)),
         texts.map(lambda v: ast.Literal("text", v)),
         st.booleans().map(lambda v: ast.Literal("bool", v)),
-        st.just(ast.Literal("unknown", None)),
+        st.builds(ast.Literal, st.just("unknown"), st.none()),  # a new node (and id) each time
     )
 
 
@@ -301,6 +301,7 @@ entity_decls = st.builds(
     _pairs,
     st.none() | names,
     st.lists(columns, max_size=3).map(tuple),
+    council=st.none() | names,
 )
 events_decls = st.builds(
     ast.EventsDecl,

@@ -36,9 +36,21 @@ class CheckReport:
         return sum(1 for d in self.diagnostics if not d.is_error)
 
 
-def check_paths(paths: Iterable[str | Path], workspace: Workspace | None = None) -> CheckReport:
-    """Check every rule file under `paths` (raises PathError for a missing path)."""
+def check_paths(
+    paths: Iterable[str | Path],
+    workspace: Workspace | None = None,
+    *,
+    include: Iterable[str | Path] = (),
+) -> CheckReport:
+    """Check every rule file under `paths` (raises PathError for a missing path).
+
+    The folders of `include` are looked in for the rulesets and schemas those
+    files extend or use, as `eval --include` does: their syntax errors are
+    reported (a file that does not parse cannot be looked in), but only the
+    rulesets of `paths` are checked, each with everything it extends.
+    """
     workspace = workspace or Workspace()
+    workspace.add_paths(include)
     files = workspace.add_paths(paths)
     found: list[diag.Diagnostic] = list(workspace.diagnostics)
     checked: list[CheckedRuleset] = []

@@ -9,248 +9,67 @@ already found wrong has the type ERROR so one mistake is reported once.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Protocol
-
 from tfrules import diagnostics as diag
 from tfrules.check import type_rules as R
+from tfrules.check.expr_base import BUILTINS, FUNCTIONS, MAX_DEPTH, Environment
+from tfrules.check.expr_collections import CollectionChecks
+from tfrules.check.expr_names import NameChecks
 from tfrules.check.scope import Context
+from tfrules.check.slips import CutWhereList, cut_where_list, date_difference_hint
+from tfrules.check.wording import PREPOSITIONS, VERBS, a_value, arith_hint, compare_hint, quoted
 from tfrules.model import types as T
-from tfrules.model.ruleset import (
-    Annotations,
-    BuiltinRef,
-    CategoryValue,
-    CollectionInfo,
-    ColumnRef,
-    ParamInfo,
-    ParamRef,
-    RuleRef,
-    WindowInfo,
-)
-from tfrules.model.schema import Level, Schema
+from tfrules.model.ruleset import Annotations, RuleRef, WindowInfo
+from tfrules.model.schema import Level
 from tfrules.syntax import ast
+from tfrules.syntax.format_expr import flat
 
-BUILTINS = ("as_of", "age", "active", "lasted")
-#: How deeply `check` may nest (through rules that use rules, too) before the
-#: expression is reported as too deep: a very long sum such as `1 + 1 + ... + 1`
-#: nests one level per term, and Python's stack must never run out.
-MAX_DEPTH = 150
-FUNCTIONS = ("min", "max", "first_known", "financial_year")
+__all__ = ["BUILTINS", "FUNCTIONS", "MAX_DEPTH", "Environment", "ExprChecker"]
 
 
-class Environment(Protocol):
-    """What the expression checker needs to know of the ruleset around it."""
-
-    def rule_signature(self, name: str, used_at: ast.Span) -> tuple[Level, T.Type] | None: ...
-    def param(self, name: str) -> ParamInfo | None: ...
-    def names(self) -> list[str]: ...
-
-
-class ExprChecker:
-    def __init__(
-        self,
-        schema: Schema,
-        env: Environment,
-        notes: Annotations,
-        report: Callable[[diag.Diagnostic], None],
-    ) -> None:
-        self.schema = schema
-        self.env = env
-        self.notes = notes
-        self.report = report
-        self._depth = 0
-        self._too_deep = False
-
-    # ---------------------------------------------------------------- entry
-    def check(self, node: ast.Expr, ctx: Context) -> T.Type:
-        if self._depth >= MAX_DEPTH:
-            if not self._too_deep:  # once, not once for every branch cut off
-                self._too_deep = True
-                self._error(
-                    "E013",
-                    f"the expression, with the rules it uses, is nested more than {MAX_DEPTH} "
-                    "levels deep",
-                    node,
-                    "split it into named rules, each a few levels deep",
-                )
-            return T.ERROR
-        if self._depth == 0:
-            self._too_deep = False
-        method = getattr(self, f"_{type(node).__name__}")
-        self._depth += 1
-        try:
-            result_type, level = method(node, ctx)
-        finally:
-            self._depth -= 1
-        self.notes.types[id(node)] = result_type
-        self.notes.levels[id(node)] = level
-        return result_type
-
-    def check_bool(self, node: ast.Expr, ctx: Context, what: str) -> T.Type:
-        found = self.check(node, ctx)
-        if not R.fits(found, T.BOOL):
-            self._error(
-                "E202",
-                f"{what} must be true or false, but this is {_a(found)}",
-                node,
-                _bool_hint(node),
-            )
-        return found
-
-    def level(self, node: ast.Expr) -> Level:
-        return self.notes.levels.get(id(node), Level.HOUSEHOLD)
-
-    # ---------------------------------------------------------------- helpers
-    def _error(self, code: str, message: str, node: object, hint: str | None = None) -> None:
-        self.report(diag.error(code, message, getattr(node, "span", ast.NO_SPAN), hint))
-
-    def _levels(self, ctx: Context, *nodes: ast.Expr | None) -> Level:
-        found = [self.level(n) for n in nodes if n is not None]
-        return max(found, default=Level.HOUSEHOLD)
-
-    # ---------------------------------------------------------------- leaves
-    def _Literal(self, node: ast.Literal, ctx: Context) -> tuple[T.Type, Level]:
-        if node.kind == "duration":
-            assert isinstance(node.value, ast.Duration)
-            return T.duration(node.value.unit), Level.HOUSEHOLD
-        return T.LITERAL_TYPES[node.kind], Level.HOUSEHOLD
-
-    def _Name(self, node: ast.Name, ctx: Context) -> tuple[T.Type, Level]:
-        name = node.name
-        found = ctx.find_column(name)
-        if found is not None:
-            table, column = found
-            self.notes.names[id(node)] = ColumnRef(table.name, column.name, table.level)
-            return column.type, table.level
-        param = self.env.param(name)
-        signature = None if param is not None else self.env.rule_signature(name, node.span)
-        if signature is not None:
-            rule_level, rule_type = signature
-            if rule_level > ctx.level or (rule_level is Level.PERSON and ctx.person() is None):
-                self._error(
-                    "E301",
-                    f"'{name}' is about one member, but this is {ctx.describe()}",
-                    node,
-                    f"use a quantifier, e.g. 'any member where {name}'",
-                )
-                return T.ERROR, Level.HOUSEHOLD
-            self.notes.names[id(node)] = RuleRef(name)
-            return rule_type, rule_level
-        if param is not None:
-            self.notes.names[id(node)] = ParamRef(name)
-            return param.type, Level.HOUSEHOLD
-        if name in BUILTINS:
-            return self._builtin(node, ctx)
-        finer = self._finer_owner(name, ctx)
-        if finer is not None:
-            self._error(
-                "E301",
-                f"'{name}' is a column of {finer}, which is not in reach at {ctx.describe()}",
-                node,
-                "reach it through a quantifier or an aggregate, e.g. 'any member where ...' "
-                "or 'count offences where ...'",
-            )
-            return T.ERROR, Level.HOUSEHOLD
-        self._error(
-            "E101",
-            f"unknown name '{name}'",
-            node,
-            diag.did_you_mean(name, self._visible_names(ctx)),
-        )
-        return T.ERROR, Level.HOUSEHOLD
-
-    def _visible_names(self, ctx: Context) -> list[str]:
-        names = [c.name for context in ctx.chain() for c in context.table.columns]
-        return [*names, *self.env.names(), *BUILTINS]
-
-    def _finer_owner(self, name: str, ctx: Context) -> str | None:
-        for table in self.schema.tables:
-            if table.column(name) is not None and table.level > ctx.level:
-                return table.name
-        return None
-
-    def _builtin(self, node: ast.Name, ctx: Context) -> tuple[T.Type, Level]:
-        name = node.name
-        if name == "as_of":
-            self.notes.names[id(node)] = BuiltinRef(name)
-            return T.DATE, Level.HOUSEHOLD
-        if name == "age":
-            if ctx.person() is None:
-                self._error(
-                    "E301",
-                    f"'age' is a member's age, but this is {ctx.describe()}",
-                    node,
-                    "use it about a member: 'any member where age >= 18'",
-                )
-                return T.ERROR, Level.HOUSEHOLD
-            self.notes.names[id(node)] = BuiltinRef(name)
-            return T.INT, Level.PERSON
-        # active, lasted: about the row of a table of spells
-        if ctx.level is not Level.EVENT or ctx.table.span is None:
-            spans = ", ".join(t.name for t in self.schema.event_tables if t.span) or "none"
-            self._error(
-                "E305",
-                f"'{name}' is about a spell (a row with a start and an end date), "
-                f"but this is {ctx.describe()}",
-                node,
-                f"use it in a filter of a table of spells ({spans})",
-            )
-            return T.ERROR, Level.HOUSEHOLD
-        self.notes.names[id(node)] = BuiltinRef(name)
-        return (T.BOOL if name == "active" else T.DAYS), Level.EVENT
-
-    def _category_value(self, node: ast.Expr, category: T.Type, column_label: str) -> bool:
-        """Resolve a bare name (or text) against a category's values, reporting unknown ones.
-
-        Returns True when `node` was taken as a category value (or reported)."""
-        if isinstance(node, ast.Literal) and node.kind == "text":
-            value = node.value
-        elif isinstance(node, ast.Name):
-            value = node.name
-            if value not in category.values and self._resolves(node):
-                return False
-        else:
-            return False
-        assert isinstance(value, str)
-        if value not in category.values:
-            self._error(
-                "E106",
-                f"'{value}' is not an allowed value of {column_label}",
-                node,
-                f"allowed values: {', '.join(category.values)}"
-                + (f" ({hint})" if (hint := diag.did_you_mean(value, category.values)) else ""),
-            )
-        else:
-            self.notes.names[id(node)] = CategoryValue(value)
-        self.notes.types[id(node)] = category
-        self.notes.levels[id(node)] = Level.HOUSEHOLD
-        return True
-
-    def _resolves(self, node: ast.Name) -> bool:
-        return (
-            self.env.param(node.name) is not None
-            or node.name in self.env.names()
-            or node.name in BUILTINS
-        )
-
-    def _label(self, node: ast.Expr) -> str:
-        resolution = self.notes.names.get(id(node))
-        if isinstance(resolution, ColumnRef):
-            return f"{resolution.table}.{resolution.column}"
-        if isinstance(node, ast.Name):
-            return f"'{node.name}'"
-        return "this value"
-
+class ExprChecker(NameChecks, CollectionChecks):
     # ---------------------------------------------------------------- operators
     def _And(self, node: ast.And, ctx: Context) -> tuple[T.Type, Level]:
-        for operand in node.operands:
-            self.check_bool(operand, ctx, "each side of 'and'")
-        return T.BOOL, self._levels(ctx, *node.operands)
+        return self._junction(node, ctx, "and")
 
     def _Or(self, node: ast.Or, ctx: Context) -> tuple[T.Type, Level]:
+        return self._junction(node, ctx, "or")
+
+    def _junction(self, node: ast.And | ast.Or, ctx: Context, word: str) -> tuple[T.Type, Level]:
+        cut = cut_where_list(node, ctx, self.schema, self.env.rule_level)
+        if cut is not None:
+            return self._cut_where_list(node, cut, ctx, word)
         for operand in node.operands:
-            self.check_bool(operand, ctx, "each side of 'or'")
+            self.check_bool(operand, ctx, f"each side of '{word}'")
         return T.BOOL, self._levels(ctx, *node.operands)
+
+    def _cut_where_list(
+        self, node: ast.And | ast.Or, cut: CutWhereList, ctx: Context, word: str
+    ) -> tuple[T.Type, Level]:
+        """`any member where age >= 18 and adult`: one error that names the
+        comma (or, for `or`, the brackets), not the errors the slip gives."""
+        for index, operand in enumerate(node.operands):
+            if index == cut.index:
+                continue
+            if operand is cut.cut:
+                self.check(operand, ctx)  # a count here is no slip of its own
+            else:
+                self.check_bool(operand, ctx, f"each side of '{word}'")
+        operand = node.operands[cut.index]
+        fix = (
+            f"separate the conditions after 'where' with commas: {cut.fixed(operand)}"
+            if word == "and"
+            else f"put conditions joined by 'or' in brackets: {cut.fixed_or(operand)}"
+        )
+        collection = cut.cut.collection
+        about = "one member" if collection.is_members else f"one row of {collection.name}"
+        self._error(
+            "E301",
+            f"'{flat(cut.culprit)}' is about {about}, but the '{word}' before it ends the "
+            f"'where' conditions, so it is read at {ctx.describe()}",
+            cut.culprit,
+            fix,
+        )
+        return T.ERROR, ctx.level
 
     def _Not(self, node: ast.Not, ctx: Context) -> tuple[T.Type, Level]:
         self.check_bool(node.operand, ctx, "what follows 'not'")
@@ -264,8 +83,8 @@ class ExprChecker:
         if result is None:
             self._error(
                 "E209",
-                f"the two branches of 'if' differ: {_a(then_type)} after 'then', "
-                f"{_a(else_type)} after 'else'",
+                f"the two branches of 'if' differ: {a_value(then_type)} after 'then', "
+                f"{a_value(else_type)} after 'else'",
                 node,
                 "both branches must give the same kind of value",
             )
@@ -277,11 +96,16 @@ class ExprChecker:
         if not R.comparable(left, right, node.op):
             self._error(
                 "E205",
-                f"cannot compare {_a(left)} with {_a(right)} using '{node.op}'",
+                f"cannot compare {a_value(left)} with {a_value(right)} using '{node.op}'",
                 node,
-                _compare_hint(left, right, node.op),
+                date_difference_hint(node, left, right, self._is_date)
+                or compare_hint(left, right, node.op),
             )
         return T.BOOL, self._levels(ctx, node.left, node.right)
+
+    def _is_date(self, node: ast.Expr) -> bool:
+        found = self.notes.level_of(node) is not None and self.notes.type_of(node)
+        return bool(found) and found.kind is T.Kind.DATE  # type: ignore[union-attr]
 
     def _value_like(self, node: ast.Expr, ctx: Context) -> bool:
         """A bare name that is not a column here, or a text: maybe a category value."""
@@ -307,7 +131,7 @@ class ExprChecker:
         if other_type.kind is T.Kind.CATEGORY and self._category_value(
             node, other_type, self._label(other)
         ):
-            return self.notes.types[id(node)]
+            return self.notes.type_of(node)
         return self.check(node, ctx)
 
     def _InSet(self, node: ast.InSet, ctx: Context) -> tuple[T.Type, Level]:
@@ -319,9 +143,9 @@ class ExprChecker:
                     continue
                 element_type = self.check(element, ctx)
                 if not R.comparable(item, element_type, "="):
-                    self._error("E208", f"{_a(element_type)} cannot be in a set of {item}", element)
-            self.notes.types[id(node.set)] = T.set_of(item)
-            self.notes.levels[id(node.set)] = self._levels(ctx, *node.set.items)
+                    found = a_value(element_type)
+                    self._error("E208", f"{found} cannot be in a set of {item}", element)
+            self.notes.record(node.set, T.set_of(item), self._levels(ctx, *node.set.items))
         else:
             set_type = self.check(node.set, ctx)
             if set_type.kind is T.Kind.ERROR:
@@ -329,7 +153,7 @@ class ExprChecker:
             elif set_type.kind is not T.Kind.SET:
                 self._error(
                     "E208",
-                    f"'in' needs a set of values, but this is {_a(set_type)}",
+                    f"'in' needs a set of values, but this is {a_value(set_type)}",
                     node.set,
                     "write the values in braces: {JSA, ESA}",
                 )
@@ -338,14 +162,14 @@ class ExprChecker:
                 if unknown:
                     self._error(
                         "E106",
-                        f"{_names(unknown)} is not an allowed value of {label}"
+                        f"{quoted(unknown)} is not an allowed value of {label}"
                         if len(unknown) == 1
-                        else f"{_names(unknown)} are not allowed values of {label}",
+                        else f"{quoted(unknown)} are not allowed values of {label}",
                         node.set,
                         f"allowed values: {', '.join(item.values)}",
                     )
             elif set_type.element is not None and not R.comparable(item, set_type.element, "="):
-                self._error("E208", f"{_a(item)} cannot be in {_a(set_type)}", node)
+                self._error("E208", f"{a_value(item)} cannot be in {a_value(set_type)}", node)
         return T.BOOL, self._levels(ctx, node.item, node.set)
 
     def _SetLiteral(self, node: ast.SetLiteral, ctx: Context) -> tuple[T.Type, Level]:
@@ -370,7 +194,7 @@ class ExprChecker:
     def _Negate(self, node: ast.Negate, ctx: Context) -> tuple[T.Type, Level]:
         found = self.check(node.operand, ctx)
         if not (found.is_numeric or found.kind in (T.Kind.DURATION, T.Kind.ERROR, T.Kind.NULL)):
-            self._error("E201", f"cannot make {_a(found)} negative", node)
+            self._error("E201", f"cannot make {a_value(found)} negative", node)
             return T.ERROR, self.level(node.operand)
         return found, self.level(node.operand)
 
@@ -381,9 +205,9 @@ class ExprChecker:
         if result is None:
             self._error(
                 "E201",
-                f"cannot {_VERBS[node.op]} {_a(left)} {_PREPOSITIONS[node.op]} {_a(right)}",
+                f"cannot {VERBS[node.op]} {a_value(left)} {PREPOSITIONS[node.op]} {a_value(right)}",
                 node,
-                _arith_hint(node.op, left, right),
+                arith_hint(node.op, left, right),
             )
             result = T.ERROR
         return result, self._levels(ctx, node.left, node.right)
@@ -443,7 +267,7 @@ class ExprChecker:
         if not R.fits(date_type, T.DATE):
             self._error(
                 "E206",
-                f"'at' needs a date, but this is {_a(date_type)}",
+                f"'at' needs a date, but this is {a_value(date_type)}",
                 node.date,
                 "for example: education at attached_on",
             )
@@ -468,7 +292,7 @@ class ExprChecker:
             if not R.fits(date_type, T.DATE):
                 self._error(
                     "E206",
-                    f"'in the last ...' needs a date, but this is {_a(date_type)}",
+                    f"'in the last ...' needs a date, but this is {a_value(date_type)}",
                     node.date,
                 )
             return T.BOOL, self.level(node.date)
@@ -498,7 +322,7 @@ class ExprChecker:
         else:
             self._error("E304", f"{table.name} has no date for 'in the last ...' to look at", node)
             return T.BOOL, Level.EVENT
-        self.notes.windows[id(node)] = WindowInfo(table, mode)
+        self.notes.set_window(node, WindowInfo(table, mode))
         return T.BOOL, Level.EVENT
 
     def _window_length(self, node: ast.Expr, ctx: Context) -> T.Type:
@@ -506,125 +330,13 @@ class ExprChecker:
         if found.kind not in (T.Kind.DURATION, T.Kind.ERROR):
             self._error(
                 "E207",
-                f"a window's length must be a duration such as 12 months, but this is {_a(found)}",
+                "a window's length must be a duration such as 12 months, "
+                f"but this is {a_value(found)}",
                 node,
             )
         elif isinstance(node, ast.Name) and self.level(node) > Level.HOUSEHOLD:
             self._error("E207", "a window's length must be fixed, not read from the data", node)
         return found
-
-    # ---------------------------------------------------------------- quantifiers
-    def collection_context(self, collection: ast.Collection, ctx: Context) -> Context | None:
-        """The context of one element of `collection` seen from `ctx`."""
-        persons = self.schema.persons
-        if ctx.level is Level.EVENT:
-            self._error(
-                "E302",
-                f"cannot look at {collection.name} from inside a row of {ctx.table.name}",
-                collection,
-                "move this part into a rule of its own about the household or the member",
-            )
-            return None
-        if collection.is_members:
-            if ctx.level is not Level.HOUSEHOLD:
-                self._error(
-                    "E302",
-                    "'members' is about a household, but this is already about one member",
-                    collection,
-                )
-                return None
-            self.notes.collections[id(collection)] = CollectionInfo(persons)
-            inner = Context(Level.PERSON, persons, ctx)
-            if collection.qualifier is not None:
-                self._qualifier(collection, inner)
-            return inner
-        table = self.schema.table(collection.name)
-        if table is None or table.level is not Level.EVENT:
-            candidates = [t.name for t in self.schema.event_tables] + ["members"]
-            self._error(
-                "E104",
-                f"there is no event table '{collection.name}'",
-                collection,
-                diag.did_you_mean(collection.name, candidates)
-                or f"the tables are {', '.join(candidates)}",
-            )
-            return None
-        if table.owner == persons.name:
-            if ctx.level is Level.HOUSEHOLD:
-                self.notes.collections[id(collection)] = CollectionInfo(table, via_members=True)
-                person = Context(Level.PERSON, persons, ctx)
-                return Context(Level.EVENT, table, person)
-            self.notes.collections[id(collection)] = CollectionInfo(table)
-            return Context(Level.EVENT, table, ctx)
-        household = next(c for c in ctx.chain() if c.level is Level.HOUSEHOLD)
-        self.notes.collections[id(collection)] = CollectionInfo(table)
-        return Context(Level.EVENT, table, household)
-
-    def _qualifier(self, collection: ast.Collection, inner: Context) -> None:
-        name = ast.Name(collection.qualifier or "", span=collection.span)
-        found = self.check(name, inner)
-        if not R.fits(found, T.BOOL):
-            self._error(
-                "E202",
-                f"'{collection.qualifier} members' needs '{collection.qualifier}' to be a "
-                f"criterion about a member, but it is {_a(found)}",
-                collection,
-            )
-        elif isinstance(self.notes.names.get(id(name)), RuleRef):
-            self.notes.qualifiers[id(collection)] = collection.qualifier or ""
-        elif found.kind is not T.Kind.ERROR:
-            self._error(
-                "E202",
-                f"'{collection.qualifier} members' needs a criterion about a member",
-                collection,
-            )
-
-    def _Quantified(self, node: ast.Quantified, ctx: Context) -> tuple[T.Type, Level]:
-        inner = self.collection_context(node.collection, ctx)
-        if inner is None:
-            return T.ERROR, ctx.level
-        for condition in node.where:
-            self.check_bool(condition, inner, "a condition after 'where'")
-        if node.has is not None:
-            self.check(node.has, inner)
-        for condition in node.satisfies:
-            self.check_bool(condition, inner, "a condition after 'satisfies'")
-        return T.BOOL, ctx.level
-
-    def _Aggregate(self, node: ast.Aggregate, ctx: Context) -> tuple[T.Type, Level]:
-        inner = self.collection_context(node.collection, ctx)
-        if inner is None:
-            return T.ERROR, ctx.level
-        for condition in node.where:
-            self.check_bool(condition, inner, "a condition after 'where'")
-        value_types = [self.check(value, inner) for value in node.values]
-        if node.op in ("count", "count distinct"):
-            return T.INT, ctx.level
-        value = value_types[0]
-        if node.op == "sum" and not (
-            value.is_numeric or value.kind in (T.Kind.ERROR, T.Kind.DURATION)
-        ):
-            self._error("E201", f"cannot add up {_a(value)}", node.values[0])
-            return T.ERROR, ctx.level
-        if node.op in ("lowest", "highest") and not (
-            value.is_numeric or value.kind in (T.Kind.DATE, T.Kind.DURATION, T.Kind.ERROR)
-        ):
-            self._error("E201", f"{_a(value)} has no {node.op} value", node.values[0])
-            return T.ERROR, ctx.level
-        if node.op in ("latest", "earliest"):
-            table = inner.table
-            if inner.level is not Level.EVENT or not (
-                table.date_column or table.span or table.term
-            ):
-                self._error(
-                    "E304",
-                    f"'{node.op}' needs rows with a date, and {node.collection.name} has none",
-                    node.collection,
-                )
-        return value, ctx.level
-
-    def _Collection(self, node: ast.Collection, ctx: Context) -> tuple[T.Type, Level]:
-        raise AssertionError("collections are checked by their quantifier")  # pragma: no cover
 
 
 def _aggregates(node: ast.Expr, notes: Annotations) -> bool:
@@ -634,7 +346,7 @@ def _aggregates(node: ast.Expr, notes: Annotations) -> bool:
         current = stack.pop()
         if isinstance(current, ast.Quantified | ast.Aggregate):
             return True
-        if isinstance(current, ast.Name) and isinstance(notes.names.get(id(current)), RuleRef):
+        if isinstance(current, ast.Name) and isinstance(notes.resolution_or_none(current), RuleRef):
             return True
         if isinstance(current, ast.Expr):
             for value in current.__attrs_attrs__:
@@ -644,64 +356,3 @@ def _aggregates(node: ast.Expr, notes: Annotations) -> bool:
                 elif isinstance(child, tuple):
                     stack.extend(c for c in child if isinstance(c, ast.Expr))
     return False
-
-
-_VERBS = {"+": "add", "-": "subtract", "*": "multiply", "/": "divide", "of": "take"}
-_PREPOSITIONS = {"+": "and", "-": "and", "*": "by", "/": "by", "of": "of"}
-
-
-def _a(found: T.Type) -> str:
-    words = {
-        T.Kind.BOOL: "a true/false value",
-        T.Kind.INT: "a whole number",
-        T.Kind.DECIMAL: "a number",
-        T.Kind.MONEY: "an amount of money",
-        T.Kind.PERCENT: "a percentage",
-        T.Kind.DATE: "a date",
-        T.Kind.DURATION: f"a duration in {found.unit}" if found.unit else "a duration",
-        T.Kind.TEXT: "a text",
-        T.Kind.CATEGORY: "one of {" + _shortlist(found.values) + "}",
-        T.Kind.SET: "a set of values",
-        T.Kind.NULL: "unknown",
-        T.Kind.ERROR: "a value in error",
-        T.Kind.TABLE: "a table",
-    }
-    return words[found.kind]
-
-
-def _shortlist(values: tuple[str, ...]) -> str:
-    return ", ".join(values[:6]) + (", …" if len(values) > 6 else "")
-
-
-def _names(values: list[str]) -> str:
-    return ", ".join(f"'{v}'" for v in values)
-
-
-def _bool_hint(node: ast.Expr) -> str | None:
-    if isinstance(node, ast.Aggregate) and node.where:
-        return (
-            "a count or sum ends at the end of its 'where' conditions: to compare it, put it "
-            "in parentheses, e.g. (count offences where proven) >= 2"
-        )
-    return None
-
-
-def _compare_hint(left: T.Type, right: T.Type, op: str) -> str | None:
-    if T.Kind.MONEY in (left.kind, right.kind):
-        return "amounts of money compare with amounts of money: write £500, not 500"
-    if left.kind is T.Kind.DURATION and right.kind is T.Kind.DURATION:
-        return "days and weeks compare with each other, months and years with each other"
-    if left.kind in (T.Kind.BOOL, T.Kind.CATEGORY) and op not in ("=", "!="):
-        return "true/false values and categories compare only with '=' and '!='"
-    return None
-
-
-def _arith_hint(op: str, left: T.Type, right: T.Type) -> str | None:
-    kinds = {left.kind, right.kind}
-    if T.Kind.MONEY in kinds and T.Kind.PERCENT in kinds:
-        return "to take a percentage of an amount, write 'rate of amount', e.g. 40% of £4,000"
-    if T.Kind.DATE in kinds and T.Kind.BOOL in kinds:
-        return "a date can be moved by a duration: attached_on + 12 months"
-    if T.Kind.MONEY in kinds:
-        return "amounts of money add to amounts of money: write £500, not 500"
-    return None

@@ -12,9 +12,12 @@ import attrs
 from tfrules import diagnostics as diag
 from tfrules.check import params as P
 from tfrules.check import type_rules as R
-from tfrules.check.expressions import BUILTINS, ExprChecker
+from tfrules.check.council_codes import council_code_problems
+from tfrules.check.expressions import BUILTINS
+from tfrules.check.guards import GuardChecker
+from tfrules.check.rule_graph import circles
+from tfrules.check.rule_typing import PendingRule, RuleTyper
 from tfrules.check.schema_build import build_schema
-from tfrules.check.scope import context_for_level
 from tfrules.check.test_cases import check_tests
 from tfrules.check.workspace import SourceFile, Workspace
 from tfrules.model import types as T
@@ -23,7 +26,6 @@ from tfrules.model.ruleset import (
     CheckedRuleset,
     ParamInfo,
     ParamRef,
-    RuleInfo,
     RuleRef,
 )
 from tfrules.model.schema import Level, Schema
@@ -59,12 +61,8 @@ class _RulesetChecker:
         self.name = name
         self.problems: list[diag.Diagnostic] = []
         self.notes = Annotations()
-        self.rules: dict[str, _PendingRule] = {}
+        self.rules: dict[str, PendingRule] = {}
         self.params: dict[str, ParamInfo] = {}
-        self.param_uses: set[str] = set()
-        self.rule_uses: set[str] = set()
-        self.edges: dict[str, list[tuple[str, ast.Span]]] = {}
-        self._current_rule: list[str] = []
 
     def report(self, problem: diag.Diagnostic) -> None:
         self.problems.append(problem)
@@ -81,16 +79,17 @@ class _RulesetChecker:
         if schema is None:
             return CheckResult(None, tuple(self.problems))
         self.schema = schema
-        self.checker = ExprChecker(schema, self, self.notes, self.report)
         for layer in rulesets:
             self._declare(layer)
         self._abstract_left_undefined(rulesets)
         self._type_params()
-        for rule_name in list(self.rules):
-            self._type_rule(rule_name)
+        self.typer = RuleTyper(schema, self.rules, self.params, self.notes, self.report)
+        self.typer.type_all()
         top = rulesets[-1]
+        self.problems.extend(council_code_problems(top))
         self._cycles(top.name)
         self._unused(top)
+        self._guards(top.name)
         tests = [
             (decl, layer.name)
             for layer in rulesets
@@ -111,7 +110,7 @@ class _RulesetChecker:
             sources=top.sources,
         )
         check_tests(
-            checked, [t for t, layer in tests if layer == top.name], self.checker, self.report
+            checked, [t for t, layer in tests if layer == top.name], self.typer.checker, self.report
         )
         return CheckResult(checked, tuple(self.problems))
 
@@ -314,7 +313,7 @@ class _RulesetChecker:
                     )
                     return
                 self._needs_body(decl, may_be_abstract=False)
-                self.rules[decl.name] = _PendingRule(decl, layer, level, declared_from=existing)
+                self.rules[decl.name] = PendingRule(decl, layer, level, declared_from=existing)
                 return
             if existing.layer != layer:
                 self.report(
@@ -332,7 +331,7 @@ class _RulesetChecker:
         if decl.abstract and decl.body is not None:  # pragma: no cover - the grammar rules it out
             self.report(diag.error("E102", "an abstract rule has no definition", decl.span))
         self._needs_body(decl)
-        self.rules[decl.name] = _PendingRule(decl, layer, level)
+        self.rules[decl.name] = PendingRule(decl, layer, level)
 
     def _needs_body(self, decl: ast.RuleDecl, *, may_be_abstract: bool = True) -> None:
         """A rule that is not abstract, including one defining an inherited abstract rule,
@@ -386,135 +385,36 @@ class _RulesetChecker:
                     )
                 )
 
-    def _type_rule(self, name: str) -> tuple[Level, T.Type]:
-        pending = self.rules[name]
-        if pending.type is not None:
-            return pending.level, pending.type
-        if pending.in_progress:
-            return pending.level, T.ERROR  # a cycle; reported by _cycles
-        pending.in_progress = True
-        self._current_rule.append(name)
-        declared = (
-            P.param_type_ref(pending.decl.type, self.schema, self.report)
-            if pending.decl.type
-            else None
-        )
-        if pending.declared_from is not None and declared is None:
-            declared = pending.declared_from.type
-        found = declared or (T.BOOL if pending.decl.kind == "criterion" else T.NULL)
-        if pending.decl.body is not None:
-            context = context_for_level(self.schema, pending.level)
-            found = self.checker.check(pending.decl.body, context)
-            if pending.decl.kind == "criterion" and not R.fits(found, T.BOOL):
-                self.report(
-                    diag.error(
-                        "E210",
-                        f"the criterion '{name}' must be true or false, "
-                        f"but it gives {_describe(found)}",
-                        pending.decl.body.span,
-                        _criterion_hint(pending.decl.body) or "make it a measure instead",
-                    )
-                )
-                found = T.BOOL
-            if declared is not None:
-                if not R.fits(found, declared):
-                    self.report(
-                        diag.error(
-                            "E203",
-                            f"'{name}' is declared as {declared} but gives {found}",
-                            pending.decl.body.span,
-                        )
-                    )
-                found = declared
-            elif found.kind is T.Kind.NULL:
-                self.report(
-                    diag.error(
-                        "E203",
-                        f"the type of '{name}' cannot be told from 'unknown'",
-                        pending.decl.body.span,
-                        f"declare it: {pending.decl.kind} {name}: money = ...",
-                    )
-                )
-                found = T.ERROR
-        elif declared is None and pending.decl.kind == "measure":
-            self.report(
-                diag.error(
-                    "E203",
-                    f"the abstract measure '{name}' needs a type",
-                    pending.decl.span,
-                    f"abstract measure {name}: money",
-                )
-            )
-            found = T.ERROR
-        self._current_rule.pop()
-        pending.in_progress = False
-        pending.type = found
-        return pending.level, found
-
-    # Environment protocol used by ExprChecker
-    def rule_signature(self, name: str, used_at: ast.Span) -> tuple[Level, T.Type] | None:
-        if name not in self.rules:
-            return None
-        if self._current_rule:
-            self.edges.setdefault(self._current_rule[-1], []).append((name, used_at))
-        self.rule_uses.add(name)
-        return self._type_rule(name)
-
-    def param(self, name: str) -> ParamInfo | None:
-        info = self.params.get(name)
-        if info is not None:
-            self.param_uses.add(name)
-        return info
-
-    def names(self) -> list[str]:
-        return [*self.rules, *self.params]
-
     # ---------------------------------------------------------------- whole-ruleset checks
     def _cycles(self, top: str) -> None:
         """Report circles from a rule of the ruleset being checked where there is
         one, at that rule's first step into the circle, so a council sees the
         circle it made in its own file; a rule is named in one circle only."""
-        reported: set[str] = set()
         starts = sorted(self.rules, key=lambda name: self.rules[name].layer != top)
-        for start in starts:
-            path: list[tuple[str, ast.Span]] = []
-            self._find_cycle(start, start, path, set(), reported)
+        for start, steps in circles(self.typer.edges, starts):
+            names = [start, *(n for n, _ in steps)]
+            self.report(
+                diag.error(
+                    "E401",
+                    "these rules depend on each other in a circle: " + " → ".join(names),
+                    steps[0][1],
+                    "a rule cannot depend on itself; break the circle",
+                )
+            )
 
-    def _find_cycle(
-        self,
-        start: str,
-        node: str,
-        path: list[tuple[str, ast.Span]],
-        seen: set[str],
-        reported: set[str],
-    ) -> None:
-        for target, span in self.edges.get(node, []):
-            if target == start:
-                members = frozenset(n for n, _ in path) | {start}
-                if not members & reported:
-                    reported.update(members)
-                    names = [start, *(n for n, _ in path), start]
-                    self.report(
-                        diag.error(
-                            "E401",
-                            "these rules depend on each other in a circle: " + " → ".join(names),
-                            path[0][1] if path else span,
-                            "a rule cannot depend on itself; break the circle",
-                        )
-                    )
-                continue
-            if target in seen:
-                continue
-            seen.add(target)
-            path.append((target, span))
-            self._find_cycle(start, target, path, seen, reported)
-            path.pop()
+    def _guards(self, top: str) -> None:
+        """The guard-rail warnings (W020-W022) of the ruleset's own rules."""
+        bodies = {name: pending.decl.body for name, pending in self.rules.items()}
+        own = [p.decl.body for p in self.rules.values() if p.layer == top and p.decl.body]
+        checker = GuardChecker(self.schema, self.notes, self.params, bodies)
+        for warning in checker.check(own):
+            self.report(warning)
 
     def _unused(self, top: ast.RulesetFile) -> None:
         for name, info in self.params.items():
             if (
                 info.layer == top.name
-                and name not in self.param_uses
+                and name not in self.typer.param_uses
                 and info.decl.modifier != "override"
             ):
                 self.report(
@@ -529,7 +429,7 @@ class _RulesetChecker:
             if (
                 pending.layer == top.name
                 and pending.level is Level.PERSON
-                and name not in self.rule_uses
+                and name not in self.typer.rule_uses
             ):
                 self.report(
                     diag.warning(
@@ -539,41 +439,6 @@ class _RulesetChecker:
                         "member rules only matter where a household rule uses them",
                     )
                 )
-
-
-@attrs.define
-class _PendingRule:
-    decl: ast.RuleDecl
-    layer: str
-    level: Level
-    declared_from: _PendingRule | None = None
-    type: T.Type | None = None
-    in_progress: bool = False
-
-    def info(self) -> RuleInfo:
-        return RuleInfo(
-            self.decl.name,
-            self.decl,
-            self.level,
-            self.type or T.ERROR,
-            self.layer,
-            abstract=self.decl.abstract,
-        )
-
-
-def _describe(found: T.Type) -> str:
-    from tfrules.check.expressions import _a
-
-    return _a(found)
-
-
-def _criterion_hint(body: ast.Expr) -> str | None:
-    if isinstance(body, ast.Aggregate) and body.where:
-        return (
-            "a count or sum takes every condition after 'where': to compare it, put it in "
-            "parentheses, e.g. (count offences where proven) >= 2"
-        )
-    return None
 
 
 __all__ = ["CheckResult", "ParamRef", "RuleRef", "check_ruleset", "check_schema_file"]

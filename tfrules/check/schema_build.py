@@ -70,6 +70,7 @@ def build_schema(file: ast.SchemaFile) -> tuple[Schema, list[diag.Diagnostic]]:
                     entity.span,
                 )
             )
+        council = _council_column(entity, level, columns, problems)
         key_columns = tuple(
             Column(name, T.TEXT) for name in (entity.key, owner_key) if name is not None
         )
@@ -84,10 +85,7 @@ def build_schema(file: ast.SchemaFile) -> tuple[Schema, list[diag.Diagnostic]]:
                 title=entity.title,
                 entity=entity.name,
                 aged_by=entity.aged_by,
-                # until schemas declare it: the canonical model's council column
-                council="la_code"
-                if level is Level.HOUSEHOLD and any(c.name == "la_code" for c in columns)
-                else None,
+                council=council,
             )
         )
     for events in (t for t in file.tables if isinstance(t, ast.EventsDecl)):
@@ -134,6 +132,51 @@ def build_schema(file: ast.SchemaFile) -> tuple[Schema, list[diag.Diagnostic]]:
             )
         )
     return Schema(file.name, tuple(tables), file.title), problems
+
+
+def _council_column(
+    entity: ast.EntityDecl,
+    level: Level,
+    columns: tuple[Column, ...],
+    problems: list[diag.Diagnostic],
+) -> str | None:
+    """The column `council NAME` declares: one of the household's own columns."""
+    if entity.council is None:
+        return None
+    if level is not Level.HOUSEHOLD:
+        problems.append(
+            diag.error(
+                "E110",
+                f"'council {entity.council}' belongs to the household entity, not '{entity.name}'",
+                entity.span,
+                "move the line to the household entity",
+            )
+        )
+        return None
+    column = next((c for c in columns if c.name == entity.council), None)
+    if column is None:
+        problems.append(
+            diag.error(
+                "E105",
+                f"'council {entity.council}' names no column of '{entity.name}'",
+                entity.span,
+                diag.did_you_mean(entity.council, [c.name for c in columns])
+                or f"declare the column: {entity.council}: text",
+            )
+        )
+        return None
+    if column.type.kind not in (T.Kind.TEXT, T.Kind.ERROR):
+        problems.append(
+            diag.error(
+                "E203",
+                f"the council column '{entity.council}' holds ONS codes, so it must be text, "
+                f"not {column.type}",
+                entity.span,
+                f"declare it: {entity.council}: text",
+            )
+        )
+        return None
+    return entity.council
 
 
 def _unknown_entity(name: str, span: ast.Span, known: dict[str, str]) -> diag.Diagnostic:

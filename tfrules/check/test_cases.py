@@ -10,6 +10,7 @@ from tfrules.check import type_rules as R
 from tfrules.check.expressions import ExprChecker
 from tfrules.check.params import param_value, widen_set
 from tfrules.check.scope import household_context
+from tfrules.check.wording import a_value
 from tfrules.model import types as T
 from tfrules.model.ruleset import CheckedRuleset
 from tfrules.model.schema import Column, Level, Table
@@ -45,11 +46,29 @@ def value_fits(
     if expected.kind is T.Kind.TEXT and isinstance(value, ast.Name):
         return None
     if isinstance(value, ast.Name):
-        return f"'{value.name}' is not {expected}"
+        return f"'{value.name}' is not {a_value(expected)}"
     if value.kind in _LITERAL_KINDS.get(expected.kind, set()):
         return None
     article = "an" if value.kind[0] in "aeiou" else "a"
     return f"{article} {value.kind} value where {expected} is expected"
+
+
+_YES = {"yes", "y", "true", "t", "1"}
+_NO = {"no", "n", "false", "f", "0"}
+
+
+def value_hint(value: ast.Literal | ast.Name, expected: T.Type) -> str | None:
+    """The fix for the usual slips in a test value: `yes` for true, `500` for £500."""
+    written = value.name if isinstance(value, ast.Name) else str(value.value)
+    if expected.kind is T.Kind.BOOL:
+        meant = "true" if written.lower() in _YES else "false" if written.lower() in _NO else None
+        if meant is not None:
+            return f"true/false values are written true or false: write {meant}"
+        return "true/false values are written true, false or unknown"
+    money = expected.kind is T.Kind.MONEY
+    if money and isinstance(value, ast.Literal) and value.kind in ("int", "decimal"):
+        return f"amounts of money are written in pounds: £{written}"
+    return None
 
 
 def check_tests(
@@ -132,7 +151,12 @@ class _TestChecker:
             given.add(field.column)
             problem = value_fits(field.value, column.type, column.nullable)
             if problem:
-                self._error("E502", f"{table.name}.{field.column}: {problem}", field.value.span)
+                self._error(
+                    "E502",
+                    f"{table.name}.{field.column}: {problem}",
+                    field.value.span,
+                    value_hint(field.value, column.type),
+                )
         for column in table.columns:
             if column.name in (table.key, table.owner_key, table.aged_by) or column.name in given:
                 continue
@@ -219,7 +243,12 @@ class _TestChecker:
                 continue
             problem = value_fits(expectation.value, rule.type)
             if problem:
-                self._error("E502", f"{expectation.rule}: {problem}", expectation.value.span)
+                self._error(
+                    "E502",
+                    f"{expectation.rule}: {problem}",
+                    expectation.value.span,
+                    value_hint(expectation.value, rule.type),
+                )
 
 
 def _needs_value(column: Column) -> bool:

@@ -11,11 +11,11 @@ def required_columns(ruleset: CheckedRuleset) -> dict[str, set[str]]:
     schema = ruleset.schema
     notes = ruleset.annotations
     used: dict[str, set[str]] = {schema.households.name: set(), schema.persons.name: set()}
-    for resolution in notes.names.values():
+    for resolution in notes.all_resolutions():
         if isinstance(resolution, ColumnRef):
             used.setdefault(resolution.table, set()).add(resolution.column)
-    tables = [info.table for info in notes.collections.values()]
-    tables += [info.table for info in notes.windows.values()]
+    tables = [info.table for info in notes.all_collections()]
+    tables += [info.table for info in notes.all_windows()]
     for table in tables:
         columns = used.setdefault(table.name, set())
         if table.level is Level.EVENT:
@@ -24,6 +24,6 @@ def required_columns(ruleset: CheckedRuleset) -> dict[str, set[str]]:
             )
     if schema.persons.aged_by:
         used[schema.persons.name].add(schema.persons.aged_by)
-    if schema.households.column("la_code") is not None:
-        used[schema.households.name].add("la_code")
+    if schema.council_column is not None:
+        used[schema.households.name].add(schema.council_column)
     return used

@@ -22,6 +22,13 @@ def check(
         "--format",
         help="text for people; json for tools; github for GitHub Actions annotations.",
     ),
+    include: list[Path] = typer.Option(
+        [],
+        "--include",
+        metavar="DIR",
+        help="Folders of rule files to find the rulesets and schemas that PATHS extend "
+        "(the shipped rulesets always are); repeatable. Only PATHS are checked.",
+    ),
 ) -> None:
     """Check rule files: names, types, entity levels, overrides and tests.
 
@@ -37,7 +44,7 @@ def check(
     2 when a path does not exist or a file cannot be read.
     """
     try:
-        report = check_paths(paths)
+        report = check_paths(paths, include=include)
     except PathError as exc:
         fail(str(exc))
     summary = (

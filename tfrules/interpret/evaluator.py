@@ -123,7 +123,7 @@ class Interpreter:
         return value
 
     def _type(self, node: ast.Expr) -> T.Type:
-        return self.notes.types[id(node)]
+        return self.notes.type_of(node)
 
     # ---------------------------------------------------------------- leaves
     def _Literal(self, node: ast.Literal, scope: Scope) -> Any:
@@ -134,7 +134,7 @@ class Interpreter:
         return node.value
 
     def _Name(self, node: ast.Name, scope: Scope) -> Any:
-        resolution = self.notes.names[id(node)]
+        resolution = self.notes.resolution(node)
         if isinstance(resolution, ColumnRef):
             return self._column(resolution, scope)
         if isinstance(resolution, RuleRef):
@@ -273,7 +273,7 @@ class Interpreter:
             if when is None:
                 return W.OPEN_END_IN_WINDOW if self._is_spell_end(node.date) else None
             return W.date_in_window(when, day, length, unit)
-        info: WindowInfo = self.notes.windows[id(node)]
+        info: WindowInfo = self.notes.window(node)
         row = scope.row
         assert row is not None
         table = info.table
@@ -303,7 +303,7 @@ class Interpreter:
     def _elements(self, collection: ast.Collection, scope: Scope) -> list[Scope] | _Unknown:
         household = self._household
         assert household is not None
-        info = self.notes.collections[id(collection)]
+        info = self.notes.collection(collection)
         table = info.table
         if table.level is Level.PERSON:
             return [Scope(scope.refdate, person) for person in household.members]
@@ -327,7 +327,7 @@ class Interpreter:
         self, collection: ast.Collection, where: tuple[ast.Expr, ...], element: Scope
     ) -> Any:
         checks: list[Any] = []
-        qualifier = self.notes.qualifiers.get(id(collection))
+        qualifier = self.notes.qualifier(collection)
         if qualifier is not None:
             checks.append(self.rule(qualifier, element))
         checks.extend(self.eval(w, element) for w in where)

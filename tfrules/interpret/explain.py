@@ -93,7 +93,7 @@ def _params_in(trees: Iterable[TraceNode | None], ruleset: CheckedRuleset) -> It
     stack = [t for t in trees if t is not None]
     while stack:
         node = stack.pop()
-        resolution = ruleset.annotations.names.get(id(node.node))
+        resolution = ruleset.annotations.resolution_or_none(node.node)
         if isinstance(resolution, ParamRef):
             yield resolution.name
         stack.extend(node.children)
@@ -176,9 +176,9 @@ def _render_node(
     indent = "  " * level
     label = _scope_label(node.scope, ruleset) if node.scope != parent_scope else ""
     where = f"   [{label}]" if label else ""
-    resolution = ruleset.annotations.names.get(id(node.node))
+    resolution = ruleset.annotations.resolution_or_none(node.node)
     text = flat(node.node)
-    value = show(node.value, ruleset.annotations.types.get(id(node.node)))
+    value = show(node.value, ruleset.annotations.type_of(node.node))
     if len(text) > 90:
         text = text[:87] + "..."
     if isinstance(resolution, RuleRef):

@@ -92,6 +92,13 @@ class _Environment:
         rule = self.checked.rules.get(name)
         return (rule.level, rule.type) if rule is not None else None
 
+    def rule_depth(self, name: str) -> int | None:
+        return 0  # completion reads rules already checked: their depth is no concern here
+
+    def rule_level(self, name: str) -> Level | None:
+        rule = self.checked.rules.get(name)
+        return rule.level if rule is not None else None
+
     def param(self, name: str) -> ParamInfo | None:
         return self.checked.params.get(name)
 

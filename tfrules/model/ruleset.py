@@ -1,9 +1,9 @@
 """What the checker produces: a ruleset with every name resolved and every
 expression typed, ready for the compiler and the reference interpreter.
 
-Annotations are kept beside the AST, keyed by node identity (`id(node)`):
-the AST stays a plain, immutable syntax tree, and the checked ruleset holds
-the trees alive so the ids stay valid.
+Annotations are kept beside the AST, keyed by each node's parser-assigned
+`node_id`: the AST stays a plain, immutable syntax tree, and a checked
+ruleset can be pickled and evaluated in another process.
 """
 
 from __future__ import annotations
@@ -147,43 +147,87 @@ class RuleInfo:
         return self.decl.body
 
 
+Node = ast.Expr | ast.Collection
+
+
 @attrs.define
 class Annotations:
-    """Types, levels and resolutions of the expressions of a ruleset."""
+    """Types, levels and resolutions of the expressions of a ruleset.
 
-    types: dict[int, Type] = attrs.Factory(dict)
-    levels: dict[int, Level] = attrs.Factory(dict)
-    names: dict[int, Resolution] = attrs.Factory(dict)
-    collections: dict[int, CollectionInfo] = attrs.Factory(dict)
-    windows: dict[int, WindowInfo] = attrs.Factory(dict)
+    Kept by each node's `node_id`, never by the node object itself: ids are
+    data, so annotations survive pickling with the trees they describe (a
+    checked ruleset can be sent to another process), and an equal node at
+    another place of the file (`x` in two rules) keeps its own annotations.
+    The checker writes through `record`, `resolve` and the other setters;
+    everyone reads through the methods below, never the dictionaries.
+    """
+
+    _types: dict[int, Type] = attrs.Factory(dict)
+    _levels: dict[int, Level] = attrs.Factory(dict)
+    _names: dict[int, Resolution] = attrs.Factory(dict)
+    _collections: dict[int, CollectionInfo] = attrs.Factory(dict)
+    _windows: dict[int, WindowInfo] = attrs.Factory(dict)
     #: the qualifier rule of `adult members`, keyed by the Collection node
-    qualifiers: dict[int, str] = attrs.Factory(dict)
+    _qualifiers: dict[int, str] = attrs.Factory(dict)
 
-    # Readers go through these methods, never the dictionaries: how a node is
-    # keyed is this class's own business.
-    def type_of(self, node: object) -> Type:
-        return self.types[id(node)]
+    # ---------------------------------------------------------------- reading
+    def type_of(self, node: Node) -> Type:
+        return self._types[node.node_id]
 
-    def level_of(self, node: object) -> Level | None:
+    def level_of(self, node: Node) -> Level | None:
         """The entity level of an expression (None if it was not checked)."""
-        return self.levels.get(id(node))
+        return self._levels.get(node.node_id)
 
     def resolution(self, node: ast.Name) -> Resolution:
-        return self.names[id(node)]
+        return self._names[node.node_id]
 
-    def resolution_or_none(self, node: object) -> Resolution | None:
+    def resolution_or_none(self, node: Node) -> Resolution | None:
         """What a name refers to; None for any other node."""
-        return self.names.get(id(node))
+        return self._names.get(node.node_id)
 
     def collection(self, node: ast.Collection) -> CollectionInfo:
-        return self.collections[id(node)]
+        return self._collections[node.node_id]
 
     def window(self, node: ast.InWindow) -> WindowInfo:
-        return self.windows[id(node)]
+        return self._windows[node.node_id]
 
     def qualifier(self, node: ast.Collection) -> str | None:
         """The qualifier rule of `adult members` (None if unqualified)."""
-        return self.qualifiers.get(id(node))
+        return self._qualifiers.get(node.node_id)
+
+    def all_resolutions(self) -> list[Resolution]:
+        """What every name of the ruleset refers to (for the columns it reads)."""
+        return list(self._names.values())
+
+    def all_collections(self) -> list[CollectionInfo]:
+        """What every quantifier and aggregate ranges over."""
+        return list(self._collections.values())
+
+    def all_windows(self) -> list[WindowInfo]:
+        """How every row window reads its rows."""
+        return list(self._windows.values())
+
+    # ---------------------------------------------------------------- writing (the checker)
+    def record(self, node: Node, found: Type, level: Level) -> None:
+        self._types[node.node_id] = found
+        self._levels[node.node_id] = level
+
+    def resolve(self, node: ast.Name | ast.Literal, resolution: Resolution) -> None:
+        self._names[node.node_id] = resolution
+
+    def set_collection(self, node: ast.Collection, info: CollectionInfo) -> None:
+        self._collections[node.node_id] = info
+
+    def set_window(self, node: ast.InWindow, info: WindowInfo) -> None:
+        self._windows[node.node_id] = info
+
+    def set_qualifier(self, node: ast.Collection, rule: str) -> None:
+        self._qualifiers[node.node_id] = rule
+
+    def forget(self, node: Node) -> None:
+        """Drop what was recorded about a node the checker made for itself."""
+        for table in (self._types, self._levels, self._names):
+            table.pop(node.node_id, None)
 
 
 @attrs.define

@@ -48,13 +48,13 @@ def _uses(ruleset: CheckedRuleset, rule: RuleInfo) -> _Uses:
     rules: list[str] = []
     params: list[str] = []
     for name in _names_in(rule.body):
-        resolution = ruleset.annotations.names.get(id(name))
+        resolution = ruleset.annotations.resolution_or_none(name)
         if isinstance(resolution, RuleRef) and resolution.name not in rules:
             rules.append(resolution.name)
         elif isinstance(resolution, ParamRef) and resolution.name not in params:
             params.append(resolution.name)
     for collection in _collections(rule.body):
-        qualifier = ruleset.annotations.qualifiers.get(id(collection))
+        qualifier = ruleset.annotations.qualifier(collection)
         if qualifier and qualifier not in rules:
             rules.append(qualifier)
     return _Uses(tuple(rules), tuple(params))

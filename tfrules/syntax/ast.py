@@ -3,11 +3,29 @@
 Nodes are frozen attrs classes. Every node carries a `Span` (file, line,
 column) that takes no part in equality, so two trees that differ only in
 layout compare equal: the formatter's round-trip tests rely on that.
+
+Every expression and collection also carries a `node_id`, the key the
+checker's annotations are kept under. Like the span it takes no part in
+equality, hashing or repr. The parser numbers the nodes of a file in the
+order it builds them, from a base drawn from the file's name and text, so
+ids are unique within a file, stable for the same text and (the base being a
+64-bit digest) distinct between the files of a ruleset. A node built after
+parsing (by the formatter's tests, the compiler, a script) takes the next
+id of a counter of its own process. Because ids are data, a tree copied,
+deep-copied or pickled keeps them, and its annotations with them; a node
+made by `attrs.evolve` is a new node and gets a new id, since what was
+recorded about the old one need not hold for it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
+import itertools
+import secrets
+from collections.abc import Iterator
+from contextvars import ContextVar
 from decimal import Decimal
 from typing import Literal as TypingLiteral
 
@@ -51,12 +69,51 @@ def span_field() -> Span:
     return attrs.field(default=NO_SPAN, eq=False, repr=False, kw_only=True)
 
 
+# ---------------------------------------------------------------- node ids
+
+#: Parsed ids lie above this bound (a file's base has its top bit set), ids of
+#: nodes built after parsing below it, so the two never meet.
+_PARSED_IDS = 1 << 95
+#: Ids of nodes built after parsing start at a random block, so that nodes
+#: built in two processes (one of them unpickled into the other) differ too.
+_built_ids = itertools.count(secrets.randbits(62) << 32)
+_numbering: ContextVar[Iterator[int] | None] = ContextVar("node_numbering", default=None)
+
+
+def _next_node_id() -> int:
+    counter = _numbering.get()
+    return next(counter if counter is not None else _built_ids)
+
+
+def file_id_base(file: str, text: str) -> int:
+    """The first node id of a parsed file: a digest of its name and text,
+    leaving 32 bits for numbering its nodes."""
+    digest = hashlib.blake2b(f"{file}\0{text}".encode("utf-8", "surrogatepass"), digest_size=8)
+    return _PARSED_IDS | (int.from_bytes(digest.digest(), "big") << 32)
+
+
+@contextlib.contextmanager
+def numbered_from(base: int) -> Iterator[None]:
+    """Nodes built inside the block (in this thread) are numbered base, base + 1, ..."""
+    token = _numbering.set(itertools.count(base))
+    try:
+        yield
+    finally:
+        _numbering.reset(token)
+
+
+def node_id_field() -> int:
+    return attrs.field(factory=_next_node_id, init=False, eq=False, repr=False)
+
+
 # ---------------------------------------------------------------- expressions
 
 
 @attrs.frozen
 class Expr:
     """Base class of expressions."""
+
+    node_id: int = node_id_field()
 
 
 LiteralKind = TypingLiteral[
@@ -231,6 +288,7 @@ class Collection:
     name: str  # "members" or a table name
     qualifier: str | None = None
     span: Span = span_field()
+    node_id: int = node_id_field()
 
     @property
     def is_members(self) -> bool:
@@ -305,6 +363,8 @@ class EntityDecl:
     owner: tuple[str, str] | None = None  # (entity, key column)
     aged_by: str | None = None
     columns: tuple[ColumnDecl, ...] = ()
+    #: the household column naming each household's council (`council la_code`)
+    council: str | None = None
     span: Span = span_field()
 
 
@@ -468,6 +528,8 @@ class RulesetFile:
     sources: tuple[str, ...] = ()
     decls: tuple[Decl, ...] = ()
     span: Span = span_field()
+    #: where each code of `applies_to` is written (empty for a tree not parsed)
+    applies_spans: tuple[Span, ...] = attrs.field(default=(), eq=False, repr=False, kw_only=True)
 
 
 File = SchemaFile | RulesetFile

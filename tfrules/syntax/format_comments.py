@@ -45,6 +45,7 @@ _FILE_CLAUSES = {"extends_clause": "extends", "uses_clause": "uses", "applies_cl
 _TABLE_CLAUSES = {
     "table_clause": "table",
     "key_clause": "key",
+    "council_clause": "council",
     "owner_clause": "owner",
     "aged_clause": "aged",
     "dated_clause": "dated",

@@ -19,8 +19,8 @@ four spaces, table entries and test members eight; one blank line goes
 between declarations. Sources come before `= value`. A parameter without
 sources whose value fits in the width is one line; a criterion or measure
 always has its `= ...` on a line of its own. Clauses come in one order
-(ruleset: extends, uses, applies to, source; entity: table, key, member of,
-aged by; events: of, dated, spanning, termly, empty when missing).
+(ruleset: extends, uses, applies to, source; entity: table, key, council,
+member of, aged by; events: of, dated, spanning, termly, empty when missing).
 
 Expressions are laid out by `format_expr`, comments put back by
 `format_comments`. `format_text` refuses a file that does not parse, and
@@ -263,6 +263,8 @@ class _Builder:
             self.clause(("decl", i, "table"), f"table {t.table}")
         if t.key is not None:
             self.clause(("decl", i, "key"), f"key {t.key}")
+        if t.council is not None:
+            self.clause(("decl", i, "council"), f"council {t.council}")
         if t.owner is not None:
             self.clause(("decl", i, "owner"), f"member of {t.owner[0]} by {t.owner[1]}")
         if t.aged_by is not None:

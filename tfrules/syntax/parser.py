@@ -23,6 +23,7 @@ from lark.lexer import PatternStr
 from tfrules import diagnostics as diag
 from tfrules.syntax import ast
 from tfrules.syntax.grammar import parser
+from tfrules.syntax.repairs import DECL_START, repair_hint
 from tfrules.syntax.transform import ToAst
 from tfrules.syntax.words import RESERVED_WORDS
 
@@ -32,10 +33,7 @@ MAX_FILE_BYTES = 5_000_000
 MAX_NESTING = 100
 MAX_SYNTAX_ERRORS = 50
 
-_DECL_START = re.compile(
-    r"^[ \t]*(abstract|overridable|override|parameter|criterion|measure|test|entity|events)\b",
-    re.MULTILINE,
-)
+_DECL_START = DECL_START
 
 _TERMINAL_WORDS = {
     "NAME": "a name",
@@ -136,7 +134,8 @@ def parse_text(text: str, file: str = "<text>") -> ParseResult:
     if tree is None or problems:
         return ParseResult(None, tuple(problems), text, comments)
     builder = ToAst(file)
-    result = builder.transform(tree)
+    with ast.numbered_from(ast.file_id_base(file, text)):
+        result = builder.transform(tree)
     deep = _too_deep(result)
     if deep is not None:
         message = f"the expression is nested more than {MAX_NESTING} levels deep"
@@ -274,7 +273,10 @@ def _syntax_diagnostic(exc: UnexpectedInput, file: str, text: str) -> diag.Diagn
     shown = str(token) if len(str(token)) <= 40 else str(token)[:40] + "…"
     message = f"unexpected {_token_word(token)} '{shown}'"
     before = text.splitlines()[line - 1][: column - 1] if line <= text.count("\n") + 1 else ""
-    return diag.error("E010", message, span, _token_hint(token, expected, before))
+    hint = repair_hint(text, token) or _token_hint(token, expected, before)
+    if hint is None and expected:
+        hint = "expected " + _join(expected)
+    return diag.error("E010", message, span, hint)
 
 
 def _unfinished_line(text: str, line: int, column: int) -> tuple[int, str] | None:
@@ -352,8 +354,6 @@ def _token_hint(token: Token, expected: list[str], before: str = "") -> str | No
             "a count, sum or quantifier inside a comparison or a list must be put "
             "in parentheses, e.g. (count offences where proven) >= 2"
         )
-    if expected:
-        return "expected " + _join(expected)
     return None
 
 

@@ -7,15 +7,17 @@ is well-formed but impossible (`2013-02-30`) becomes a diagnostic.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from lark import Token, Transformer_NonRecursive, Tree
+from lark import Token, Tree
 from lark.tree import Meta
 
-from tfrules import diagnostics as diag
 from tfrules.syntax import ast
+from tfrules.syntax.transform_base import Clause, unescape
+from tfrules.syntax.transform_schema import SchemaToAst
+
+__all__ = ["ToAst", "unescape"]
 
 _UNITS = {
     "day": "days",
@@ -26,59 +28,9 @@ _UNITS = {
 }
 
 
-def unescape(text: str) -> str:
-    """The value of a quoted string token."""
-    return re.sub(r"\\(.)", r"\1", text[1:-1])
-
-
-class _Clause:
-    """A ruleset or table clause on its way into its declaration."""
-
-    def __init__(self, kind: str, value: Any, span: ast.Span) -> None:
-        self.kind, self.value, self.span = kind, value, span
-
-
-class ToAst(Transformer_NonRecursive):
-    """Builds AST nodes bottom-up; collects diagnostics for bad literals.
-
-    Every method takes (meta, children). They are called directly rather than
-    through Lark's `v_args(meta=True)`, whose wrapper is rebuilt for every node
-    and cost a quarter of the time of turning a large file into its AST.
-    """
-
-    def __init__(self, file: str) -> None:
-        super().__init__()
-        self.file = file
-        self.diagnostics: list[diag.Diagnostic] = []
-        self._methods: dict[str, Any] = {}
-
-    def _call_userfunc(self, tree: Tree, new_children: list[Any] | None = None) -> Any:
-        children = new_children if new_children is not None else tree.children
-        method = self._methods.get(tree.data)
-        if method is None:
-            method = getattr(self, str(tree.data), None)
-            if method is None:
-                return self.__default__(tree.data, children, tree.meta)
-            self._methods[tree.data] = method
-        return method(tree.meta, children)
-
-    # ---------------------------------------------------------------- helpers
-    def _span(self, meta: Meta) -> ast.Span:
-        if getattr(meta, "empty", True):
-            return ast.Span.unknown(self.file)
-        return ast.Span(self.file, meta.line, meta.column, meta.end_line, meta.end_column)
-
-    def _token_span(self, token: Token) -> ast.Span:
-        return ast.Span(
-            self.file,
-            token.line or 1,
-            token.column or 1,
-            token.end_line or token.line or 1,
-            token.end_column or token.column or 1,
-        )
-
-    def _bad(self, code: str, message: str, span: ast.Span, hint: str | None = None) -> None:
-        self.diagnostics.append(diag.error(code, message, span, hint))
+class ToAst(SchemaToAst):
+    """Builds AST nodes bottom-up; collects diagnostics for bad literals
+    (schema declarations in `transform_schema`, the frame in `transform_base`)."""
 
     # ---------------------------------------------------------------- files
     def start(self, meta: Meta, children: list[Any]) -> Any:
@@ -95,9 +47,9 @@ class ToAst(Transformer_NonRecursive):
         sources: list[str] = []
         tables: list[Any] = []
         for child in children[1:]:
-            if isinstance(child, _Clause) and child.kind == "title":
+            if isinstance(child, Clause) and child.kind == "title":
                 title = child.value
-            elif isinstance(child, _Clause) and child.kind == "source":
+            elif isinstance(child, Clause) and child.kind == "source":
                 sources.append(child.value)
             else:
                 tables.append(child)
@@ -106,11 +58,11 @@ class ToAst(Transformer_NonRecursive):
     def ruleset_file(self, meta: Meta, children: list[Any]) -> ast.RulesetFile:
         name = children[0]
         fields: dict[str, Any] = {"title": None, "extends": None, "schema": None}
-        applies: list[str] = []
+        applies: list[tuple[str, ast.Span]] = []
         sources: list[str] = []
         decls: list[Any] = []
         for child in children[1:]:
-            if not isinstance(child, _Clause):
+            if not isinstance(child, Clause):
                 decls.append(child)
             elif child.kind == "source":
                 sources.append(child.value)
@@ -130,135 +82,31 @@ class ToAst(Transformer_NonRecursive):
             fields["title"],
             fields["extends"],
             fields["schema"],
-            tuple(applies),
+            tuple(code for code, _ in applies),
             tuple(sources),
             tuple(decls),
             span=self._span(meta),
+            applies_spans=tuple(span for _, span in applies),
         )
 
     def dotted_name(self, meta: Meta, children: list[Token]) -> str:
         return ".".join(str(c) for c in children)
 
-    def title(self, meta: Meta, children: list[Token]) -> _Clause:
-        return _Clause("title", unescape(children[0]), self._span(meta))
+    def title(self, meta: Meta, children: list[Token]) -> Clause:
+        return Clause("title", unescape(children[0]), self._span(meta))
 
-    def source(self, meta: Meta, children: list[Token]) -> _Clause:
-        return _Clause("source", unescape(children[0]), self._span(meta))
+    def source(self, meta: Meta, children: list[Token]) -> Clause:
+        return Clause("source", unescape(children[0]), self._span(meta))
 
-    def extends_clause(self, meta: Meta, children: list[Any]) -> _Clause:
-        return _Clause("extends", children[0], self._span(meta))
+    def extends_clause(self, meta: Meta, children: list[Any]) -> Clause:
+        return Clause("extends", children[0], self._span(meta))
 
-    def uses_clause(self, meta: Meta, children: list[Token]) -> _Clause:
-        return _Clause("schema", str(children[0]), self._span(meta))
+    def uses_clause(self, meta: Meta, children: list[Token]) -> Clause:
+        return Clause("schema", str(children[0]), self._span(meta))
 
-    def applies_clause(self, meta: Meta, children: list[Token]) -> _Clause:
-        return _Clause("applies", [str(c) for c in children], self._span(meta))
-
-    # ---------------------------------------------------------------- schema
-    def table_clause(self, meta: Meta, children: list[Token]) -> _Clause:
-        return _Clause("table", str(children[0]), self._span(meta))
-
-    def key_clause(self, meta: Meta, children: list[Token]) -> _Clause:
-        return _Clause("key", str(children[0]), self._span(meta))
-
-    def owner_clause(self, meta: Meta, children: list[Token]) -> _Clause:
-        return _Clause("owner", (str(children[0]), str(children[1])), self._span(meta))
-
-    def aged_clause(self, meta: Meta, children: list[Token]) -> _Clause:
-        return _Clause("aged_by", str(children[0]), self._span(meta))
-
-    def dated_clause(self, meta: Meta, children: list[Token]) -> _Clause:
-        return _Clause("dated", str(children[0]), self._span(meta))
-
-    def span_clause(self, meta: Meta, children: list[Token]) -> _Clause:
-        return _Clause("spanning", (str(children[0]), str(children[1])), self._span(meta))
-
-    def term_clause(self, meta: Meta, children: list[Token]) -> _Clause:
-        return _Clause("termly", (str(children[0]), str(children[1])), self._span(meta))
-
-    def empty_clause(self, meta: Meta, children: list[Token]) -> _Clause:
-        return _Clause("empty_when_missing", True, self._span(meta))
-
-    def _table_parts(self, children: list[Any]) -> tuple[dict[str, Any], list[ast.ColumnDecl]]:
-        clauses: dict[str, Any] = {}
-        columns: list[ast.ColumnDecl] = []
-        for child in children:
-            if isinstance(child, ast.ColumnDecl):
-                columns.append(child)
-            elif isinstance(child, _Clause):
-                if child.kind in clauses:
-                    self._bad("E015", f"the table says '{child.kind}' twice", child.span)
-                clauses[child.kind] = child.value
-        return clauses, columns
-
-    def entity_decl(self, meta: Meta, children: list[Any]) -> ast.EntityDecl:
-        clauses, columns = self._table_parts(children[1:])
-        return ast.EntityDecl(
-            str(children[0]),
-            title=clauses.get("title"),
-            table=clauses.get("table"),
-            key=clauses.get("key"),
-            owner=clauses.get("owner"),
-            aged_by=clauses.get("aged_by"),
-            columns=tuple(columns),
-            span=self._span(meta),
-        )
-
-    def events_decl(self, meta: Meta, children: list[Any]) -> ast.EventsDecl:
-        name, rest = str(children[0]), children[1:]
-        title = None
-        if rest and isinstance(rest[0], _Clause) and rest[0].kind == "title":
-            title, rest = rest[0].value, rest[1:]
-        owner, owner_key = str(rest[0]), str(rest[1])
-        clauses, columns = self._table_parts(rest[2:])
-        return ast.EventsDecl(
-            name,
-            owner,
-            owner_key,
-            title=title,
-            dated=clauses.get("dated"),
-            spanning=clauses.get("spanning"),
-            termly=clauses.get("termly"),
-            empty_when_missing=bool(clauses.get("empty_when_missing")),
-            columns=tuple(columns),
-            span=self._span(meta),
-        )
-
-    def optional(self, meta: Meta, children: list[Token]) -> str:
-        return "optional"
-
-    def column_decl(self, meta: Meta, children: list[Any]) -> ast.ColumnDecl:
-        name = str(children[0])
-        optional = False
-        title = None
-        default = None
-        type_ref = None
-        for child in children[1:]:
-            if child == "optional":
-                optional = True
-            elif isinstance(child, ast.TypeRef):
-                type_ref = child
-            elif isinstance(child, _Clause):
-                title = child.value
-            elif isinstance(child, ast.Literal):
-                default = child
-        assert type_ref is not None
-        return ast.ColumnDecl(name, type_ref, optional, title, default, span=self._span(meta))
-
-    def column_default(self, meta: Meta, children: list[Any]) -> ast.Literal:
-        return children[0]
-
-    def named_type(self, meta: Meta, children: list[Token]) -> ast.TypeRef:
-        return ast.TypeRef(name=str(children[0]), span=self._span(meta))
-
-    def category_type(self, meta: Meta, children: list[Token]) -> ast.TypeRef:
-        return ast.TypeRef(values=tuple(str(c) for c in children), span=self._span(meta))
-
-    def set_type(self, meta: Meta, children: list[ast.TypeRef]) -> ast.TypeRef:
-        return ast.TypeRef(element=children[0], span=self._span(meta))
-
-    def column_type(self, meta: Meta, children: list[Token]) -> ast.TypeRef:
-        return ast.TypeRef(column=(str(children[0]), str(children[1])), span=self._span(meta))
+    def applies_clause(self, meta: Meta, children: list[Token]) -> Clause:
+        codes = [(str(c), self._token_span(c)) for c in children]
+        return Clause("applies", codes, self._span(meta))
 
     # ---------------------------------------------------------------- declarations
     @staticmethod
@@ -267,20 +115,20 @@ class ToAst(Transformer_NonRecursive):
         sources: list[str] = []
         rest: list[Any] = []
         for child in children:
-            if isinstance(child, _Clause) and child.kind == "title":
+            if isinstance(child, Clause) and child.kind == "title":
                 title = child.value
-            elif isinstance(child, _Clause) and child.kind == "source":
+            elif isinstance(child, Clause) and child.kind == "source":
                 sources.append(child.value)
             else:
                 rest.append(child)
         return title, sources, rest
 
-    def param_modifier(self, meta: Meta, children: list[Token]) -> _Clause:
-        return _Clause("modifier", str(children[0]), self._span(meta))
+    def param_modifier(self, meta: Meta, children: list[Token]) -> Clause:
+        return Clause("modifier", str(children[0]), self._span(meta))
 
     def param_decl(self, meta: Meta, children: list[Any]) -> ast.ParamDecl:
         modifier = None
-        if isinstance(children[0], _Clause):
+        if isinstance(children[0], Clause):
             modifier, children = children[0].value, children[1:]
         name = str(children[0])
         title, sources, rest = self._header(children[1:])
@@ -299,12 +147,12 @@ class ToAst(Transformer_NonRecursive):
 
     def by_year(self, meta: Meta, children: list[Any]) -> ast.YearTable:
         entries = tuple(c for c in children if isinstance(c, tuple))
-        otherwise = next((c.value for c in children if isinstance(c, _Clause)), None)
+        otherwise = next((c.value for c in children if isinstance(c, Clause)), None)
         return ast.YearTable(entries, otherwise, span=self._span(meta))
 
     def by_date(self, meta: Meta, children: list[Any]) -> ast.DateTable:
         entries = tuple(c for c in children if isinstance(c, tuple))
-        otherwise = next((c.value for c in children if isinstance(c, _Clause)), None)
+        otherwise = next((c.value for c in children if isinstance(c, Clause)), None)
         return ast.DateTable(entries, otherwise, span=self._span(meta))
 
     def year_entry(self, meta: Meta, children: list[Any]) -> tuple[int, ast.Expr]:
@@ -313,21 +161,21 @@ class ToAst(Transformer_NonRecursive):
     def date_entry(self, meta: Meta, children: list[Any]) -> tuple[dt.date, ast.Expr]:
         return (self._date(children[0]), children[1])
 
-    def otherwise(self, meta: Meta, children: list[Any]) -> _Clause:
-        return _Clause("otherwise", children[0], self._span(meta))
+    def otherwise(self, meta: Meta, children: list[Any]) -> Clause:
+        return Clause("otherwise", children[0], self._span(meta))
 
-    def abstract(self, meta: Meta, children: list[Token]) -> _Clause:
-        return _Clause("abstract", True, self._span(meta))
+    def abstract(self, meta: Meta, children: list[Token]) -> Clause:
+        return Clause("abstract", True, self._span(meta))
 
-    def rule_kind(self, meta: Meta, children: list[Token]) -> _Clause:
-        return _Clause("kind", str(children[0]), self._span(meta))
+    def rule_kind(self, meta: Meta, children: list[Token]) -> Clause:
+        return Clause("kind", str(children[0]), self._span(meta))
 
-    def level(self, meta: Meta, children: list[Token]) -> _Clause:
-        return _Clause("level", str(children[0]), self._span(meta))
+    def level(self, meta: Meta, children: list[Token]) -> Clause:
+        return Clause("level", str(children[0]), self._span(meta))
 
     def rule_decl(self, meta: Meta, children: list[Any]) -> ast.RuleDecl:
         abstract = False
-        if isinstance(children[0], _Clause) and children[0].kind == "abstract":
+        if isinstance(children[0], Clause) and children[0].kind == "abstract":
             abstract, children = True, children[1:]
         kind = children[0].value
         name = str(children[1])
@@ -336,7 +184,7 @@ class ToAst(Transformer_NonRecursive):
         type_ref = None
         body = None
         for child in rest:
-            if isinstance(child, _Clause) and child.kind == "level":
+            if isinstance(child, Clause) and child.kind == "level":
                 level = child.value
             elif isinstance(child, ast.TypeRef):
                 type_ref = child
@@ -433,11 +281,11 @@ class ToAst(Transformer_NonRecursive):
     def table_ref(self, meta: Meta, children: list[Token]) -> ast.Collection:
         return ast.Collection(str(children[0]), span=self._span(meta))
 
-    def filter(self, meta: Meta, children: list[Any]) -> _Clause:
-        return _Clause("where", tuple(children), self._span(meta))
+    def filter(self, meta: Meta, children: list[Any]) -> Clause:
+        return Clause("where", tuple(children), self._span(meta))
 
-    def satisfies_body(self, meta: Meta, children: list[Any]) -> _Clause:
-        return _Clause("satisfies", tuple(children), self._span(meta))
+    def satisfies_body(self, meta: Meta, children: list[Any]) -> Clause:
+        return Clause("satisfies", tuple(children), self._span(meta))
 
     def _quantified(self, quantifier: str, rest: list[Any], span: ast.Span) -> ast.Quantified:
         collection = rest[0]
@@ -469,13 +317,13 @@ class ToAst(Transformer_NonRecursive):
     def count_distinct(self, meta: Meta, children: list[Any]) -> ast.Aggregate:
         values = [c for c in children if isinstance(c, ast.Expr)]
         collection = next(c for c in children if isinstance(c, ast.Collection))
-        where = next((c.value for c in children if isinstance(c, _Clause)), ())
+        where = next((c.value for c in children if isinstance(c, Clause)), ())
         return ast.Aggregate(
             "count distinct", collection, tuple(values), where, span=self._span(meta)
         )
 
-    def agg_fn(self, meta: Meta, children: list[Token]) -> _Clause:
-        return _Clause("agg", str(children[0]), self._span(meta))
+    def agg_fn(self, meta: Meta, children: list[Token]) -> Clause:
+        return Clause("agg", str(children[0]), self._span(meta))
 
     def agg(self, meta: Meta, children: list[Any]) -> ast.Aggregate:
         op = children[0].value

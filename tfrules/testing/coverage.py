@@ -54,8 +54,8 @@ def measure(ruleset: CheckedRuleset, cases: Iterable[TestCase]) -> Coverage:
     evaluated: set[str] = set()
 
     def record(event: TraceEvent) -> None:
-        seen[id(event.node)].add(event.value)
-        resolution = ruleset.annotations.names.get(id(event.node))
+        seen[event.node.node_id].add(event.value)
+        resolution = ruleset.annotations.resolution_or_none(event.node)
         if isinstance(resolution, RuleRef):
             evaluated.add(resolution.name)
 
@@ -86,7 +86,32 @@ _ANY = frozenset({True, False, None})
 def possible(node: ast.Expr) -> frozenset[object]:
     """The truth values an expression can take at all, seen from its shape:
     `(if c then unknown else false)` can never be true, so a test cannot be
-    asked to make it so."""
+    asked to make it so. Worked out bottom-up with a stack: trees can be deep."""
+    found: dict[int, frozenset[object]] = {}
+    stack: list[tuple[ast.Expr, bool]] = [(node, False)]
+    while stack:
+        current, parts_done = stack.pop()
+        parts = _logical_parts(current)
+        if not parts_done and parts:
+            stack.append((current, True))
+            stack.extend((part, False) for part in parts)
+            continue
+        found[current.node_id] = _possible_here(current, [found[p.node_id] for p in parts])
+    return found[node.node_id]
+
+
+def _logical_parts(node: ast.Expr) -> tuple[ast.Expr, ...]:
+    """The parts whose possible values decide a node's own."""
+    if isinstance(node, ast.Not):
+        return (node.operand,)
+    if isinstance(node, ast.If):
+        return (node.then, node.otherwise)
+    if isinstance(node, ast.And | ast.Or):
+        return node.operands
+    return ()
+
+
+def _possible_here(node: ast.Expr, parts: list[frozenset[object]]) -> frozenset[object]:
     if isinstance(node, ast.Literal):
         if node.kind == "bool":
             return frozenset({node.value})
@@ -94,13 +119,12 @@ def possible(node: ast.Expr) -> frozenset[object]:
     if isinstance(node, ast.IsKnown | ast.IsTrue):
         return frozenset({True, False})
     if isinstance(node, ast.Not):
-        return frozenset(None if v is None else not v for v in possible(node.operand))
+        return frozenset(None if v is None else not v for v in parts[0])
     if isinstance(node, ast.If):
-        then, otherwise = possible(node.then), possible(node.otherwise)
+        then, otherwise = parts
         agree = then == otherwise and len(then) == 1
         return then | otherwise | (frozenset() if agree else frozenset({None}))
     if isinstance(node, ast.And | ast.Or):
-        parts = [possible(o) for o in node.operands]
         win, lose = (False, True) if isinstance(node, ast.And) else (True, False)
         values: set[object] = set()
         if any(win in p for p in parts):
@@ -117,7 +141,7 @@ def _branches(rule: str, node: ast.Expr, seen: dict[int, set[object]]) -> list[B
     found: list[Branch] = []
 
     def both(target: ast.Expr, what: str) -> None:
-        values = seen.get(id(target), set())
+        values = seen.get(target.node_id, set())
         can = possible(target)
         if True in can:
             found.append(Branch(rule, f"{what} true", target.span, True in values))
