@@ -29,11 +29,13 @@ from tfrules.compile.slices import sink
 from tfrules.data.synth import generate_to_dir
 from tfrules.model.ruleset import CheckedRuleset
 from tfrules.report.dashboard import TOTAL, Dashboard, build_dashboard, cell, to_markdown
+from tfrules.report.savings import add_savings, build_savings
 
 PROGRAMMES = {
     "phase1": "national.phase1",
     "phase2": "national.phase2",
     "dwp": "national.dwp_fmp",
+    "savings": "national.cost_savings",
 }
 DEMO_AS_OF = "2015-03-31"
 DEMO_HOUSEHOLDS = 20_000
@@ -86,6 +88,10 @@ def run_report(
             {p: r.name for p, r in nationals.items()},
             tuple(sorted(dataset.missing_tables)),
         )
+        if "savings" in results:
+            dashboard = add_savings(
+                dashboard, build_savings(results["savings"], nationals["savings"])
+            )
     dashboard.table.write_csv(out / "dashboard.csv")
     (out / "dashboard.md").write_text(to_markdown(dashboard), encoding="utf-8")
     return dashboard
@@ -108,6 +114,8 @@ def print_dashboard(dashboard: Dashboard, as_of: dt.date, out: Path) -> None:
             style = "bold" if row["council"] == TOTAL else None
             table.add_row(row["council"], *(cells[c][index] for c in columns), style=style)
         terminal.print(table)
+    for note in dashboard.notes:
+        terminal.print(Text(note, style="yellow"))
     if dashboard.missing_tables:
         terminal.print(
             Text(
@@ -134,9 +142,11 @@ def report(
 ) -> None:
     """The programme dashboard: per council and in total, households identified,
     attached and turned around (and by which route), progress to work, fees and
-    results payments due, unknowns from missing data, and the overlap with
-    DWP's Families with Multiple Problems scheme. Printed, and written as CSV
-    and Markdown beside each programme's results per household.
+    results payments due, unknowns from missing data, the overlap with
+    DWP's Families with Multiple Problems scheme, and the cost savings of
+    attached families (gross and net, by agency, against the cost of
+    intervention). Printed, and written as CSV and Markdown beside each
+    programme's results per household.
     """
     day = parse_date(as_of)
     dashboard = run_report(data, day, local, out)
