@@ -76,7 +76,7 @@ def test_an_unknown_net_saving_is_never_summed_as_zero(calculator):
     assert leeds["net saving"] is None
     assert leeds["net per £1"] is None
     assert leeds["police and justice net"] is None
-    assert any("No deadweight is set" in note for note in savings.notes)
+    assert any("sets no deadweight" in note for note in savings.notes)
 
 
 def test_a_council_with_no_family_counted_has_saved_nothing_yet(calculator):
@@ -95,7 +95,7 @@ def test_notes_name_the_unit_costs_a_council_must_set(calculator):
     assert "deadweight" not in unset_unit_costs(what_if)
     assert "asb_incident_cost" not in unset_unit_costs(what_if)
     notes = build_savings(_results([None] * 4), what_if).notes
-    assert not any("No deadweight" in note for note in notes)
+    assert not any("sets no deadweight" in note for note in notes)
 
 
 def test_the_dashboard_gets_the_savings_sections(calculator):
@@ -115,7 +115,7 @@ def test_the_dashboard_gets_the_savings_sections(calculator):
     assert cell(board, "gross saving", leeds["gross saving"]) == "£749.50"
     text = to_markdown(board)
     assert "## Cost savings" in text and "| unknown |" in text
-    assert "- No deadweight is set" in text
+    assert "sets no deadweight, so net savings are unknown" in text
 
 
 def test_amounts_below_zero_read_as_amounts():

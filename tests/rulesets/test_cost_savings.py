@@ -37,21 +37,12 @@ def _case_values(ruleset: CheckedRuleset, title: str) -> dict[str, dict[str, obj
     """Each household's values under one of the ruleset's own tests, from the
     compiled plan, after checking the interpreter gives the same."""
     (case,) = [c for c in cases_of(ruleset) if c.title == title]
+    rows = _values_of(ruleset, case)
     rules = case_ruleset(ruleset, case)
-    wanted = rules.output_rules
-    plan = build_plan(
-        rules,
-        {n: f.lazy() for n, f in case.frames.items()},
-        case.as_of,
-        missing=case.missing,
-        rules=wanted,
-        fixed=case.fixed,
-    )
-    rows = {row["household_id"]: row for row in plan.collect().to_dicts()}
     interpreter = Interpreter(rules, case.as_of, fixed=case.fixed)
     for household in households_from_frames(rules.schema, case.frames, case.missing):
-        oracle = interpreter.evaluate(household, wanted)
-        assert {r: rows[household.id][r] for r in wanted} == oracle
+        oracle = interpreter.evaluate(household, rules.output_rules)
+        assert {r: rows[household.id][r] for r in rules.output_rules} == oracle
     return rows
 
 
@@ -85,9 +76,7 @@ def test_a_short_follow_up_is_scaled_to_a_year(ruleset):
 
 def _unit_costs(ruleset: CheckedRuleset):
     return [
-        info
-        for name, info in ruleset.params.items()
-        if info.layer == NAME and name not in METHOD
+        info for name, info in ruleset.params.items() if info.layer == NAME and name not in METHOD
     ]
 
 
@@ -168,3 +157,47 @@ def test_compiled_plan_agrees_with_the_interpreter_on_synthetic_families(params)
     assert counted > 0
     if params:
         assert any(r["net_saving"] is not None for r in rows.values())
+
+
+# ------------------------------------------------------------------ the officers' page
+
+
+def _tfr_blocks() -> list[str]:
+    page = (REPO / "docs" / "cost-savings.md").read_text(encoding="utf-8")
+    return re.findall(r"```tfr\n(.*?)```", page, re.DOTALL)
+
+
+def test_the_pages_example_ruleset_checks_and_its_test_passes(tmp_path):
+    (whole,) = [b for b in _tfr_blocks() if "\nruleset " in b]
+    path = tmp_path / "our_costs.tfr"
+    path.write_text(whole, encoding="utf-8")
+    ruleset = api.load(path)
+    assert ruleset.params["deadweight"].value == Decimal("0.3")
+    for case in cases_of(ruleset):
+        rows = _values_of(ruleset, case)
+        for expected in case.expected:
+            assert rows[expected.household][expected.rule] == expected.value, expected.rule
+
+
+def test_the_pages_override_by_financial_year_checks(tmp_path):
+    (part,) = [b for b in _tfr_blocks() if b.startswith("override parameter looked_after")]
+    path = tmp_path / "by_year.tfr"
+    path.write_text(
+        'ruleset local.byyear.cost_savings "By year"\n    extends national.cost_savings\n\n' + part,
+        encoding="utf-8",
+    )
+    value = api.load(path).params["looked_after_week_cost"].value
+    assert value.at(2014) == Decimal("720") and value.at(2020) == Decimal("740")
+
+
+def _values_of(ruleset: CheckedRuleset, case) -> dict[str, dict[str, object]]:
+    rules = case_ruleset(ruleset, case)
+    plan = build_plan(
+        rules,
+        {n: f.lazy() for n, f in case.frames.items()},
+        case.as_of,
+        missing=case.missing,
+        rules=rules.output_rules,
+        fixed=case.fixed,
+    )
+    return {row["household_id"]: row for row in plan.collect().to_dicts()}

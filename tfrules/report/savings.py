@@ -181,14 +181,16 @@ def _notes(ruleset: CheckedRuleset) -> tuple[str, ...]:
     unset = unset_unit_costs(ruleset)
     if "deadweight" in unset:
         notes.append(
-            "No deadweight is set, so net savings are unknown: set it in a council's "
-            "ruleset (see docs/cost-savings.md)."
+            f"{ruleset.name} sets no deadweight, so net savings are unknown except for "
+            "councils whose own ruleset sets one (see docs/cost-savings.md)."
         )
     prices = [name for name in unset if name != "deadweight"]
     if prices:
         notes.append(
-            "Unit costs with no figure (a family that used one of these services is not "
-            "counted until a council sets it): " + ", ".join(prices) + "."
+            f"{ruleset.name} has no figure for these unit costs; a family that used one "
+            "of these services is counted only where its council's ruleset sets the cost: "
+            + ", ".join(prices)
+            + "."
         )
     return tuple(notes)
 
