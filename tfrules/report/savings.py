@@ -71,7 +71,9 @@ def _ratio(saving: Decimal | None, cost: Decimal | None) -> Decimal | None:
 def build_savings(result: pl.LazyFrame, ruleset: CheckedRuleset) -> Savings:
     """The figures from a `national.cost_savings` evaluation (one row per
     household, with the council column and the calculator's rules)."""
-    council = ruleset.schema.council_column or "la_code"
+    council = ruleset.schema.council_column
+    if council is None:
+        raise ValueError(f"{ruleset.schema.name}: the schema names no council column")
     gross = {a: f"{label} gross" for a, label in AGENCIES}
     net = {a: f"{label} net" for a, label in AGENCIES}
     counted = result.filter(pl.col("counted").fill_null(False))
