@@ -43,6 +43,7 @@ def test_report_writes_results_and_dashboard(report: tuple[Path, str]) -> None:
         "phase1.parquet",
         "phase2.parquet",
         "dwp.parquet",
+        "savings.parquet",
         "dashboard.csv",
         "dashboard.md",
     ):
@@ -69,6 +70,19 @@ def test_dashboard_figures_match_the_results(report: tuple[Path, str]) -> None:
     assert int(rows["Leeds (E08000035)"]["attached"]) == int(leeds["attached"].sum())
     total_fees = phase1["attachment_fee"].sum()
     assert rows[TOTAL]["P1 attachment fees"].replace(",", "") == f"{total_fees:.2f}"
+
+
+def test_dashboard_cost_savings_match_the_results(report: tuple[Path, str]) -> None:
+    out, output = report
+    rows = {row["council"]: row for row in csv.DictReader((out / "dashboard.csv").open())}
+    savings = pl.read_parquet(out / "savings.parquet")
+    counted = savings.filter(pl.col("counted"))
+    assert int(rows[TOTAL]["families attached"]) == int(savings["attached"].sum())
+    assert int(rows[TOTAL]["families counted"]) == counted.height > 0
+    assert rows[TOTAL]["gross saving"] == f"{counted['gross_saving'].sum():.2f}"
+    assert rows[TOTAL]["net saving"] == ""  # no deadweight set: unknown, not £0
+    assert "Cost savings" in output and "Gross savings by agency" in output
+    assert "sets no deadweight" in output
 
 
 def test_each_council_had_its_local_ruleset(report: tuple[Path, str]) -> None:

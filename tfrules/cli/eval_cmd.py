@@ -144,12 +144,12 @@ def print_summary(summary: Summary, ruleset: CheckedRuleset, result: RunResult) 
         )
     terminal.print(table)
     if summary.money.height:
-        money = Table(title="Amounts")
-        for column in ("council", "rule", "total"):
-            money.add_column(column, justify="right" if column == "total" else "left")
+        money = Table(title="Amounts (total of the known amounts; unknown: households)")
+        for column in ("council", "rule", "total", "unknown"):
+            money.add_column(column, justify="left" if column in ("council", "rule") else "right")
         for row in summary.money.iter_rows(named=True):
             group = row["group"] if row["group"] == "all councils" else council_name(row["group"])
-            money.add_row(group, row["rule"], f"£{row['total']:,.2f}")
+            money.add_row(group, row["rule"], f"£{row['total']:,.2f}", f"{row['unknown']:,}")
         terminal.print(money)
     if result.without_local:
         lacking = ", ".join(f"{council_name(c)}: {n:,}" for c, n in result.without_local.items())

@@ -105,6 +105,8 @@ def print_dashboard(dashboard: Dashboard, as_of: dt.date, out: Path) -> None:
             style = "bold" if row["council"] == TOTAL else None
             table.add_row(row["council"], *(cells[c][index] for c in columns), style=style)
         terminal.print(table)
+    for note in dashboard.notes:
+        terminal.print(Text(note, style="yellow"))
     if dashboard.missing_tables:
         terminal.print(
             Text(
@@ -135,9 +137,11 @@ def report(
 ) -> None:
     """The programme dashboard: per council and in total, households identified,
     attached and turned around (and by which route), progress to work, fees and
-    results payments due, unknowns from missing data, and the overlap with
-    DWP's Families with Multiple Problems scheme. Printed, and written as CSV
-    and Markdown beside each programme's results per household.
+    results payments due, unknowns from missing data, the overlap with
+    DWP's Families with Multiple Problems scheme, and the cost savings of
+    attached families (gross and net, by agency, against the cost of
+    intervention). Printed, and written as CSV and Markdown beside each
+    programme's results per household.
 
     The files appear in the output folder together, once all are complete: a
     report that fails or is interrupted leaves the folder as it was.

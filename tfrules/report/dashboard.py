@@ -49,6 +49,7 @@ class Dashboard:
     money: tuple[str, ...]  # the columns that hold amounts of money
     missing_tables: tuple[str, ...]
     rulesets: dict[str, str]  # programme -> ruleset name
+    notes: tuple[str, ...] = ()  # printed after the tables
 
 
 def _true(expr: pl.Expr) -> pl.Expr:
@@ -128,13 +129,15 @@ def _council_name(code: str) -> str:
 
 
 def money_text(value: object) -> str:
-    """£1,447,200, or £1,447,200.50 when there are pence."""
+    """£1,447,200, or £1,447,200.50 when there are pence; -£750 below zero."""
     amount = value if isinstance(value, Decimal) else Decimal(str(value or 0))
-    text = f"£{amount:,.2f}"
+    text = f"{'-' if amount < 0 else ''}£{abs(amount):,.2f}"
     return text[:-3] if text.endswith(".00") else text
 
 
 def cell(dashboard: Dashboard, column: str, value: object) -> str:
+    if value is None:
+        return "unknown"
     if column in dashboard.money:
         return money_text(value)
     if isinstance(value, int):
@@ -157,4 +160,6 @@ def to_markdown(dashboard: Dashboard) -> str:
         for row in dashboard.table.iter_rows(named=True):
             values = [cell(dashboard, c, row[c]) for c in columns]
             lines.append(f"| {row['council']} | " + " | ".join(values) + " |")
+    if dashboard.notes:
+        lines += ["", *(f"- {note}" for note in dashboard.notes)]
     return "\n".join(lines) + "\n"

@@ -19,6 +19,7 @@ import polars as pl
 from tfrules.data.load import Dataset
 from tfrules.model.ruleset import CheckedRuleset
 from tfrules.report.dashboard import Dashboard, build_dashboard, to_markdown
+from tfrules.report.savings import add_savings, build_savings
 from tfrules.run import runner
 from tfrules.run.atomic import staged_folder, write_file, write_text
 from tfrules.run.engines import Job
@@ -28,6 +29,7 @@ PROGRAMMES = {
     "phase1": "national.phase1",
     "phase2": "national.phase2",
     "dwp": "national.dwp_fmp",
+    "savings": "national.cost_savings",
 }
 DASHBOARD_FILES = ("dashboard.csv", "dashboard.md")
 
@@ -68,6 +70,9 @@ def write_report(
             {p.name: p.national.name for p in programmes},
             tuple(sorted(dataset.missing_tables)),
         )
+        if "savings" in results:
+            national = next(p.national for p in programmes if p.name == "savings")
+            dashboard = add_savings(dashboard, build_savings(results["savings"], national))
         write_file(stage / "dashboard.csv", dashboard.table.write_csv)
         write_text(stage / "dashboard.md", to_markdown(dashboard))
     return dashboard

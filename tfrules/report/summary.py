@@ -1,5 +1,6 @@
 """The summary of an evaluation: per criterion how many households are true,
-false and unknown; per money measure the total; overall and by council."""
+false and unknown; per money measure the total of the known amounts and how
+many households' amount is unknown (never counted as £0); overall and by council."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ RULES_PER_BATCH = 64
 @attrs.frozen
 class Summary:
     criteria: pl.DataFrame  # group, rule, true, false, unknown
-    money: pl.DataFrame  # group, rule, total
+    money: pl.DataFrame  # group, rule, total (of the known amounts), unknown (households)
     households: int
 
 
@@ -52,7 +53,12 @@ def summarise(result: pl.LazyFrame, ruleset: CheckedRuleset, rules: Sequence[str
         for rule in criteria
     ]
     money_rows = [
-        {"group": row["group"], "rule": rule, "total": row[f"{rule}\x00total"]}
+        {
+            "group": row["group"],
+            "rule": rule,
+            "total": row[f"{rule}\x00total"],
+            "unknown": row[f"{rule}\x00unknown"],
+        }
         for row in wide.iter_rows(named=True)
         for rule in money
     ]
@@ -69,7 +75,13 @@ def summarise(result: pl.LazyFrame, ruleset: CheckedRuleset, rules: Sequence[str
             },
         ),
         pl.DataFrame(
-            money_rows, schema={"group": pl.String, "rule": pl.String, "total": pl.Decimal(38, 2)}
+            money_rows,
+            schema={
+                "group": pl.String,
+                "rule": pl.String,
+                "total": pl.Decimal(38, 2),
+                "unknown": pl.Int64,
+            },
         ),
         int(total[0]) if len(total) else 0,
     )
@@ -79,7 +91,8 @@ def _aggregate_in_batches(
     combined: pl.LazyFrame, criteria: Sequence[str], money: Sequence[str]
 ) -> pl.DataFrame:
     """One row per group: the households, and per criterion its true, false and
-    unknown counts, per money rule its total; a batch of rules at a time."""
+    unknown counts, per money rule the total of its known amounts and how many
+    are unknown; a batch of rules at a time."""
     aggregations: list[list[pl.Expr]] = []
     for rule in criteria:
         aggregations.append(
@@ -89,7 +102,13 @@ def _aggregate_in_batches(
                 pl.col(rule).null_count().cast(pl.Int64).alias(f"{rule}\x00unknown"),
             ]
         )
-    aggregations.extend([pl.col(rule).sum().alias(f"{rule}\x00total")] for rule in money)
+    aggregations.extend(
+        [
+            pl.col(rule).sum().alias(f"{rule}\x00total"),
+            pl.col(rule).null_count().cast(pl.Int64).alias(f"{rule}\x00unknown"),
+        ]
+        for rule in money
+    )
     wide: pl.DataFrame | None = None
     for start in range(0, max(len(aggregations), 1), RULES_PER_BATCH):
         batch = [e for rule in aggregations[start : start + RULES_PER_BATCH] for e in rule]
