@@ -14,12 +14,13 @@ from tfrules.check import check_paths
 from tfrules.check.workspace import PathError
 from tfrules.cli.common import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, app, fail, plain_failures
 from tfrules.cli.output import UNREAD, DiagnosticFormat, console, plural, print_diagnostics
-from tfrules.interpret.explain import explain_household, render_text, show
+from tfrules.interpret.explain import show
 from tfrules.model.ruleset import CheckedRuleset
 from tfrules.run.outputs import check_output_file
 from tfrules.testing.coverage import Coverage, measure
 from tfrules.testing.junit import write_junit
-from tfrules.testing.runner import CaseResult, case_ruleset, cases_of, run_case
+from tfrules.testing.report import failure_report
+from tfrules.testing.runner import CaseResult, cases_of, run_case
 
 
 @app.command()
@@ -115,43 +116,8 @@ def test(
 def _print_result(out, ruleset: CheckedRuleset, result: CaseResult, elapsed: float) -> None:
     status = Text("PASS", style="bold green") if result.passed else Text("FAIL", style="bold red")
     out.print(status, Text(f"{ruleset.name}: {result.case.title}  ({elapsed:.2f} s)"))
-    if result.passed:
-        return
-    span = result.case.span
-    out.print(Text(f"     at {span.file}:{span.line}", style="dim"))
-    for mismatch in result.mismatches:
-        expected = mismatch.expected
-        kind = ruleset.rules[expected.rule].type
-        where = f"{expected.span.file}:{expected.span.line}"
-        out.print(
-            Text(
-                f"     {expected.household}.{expected.rule}: expected "
-                f"{show(expected.value, kind)}, got {show(mismatch.actual, kind)}   ({where})"
-            )
-        )
-    for disagreement in result.disagreements:
-        out.print(
-            Text(
-                f"     internal error (please report): engines disagree on {disagreement}",
-                style="red",
-            )
-        )
-    for mismatch in result.mismatches[:3]:
-        household = next(
-            (h for h in result.households if h.id == mismatch.expected.household), None
-        )
-        if household is None:
-            continue
-        rules = case_ruleset(ruleset, result.case)
-        explanation = explain_household(
-            rules, household, result.case.as_of, [mismatch.expected.rule], result.case.fixed
-        )
-        trace = render_text(explanation, rules, depth=5)
-        out.print(Text("     why:", style="dim"))
-        for line in trace.splitlines()[2:]:
-            if line.startswith("parameters used"):
-                break
-            out.print(Text("       " + line, style="dim"))
+    for line in failure_report(ruleset, result):
+        out.print(Text(line.text, style=line.style))
 
 
 def _print_coverage(out, coverages: list[Coverage], fail_under: float | None) -> None:
