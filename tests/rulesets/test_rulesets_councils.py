@@ -22,8 +22,8 @@ from typer.testing import CliRunner
 
 import tfrules
 from tfrules.check.workspace import bundled_rulesets_dir
-from tfrules.cli.main import _register, app
-from tfrules.compile.councils import APPLIED, plan_councils
+from tfrules.cli.main import app
+from tfrules.run.councils import APPLIED, plan_councils
 from tfrules.interpret.evaluator import Interpreter
 from tfrules.interpret.household import households_from_frames
 from tfrules.model.ruleset import CheckedRuleset
@@ -122,7 +122,6 @@ def test_a_multi_council_run_gives_each_household_its_own_councils_answers(
         AS_OF,
         missing=data.missing_tables,
         rules=RULES,
-        council_column=national.schema.council_column or "",
     )
     rows = {row["household_id"]: row for row in plan.plan.collect().iter_rows(named=True)}
     wrong = [
@@ -152,7 +151,6 @@ def test_eval_with_local_rulesets_routes_each_council_to_its_own(
     for name, frame in families.frames(national.schema).items():
         frame.write_csv(data / f"{name}.csv")
     out = tmp_path / "results.csv"
-    _register()
     result = CliRunner().invoke(
         app,
         [
