@@ -23,10 +23,10 @@ from typer.testing import CliRunner
 import tfrules
 from tfrules.check.workspace import bundled_rulesets_dir
 from tfrules.cli.main import app
-from tfrules.run.councils import APPLIED, plan_councils
 from tfrules.interpret.evaluator import Interpreter
 from tfrules.interpret.household import households_from_frames
 from tfrules.model.ruleset import CheckedRuleset
+from tfrules.run.councils import APPLIED, plan_councils
 
 AS_OF = D(2013, 1, 15)
 #: The councils with a shipped local ruleset, by ONS code.
