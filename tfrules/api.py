@@ -170,8 +170,10 @@ def compile_plan(
     *,
     rules: Iterable[str] | None = None,
     fixed: Mapping[str, object] | None = None,
+    reasons: bool = False,
 ) -> pl.LazyFrame:
-    """The lazy Polars plan: one row per household, one column per rule."""
+    """The lazy Polars plan: one row per household, one column per rule (and,
+    with `reasons`, `<rule>_reason` beside each criterion: see `evaluate`)."""
     ruleset = args.loaded_ruleset(ruleset)
     data = args.loaded_data(data)
     wanted = args.rule_names(ruleset, rules)
@@ -182,6 +184,7 @@ def compile_plan(
         missing=data.missing_tables,
         rules=list(wanted) if wanted is not None else None,
         fixed=fixed,
+        reasons=bool(reasons),
     )
 
 
@@ -192,6 +195,7 @@ def _job(
     rules: object,
     local: object,
     slices: object = 0,
+    reasons: object = False,
 ) -> Job:
     """Every argument of a run checked, and the data loaded for all its rulesets."""
     national = args.loaded_ruleset(ruleset)
@@ -200,7 +204,7 @@ def _job(
     wanted = args.rule_names(national, rules)
     count = args.slice_count(slices)
     dataset = load_data([national, *locals_], args.data_source(data))
-    return Job(national, dataset, day, wanted, locals_, count)
+    return Job(national, dataset, day, wanted, locals_, count, bool(reasons))
 
 
 def evaluate(
@@ -211,13 +215,17 @@ def evaluate(
     rules: Iterable[str] | None = None,
     local: Iterable[CheckedRuleset] = (),
     engine: str = "polars",
+    reasons: bool = False,
 ) -> pl.DataFrame:
     """Evaluate the ruleset over a data set: one row per household.
 
     With `local` (from `load_locals`), each council's households are
     evaluated by its own local ruleset, the others by `ruleset` alone, and a
-    column `ruleset_applied` says which."""
-    return runner.evaluate(_job(ruleset, data, as_of, rules, local), engine=engine)
+    column `ruleset_applied` says which. With `reasons`, each criterion has a
+    column `<rule>_reason` beside it: the parts that made it true
+    (`education+work+local`), or why it is unknown."""
+    job = _job(ruleset, data, as_of, rules, local, reasons=reasons)
+    return runner.evaluate(job, engine=engine)
 
 
 def write_results(
@@ -231,6 +239,7 @@ def write_results(
     slices: int = 0,
     engine: str = "polars",
     on_progress: Callable[[str], None] | None = None,
+    reasons: bool = False,
 ) -> RunResult:
     """Stream the results into `out` (.parquet or .csv) without holding them
     in memory, a slice of households at a time (`slices`; 0: one slice per
@@ -241,7 +250,7 @@ def write_results(
     a multi-council run, the households of councils with no local ruleset.
     `on_progress` is told each step in plain words."""
     target = args.output_path(out)
-    job = _job(ruleset, data, as_of, rules, local, slices)
+    job = _job(ruleset, data, as_of, rules, local, slices, reasons)
     return runner.write_results(job, target, engine=engine, on_progress=on_progress)
 
 

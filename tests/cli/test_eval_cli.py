@@ -668,3 +668,27 @@ def test_write_results_api(national_run, data_dir, phase1, tmp_path, slices):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.parquet"]
     with pytest.raises(ValueError, match="must end in"):
         api.write_results(phase1, dataset, AS_OF, tmp_path / "r.txt")
+
+
+def test_reasons_beside_each_criterion(national_run, data_dir, tmp_path):
+    """--reasons: a `<rule>_reason` column right after each criterion, the values
+    unchanged; an identified household's reason names criteria that hold."""
+    frame, _ = national_run
+    out = tmp_path / "why.parquet"
+    result = run(
+        "eval", NATIONAL, "--data", data_dir, "--as-of", AS_OF, "--out", out,
+        "--rules", "crime_asb,identified,payment_due", "--reasons",
+    )  # fmt: skip
+    expect_exit(result, 0)
+    written = pl.read_parquet(out)
+    assert written.columns == [
+        "household_id", "la_code", "crime_asb", "crime_asb_reason", "identified",
+        "identified_reason", "payment_due",
+    ]  # fmt: skip
+    assert written.select("crime_asb", "identified", "payment_due").equals(
+        frame.select("crime_asb", "identified", "payment_due")
+    )
+    unknown = written.filter(pl.col("identified").is_null())["identified_reason"]
+    assert all(r.startswith("unknown: ") for r in unknown.to_list())
+    for reason in written.filter(pl.col("identified"))["identified_reason"].to_list():
+        assert set(reason.split("+")) <= {"crime_asb", "education", "work", "local"}

@@ -67,6 +67,13 @@ def evaluate(
         "follows a slice rather than the whole data set (the results are the same). "
         "0, the default, takes one slice per million households.",
     ),
+    reasons: bool = typer.Option(
+        False,
+        "--reasons",
+        help="Beside each criterion, a column <rule>_reason saying why: the parts that made "
+        "it true (e.g. education+work+local for identified), or for an unknown the parts "
+        "that were unknown and the tables not supplied.",
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display or summary."),
 ) -> None:
     """Evaluate a ruleset over household data: one row per household, one column per rule.
@@ -112,7 +119,7 @@ def evaluate(
             result = in_worker(
                 lambda: api.write_results(
                     checked, dataset, day, out, rules=wanted, local=locals_, slices=slices,
-                    on_progress=tell,
+                    on_progress=tell, reasons=reasons,
                 )
             )  # fmt: skip
         progress.update(task, description="summarising")

@@ -103,6 +103,7 @@ def plan_councils(
     *,
     missing: frozenset[str] = frozenset(),
     rules: Sequence[str] | None = None,
+    reasons: bool = False,
 ) -> CouncilPlan:
     """One plan for every household, each council's by its own local ruleset."""
     covered = councils_covered(national, locals_)
@@ -113,10 +114,19 @@ def plan_councils(
     parts: list[pl.LazyFrame] = []
     for local in locals_:
         mine = households.filter(pl.col(column).is_in(list(local.applies_to)))
-        plan = build_plan(local, _cut(local, frames, mine), as_of, missing=missing, rules=wanted)
+        plan = build_plan(
+            local, _cut(local, frames, mine), as_of, missing=missing, rules=wanted, reasons=reasons
+        )
         parts.append(plan.with_columns(pl.lit(local.name).alias(APPLIED)))
     rest = households.filter(~pl.col(column).is_in(list(covered)))
-    plan = build_plan(national, _cut(national, frames, rest), as_of, missing=missing, rules=wanted)
+    plan = build_plan(
+        national,
+        _cut(national, frames, rest),
+        as_of,
+        missing=missing,
+        rules=wanted,
+        reasons=reasons,
+    )
     parts.append(plan.with_columns(pl.lit(national.name).alias(APPLIED)))
     key = national.schema.households.key or ""
     combined = pl.concat(parts, how="vertical_relaxed").sort(key)

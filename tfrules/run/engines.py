@@ -41,6 +41,8 @@ class Job:
     local: tuple[CheckedRuleset, ...] = ()
     #: slices of households, evaluated one after another (0: one per million)
     slices: int = 0
+    #: beside each criterion, `<rule>_reason`: why it has its value
+    reasons: bool = False
 
 
 class Engine(Protocol):
@@ -67,9 +69,17 @@ class PolarsEngine:
         missing = job.dataset.missing_tables
         if job.local:
             return plan_councils(
-                job.ruleset, job.local, frames, job.as_of, missing=missing, rules=job.rules
+                job.ruleset,
+                job.local,
+                frames,
+                job.as_of,
+                missing=missing,
+                rules=job.rules,
+                reasons=job.reasons,
             ).plan
-        return build_plan(job.ruleset, frames, job.as_of, missing=missing, rules=job.rules)
+        return build_plan(
+            job.ruleset, frames, job.as_of, missing=missing, rules=job.rules, reasons=job.reasons
+        )
 
     def evaluate(self, job: Job) -> pl.DataFrame:
         return self.plan(job).collect()
