@@ -81,6 +81,11 @@ def test_open_spells(tmp_path: Path, condition: str, warned: bool) -> None:
         ("now / max(before, 1) >= 1", False),
         ("now / max(before, 0) >= 1", True),
         ("now <= 40% of before", False),
+        # a period written out is never zero; a difference of dates can be
+        ("(as_of - attached_on) / 1 week >= 2", False),
+        ("(as_of - attached_on) / 0 days >= 2", True),
+        ("now / ((as_of - attached_on) / 1 day) >= 1", True),
+        ("(as_of - attached_on) / max(as_of - attached_on, 1 day) >= 1", False),
     ],
 )
 def test_division(tmp_path: Path, share: str, warned: bool) -> None:

@@ -12,8 +12,8 @@ way their author rarely means, each a warning that names the fix.
   asks whether that end date `is known` (or `is unknown`).
 - W022 division by a value that can be zero (unknown when it is). Guarded when
   the same rule compares the divisor itself (`before > 0 and ...`); a divisor
-  that is a non-zero number, a parameter whose every value is non-zero, or a
-  `max` with such a value, cannot be zero.
+  that is a non-zero number or period (`1 week`), a parameter whose every value
+  is non-zero, or a `max` with a positive such value, cannot be zero.
 
 Guards are looked for in the whole rule, wherever they stand: a warning
 points at a likely slip, it does not prove one.
@@ -200,6 +200,8 @@ class GuardChecker:
 
     def _never_zero(self, node: ast.Expr) -> bool:
         if isinstance(node, ast.Literal):
+            if isinstance(node.value, ast.Duration):  # `1 week`, `7 days`
+                return node.value.amount != 0
             return node.kind in ("int", "decimal", "percent", "money") and node.value != 0
         if isinstance(node, ast.Negate):
             return self._never_zero(node.operand)
@@ -214,6 +216,8 @@ class GuardChecker:
 
     def _positive(self, node: ast.Expr) -> bool:
         if isinstance(node, ast.Literal):
+            if isinstance(node.value, ast.Duration):
+                return node.value.amount > 0
             return node.kind in ("int", "decimal", "percent", "money") and node.value > 0
         if isinstance(node, ast.Name):
             resolution = self.notes.resolution_or_none(node)
