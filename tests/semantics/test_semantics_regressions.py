@@ -406,6 +406,34 @@ def test_a_branch_polars_folds_to_one_value(body: str, expected: object, engine:
     assert rows["H1"]["r"] is expected
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "financial_year((if true then unknown else attached_on)) in {0}",
+        "financial_year((if not true then attached_on else unknown)) in {2012}",
+        "(if true then unknown else attached_on) < 2012-04-01",
+        "financial_year((unknown)) in {0}",
+        "financial_year((if unknown then unknown else unknown)) in {0}",
+    ],
+)
+@pytest.mark.parametrize("engine", ["auto", "in-memory", "streaming"])
+def test_a_folded_unknown_keeps_the_type_of_its_if(body: str, engine: str) -> None:
+    """A constant condition that picks the bare word `unknown` left a value of
+    no type, and Polars could not take the year of it ("`year` operation not
+    supported for dtype `null`", found by the property tests). The folded
+    branch is an unknown date now, so the answer is unknown."""
+    text = f'ruleset gen.t "x"\nuses schema canonical\ncriterion r = {body}\n'
+    ruleset, errors = check_text(text)
+    assert ruleset is not None, errors
+    frames = {
+        "households": households(("H1", None), ("H2", D(2012, 5, 1))),
+        "persons": persons(),
+    }
+    rows = agree(ruleset, DataSet(frames, frozenset()), D(2013, 3, 31), text=text, engine=engine)
+    assert rows["H1"]["r"] is None
+    assert rows["H2"]["r"] is None
+
+
 def test_an_open_spell_has_not_ended_in_any_window() -> None:
     """`end_date in the last 12 months` is false for a spell still going on (an
     empty end), not unknown; true for one that ended in the window; false for one

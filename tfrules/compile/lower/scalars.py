@@ -158,7 +158,8 @@ def lower_negate(node: ast.Negate, site: Site, lo: Lowering) -> pl.Expr:
 def lower_call(node: ast.Call, site: Site, lo: Lowering) -> pl.Expr:
     args = [lo.expr(a, site) for a in node.args]
     if node.function == "financial_year":
-        return C.financial_year(args[0])
+        # a bare `unknown` argument has no dtype of its own: it is a date here
+        return C.financial_year(args[0].cast(pl.Date))
     target = D.dtype(lo.facts.type_of(node))
     args = [a.cast(target) for a in args]
     if node.function == "first_known":
