@@ -99,7 +99,7 @@ def test_each_council_had_its_local_ruleset(report: tuple[Path, str]) -> None:
 def test_report_prints_the_dashboard(report: tuple[Path, str]) -> None:
     _, output = report
     assert "Programme dashboard, as of 2015-03-31" in output
-    assert "Leeds" in output and "(E08000035)" in output and TOTAL in output
+    assert "Leeds" in output and "Leeds: E08000035" in output and TOTAL in output
     assert "Payments due" in output
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
 from rich.text import Text
 
 from tfrules import api
@@ -27,8 +26,9 @@ from tfrules.cli.common import (
 from tfrules.cli.interrupts import in_worker
 from tfrules.cli.output import console
 from tfrules.data.synth import generate_to_dir
-from tfrules.report.dashboard import TOTAL, Dashboard, cell
+from tfrules.report.dashboard import Dashboard
 from tfrules.report.programmes import PROGRAMMES, Programme, report_files, write_report
+from tfrules.report.terminal import print_dashboard_tables
 from tfrules.run.atomic import write_text
 from tfrules.run.outputs import check_output_folder
 
@@ -91,20 +91,7 @@ def run_report(
 def print_dashboard(dashboard: Dashboard, as_of: dt.date, out: Path) -> None:
     terminal = console()
     terminal.print(Text(f"Programme dashboard, as of {as_of}", style="bold"))
-    for section, columns in dashboard.sections.items():
-        table = Table(title=section, title_style="bold", title_justify="left")
-        cells = {
-            c: [cell(dashboard, c, row[c]) for row in dashboard.table.iter_rows(named=True)]
-            for c in columns
-        }
-        # figures are never cut: in a narrow terminal headings and names wrap instead
-        table.add_column("council", min_width=14)
-        for column in columns:
-            table.add_column(column, justify="right", min_width=max(map(len, cells[column])))
-        for index, row in enumerate(dashboard.table.iter_rows(named=True)):
-            style = "bold" if row["council"] == TOTAL else None
-            table.add_row(row["council"], *(cells[c][index] for c in columns), style=style)
-        terminal.print(table)
+    print_dashboard_tables(dashboard, terminal)
     for note in dashboard.notes:
         terminal.print(Text(note, style="yellow"))
     if dashboard.missing_tables:
