@@ -4,6 +4,7 @@ overclaims listed apart, and the internal-audit sample with its evidence."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -39,10 +40,17 @@ def return_name(code: str) -> str:
     return f"{code}-{slug}" if slug else code
 
 
-def _write_workbook(path: Path, summary: pl.DataFrame, lines: pl.DataFrame) -> None:
+def _write_workbook(
+    path: Path, summary: pl.DataFrame, lines: pl.DataFrame, claim_date: dt.date
+) -> None:
+    """The return as a workbook; dated by the claim date, never the clock, so the
+    same return is the same file byte for byte (an audit bundle compares hashes)."""
     figures = summary.drop("council").transpose(include_header=True, column_names=["value"])
     figures = figures.rename({"column": "figure"}).with_columns(pl.col("value").cast(pl.String))
     with xlsxwriter.Workbook(path) as workbook:
+        workbook.set_properties(
+            {"created": dt.datetime.combine(claim_date, dt.time()), "title": path.stem}
+        )
         figures.write_excel(workbook, worksheet="Summary", autofit=True)
         for sheet, status in SHEETS:
             part = lines.filter(pl.col("status") == status).drop("status")
@@ -72,7 +80,7 @@ def write_claim_return(
             lines = claim.for_council(code)
             lines.write_csv(staging / "returns" / f"{name}.csv")
             summary = claim.summary.filter(pl.col(council) == code)
-            _write_workbook(staging / "returns" / f"{name}.xlsx", summary, lines)
+            _write_workbook(staging / "returns" / f"{name}.xlsx", summary, lines, claim.as_of)
         write_audit_sample(claim, dataset, staging / "audit-sample", sample, seed, local)
         written = sorted(p.relative_to(staging) for p in staging.rglob("*") if p.is_file())
     return written

@@ -1,0 +1,185 @@
+"""`tfrules claims`: the claim return of a programme at a claim date."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from tfrules.audit.manifest import RunArguments, build_manifest, write_manifest
+from tfrules.claims import SchemeError, make_claims
+from tfrules.claims.audit_sample import SampleSize
+from tfrules.claims.claim_return import load_claims_data
+from tfrules.claims.outputs import write_claim_return
+from tfrules.claims.staging import OutputError
+from tfrules.cli.eval_cmd import (
+    DATA_HELP,
+    INCLUDE_HELP,
+    PARAM_HELP,
+    RULESET_HELP,
+    load_local_rules,
+    load_rules,
+    parse_date,
+)
+from tfrules.cli.main import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, app
+from tfrules.cli.output import console
+from tfrules.compile.councils import CouncilError
+from tfrules.data.errors import DataError
+from tfrules.report.dashboard import money_text
+from tfrules.report.terminal import short_council
+
+AUDIT_BUNDLE_HELP = (
+    "A folder to write an audit bundle into: a manifest with the SHA-256 of every rule file, "
+    "input and output, the versions and the command line; check it with 'tfrules verify'."
+)
+
+
+def parse_sample(text: str) -> SampleSize:
+    """`2%` (a share of each council's claims of each kind) or `5` (a number of each)."""
+    try:
+        if text.endswith("%"):
+            share = float(text[:-1]) / 100
+            if not 0 < share <= 1:
+                raise ValueError
+            return SampleSize(share=share)
+        count = int(text)
+        if count < 0:
+            raise ValueError
+        return SampleSize(count=count)
+    except ValueError:
+        typer.echo(
+            f"tfrules claims: --sample {text!r} is neither a share (2%) nor a number (5)", err=True
+        )
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
+    typer.echo(f"tfrules claims: {message}", err=True)
+    return typer.Exit(code)
+
+
+@app.command()
+def claims(
+    ruleset: str = typer.Argument(..., help=RULESET_HELP),
+    data: Path = typer.Option(..., "--data", metavar="DIR", help=DATA_HELP),
+    as_of: str = typer.Option(
+        ..., "--as-of", metavar="CLAIM_DATE", help="The claim date, YYYY-MM-DD."
+    ),
+    out: Path = typer.Option(..., "--out", metavar="DIR", help="The folder to write into."),
+    local: list[Path] = typer.Option(
+        [], "--local", metavar="DIR", help="Folders of the councils' local rulesets; repeatable."
+    ),
+    sample: str = typer.Option(
+        "2%",
+        "--sample",
+        metavar="SHARE|N",
+        help="The internal-audit sample: a share of each council's claims of each kind "
+        "(2%, at least one) or a number of each (5).",
+    ),
+    seed: int = typer.Option(
+        2012, "--seed", help="Seed of the audit sample: the same seed draws the same families."
+    ),
+    param: list[str] = typer.Option([], "--param", metavar="NAME=VALUE", help=PARAM_HELP),
+    include: list[Path] = typer.Option([], "--include", metavar="DIR", help=INCLUDE_HELP),
+    audit_bundle: Path = typer.Option(
+        None, "--audit-bundle", metavar="DIR", help=AUDIT_BUNDLE_HELP
+    ),
+) -> None:
+    """The claim return at a claim date, for each council.
+
+    For every council: the families newly claimable by kind of claim
+    (attachment, results, progress to work, employment; phase 2's attachment
+    and results) with their amounts; what the cap or an earlier overpayment
+    holds back; the families not yet claimable and why (a condition false, or
+    unknown because of missing data, and which table); and overclaims to be
+    repaid, listed apart.
+
+    Writes into --out: claims.csv (the new rows of the claims table, adding
+    up exactly to payment_due: append them to the data's claims table and a
+    later run claims nothing twice), returns/ (a CSV and an Excel workbook per
+    council), overclaims.csv, summary.csv, and audit-sample/ (a seeded sample
+    of the claimed families, each with an evidence page).
+    """
+    day = parse_date(as_of)
+    size = parse_sample(sample)
+    checked = load_rules(ruleset, include, param)
+    locals_ = load_local_rules(checked, local, param) if local else []
+    if not data.is_dir():
+        raise _fail(f"--data {data} is not a folder of data files")
+    try:
+        dataset = load_claims_data([checked, *locals_], data)
+    except DataError as exc:
+        typer.echo(
+            f"The data cannot be used ({len(exc.problems)} problem(s)); nothing was written:",
+            err=True,
+        )
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(EXIT_ERRORS) from None
+    try:
+        with console(stderr=True).status("working out the claim return"):
+            claim = make_claims(checked, dataset, day, local=locals_)
+            write_claim_return(
+                claim,
+                dataset,
+                out,
+                sample=size,
+                seed=seed,
+                local={each.name: each for each in locals_},
+            )
+    except (SchemeError, CouncilError, OutputError) as exc:
+        raise _fail(str(exc)) from None
+    if audit_bundle is not None:
+        arguments = RunArguments(
+            "claims",
+            (ruleset,),
+            (
+                ("--data", str(data.resolve())),
+                ("--as-of", day.isoformat()),
+                *(("--local", str(p.resolve())) for p in local),
+                ("--sample", sample),
+                ("--seed", str(seed)),
+                *(("--param", p) for p in param),
+                *(("--include", str(p.resolve())) for p in include),
+            ),
+        )
+        manifest = build_manifest(
+            arguments, out, [checked, *locals_], dataset, params=param, include=include
+        )
+        try:
+            write_manifest(audit_bundle, manifest)
+        except OSError as exc:
+            raise _fail(f"cannot write the audit bundle into {audit_bundle}: {exc}") from None
+    _print_return(claim, out)
+    raise typer.Exit(EXIT_OK)
+
+
+def _print_return(claim, out: Path) -> None:
+    terminal = console()
+    scheme = claim.scheme
+    terminal.print(Text(f"Claim return, {scheme.title}, claim date {claim.as_of}", style="bold"))
+    table = Table(title="Claimed now, by council", title_justify="left")
+    table.add_column("council")
+    for heading in ("families", "claimed now", "held back", "not yet", "overclaimed"):
+        table.add_column(heading, justify="right")
+    for row in claim.summary.iter_rows(named=True):
+        table.add_row(
+            short_council(row["council"]),
+            f"{row['families claimed for']:,}",
+            money_text(row["claimed now"]),
+            money_text(row["held back"]),
+            f"{row['not yet: condition false'] + row['not yet: unknown']:,}",
+            money_text(row["overclaimed"]),
+        )
+    terminal.print(table)
+    total = claim.ledger["amount"].sum()
+    due = claim.results[scheme.payment_due].sum()
+    terminal.print(
+        f"{claim.ledger.height:,} new claims, {money_text(total)} in all "
+        f"(payment_due of the same run: {money_text(due)}); written to {out}/claims.csv"
+    )
+    terminal.print(
+        f"Each council's return is in {out}/returns/, the overclaims in {out}/overclaims.csv "
+        f"and the audit sample in {out}/audit-sample/"
+    )
