@@ -36,13 +36,13 @@ class RunArguments:
 
     command: str
     positional: tuple[str, ...]
-    options: tuple[tuple[str, str], ...]
+    options: tuple[tuple[str, str | None], ...]  # a flag alone has the value None
     out_flag: str = "--out"
 
     def argv(self, out: Path) -> list[str]:
         args = [self.command, *self.positional]
         for flag, value in self.options:
-            args += [flag, value]
+            args += [flag] if value is None else [flag, value]
         return [*args, self.out_flag, str(out)]
 
     def command_line(self, out: Path) -> str:

@@ -61,7 +61,7 @@ def _rerun(manifest: Mapping, into: Path) -> tuple[int, str]:
     target = into / out.name
     argv = [manifest["command"], *arguments["positional"]]
     for flag, value in arguments["options"]:
-        argv += [flag, value]
+        argv += [flag] if value is None else [flag, value]
     argv += [arguments["out_flag"], str(target)]
     folder = manifest.get("working_directory")
     cwd = folder if folder and Path(folder).is_dir() else None
