@@ -38,11 +38,15 @@ class RunArguments:
     positional: tuple[str, ...]
     options: tuple[tuple[str, str | None], ...]  # a flag alone has the value None
     out_flag: str = "--out"
+    #: other outputs, as (flag, file): on a re-run each goes beside the output
+    files: tuple[tuple[str, str], ...] = ()
 
-    def argv(self, out: Path) -> list[str]:
+    def argv(self, out: Path, files_into: Path | None = None) -> list[str]:
         args = [self.command, *self.positional]
         for flag, value in self.options:
             args += [flag] if value is None else [flag, value]
+        for flag, file in self.files:
+            args += [flag, str(files_into / Path(file).name) if files_into else file]
         return [*args, self.out_flag, str(out)]
 
     def command_line(self, out: Path) -> str:
@@ -53,11 +57,17 @@ def versions() -> dict[str, str]:
     return {"tfrules": __version__, "python": platform.python_version(), "polars": pl.__version__}
 
 
-def output_digests(out: Path) -> dict[str, str]:
-    """Every file of an output (a folder, or one file), by its path relative to it."""
+#: The name under which other outputs (--html FILE) are listed.
+OTHER = "other files/"
+
+
+def output_digests(out: Path, files: Iterable[Path] = ()) -> dict[str, str]:
+    """Every file of an output (a folder, or one file), by its path relative to
+    it, and the other files written, under `other files/`."""
+    others = {OTHER + f.name: file_digest(f) for f in files if f.is_file()}
     if out.is_file():
-        return {out.name: file_digest(out)}
-    return {
+        return {out.name: file_digest(out), **others}
+    return others | {
         path.relative_to(out).as_posix(): file_digest(path)
         for path in sorted(out.rglob("*"))
         if path.is_file() and not any(part.startswith(".") for part in path.parts)
@@ -99,6 +109,7 @@ def build_manifest(
             "options": [list(pair) for pair in arguments.options],
             "out_flag": arguments.out_flag,
             "out": str(out.resolve()),
+            "files": [list(pair) for pair in arguments.files],
         },
         "command_line": arguments.command_line(out),
         "working_directory": os.getcwd(),
@@ -106,7 +117,7 @@ def build_manifest(
         "rule_files": rules,
         "missing_tables": sorted(dataset.missing_tables),
         "inputs": inputs,
-        "outputs": output_digests(out),
+        "outputs": output_digests(out, [Path(f) for _, f in arguments.files]),
         "versions": versions(),
         "run_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }

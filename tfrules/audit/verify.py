@@ -62,6 +62,10 @@ def _rerun(manifest: Mapping, into: Path) -> tuple[int, str]:
     argv = [manifest["command"], *arguments["positional"]]
     for flag, value in arguments["options"]:
         argv += [flag] if value is None else [flag, value]
+    others = into / "other files"
+    others.mkdir()
+    for flag, file in arguments.get("files", []):
+        argv += [flag, str(others / Path(file).name)]
     argv += [arguments["out_flag"], str(target)]
     folder = manifest.get("working_directory")
     cwd = folder if folder and Path(folder).is_dir() else None
@@ -108,6 +112,7 @@ def verify(bundle: Path) -> Verification:
             )
             return Verification(command_line, tuple(differences), 0)
         out = Path(scratch) / Path(manifest["arguments"]["out"]).name
-        produced = output_digests(out)
+        others = sorted((Path(scratch) / "other files").iterdir())
+        produced = output_digests(out, others)
     differences += _outputs(recorded, produced)
     return Verification(command_line, tuple(differences), len(recorded))

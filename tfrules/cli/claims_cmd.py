@@ -11,7 +11,6 @@ from rich.text import Text
 from tfrules.audit.manifest import RunArguments, build_manifest, write_manifest
 from tfrules.claims import SchemeError, make_claims
 from tfrules.claims.audit_sample import SampleSize
-from tfrules.claims.claim_return import load_claims_data
 from tfrules.claims.outputs import write_claim_return
 from tfrules.claims.staging import OutputError
 from tfrules.cli.eval_cmd import (
@@ -19,14 +18,14 @@ from tfrules.cli.eval_cmd import (
     INCLUDE_HELP,
     PARAM_HELP,
     RULESET_HELP,
+    load_checked_data,
     load_local_rules,
     load_rules,
     parse_date,
 )
-from tfrules.cli.main import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, app
+from tfrules.cli.main import EXIT_OK, EXIT_USAGE, app
 from tfrules.cli.output import console
 from tfrules.compile.councils import CouncilError
-from tfrules.data.errors import DataError
 from tfrules.report.dashboard import money_text
 from tfrules.report.terminal import short_council
 
@@ -106,17 +105,7 @@ def claims(
     size = parse_sample(sample)
     checked = load_rules(ruleset, include, param)
     locals_ = load_local_rules(checked, local, param) if local else []
-    if not data.is_dir():
-        raise _fail(f"--data {data} is not a folder of data files")
-    try:
-        dataset = load_claims_data([checked, *locals_], data)
-    except DataError as exc:
-        typer.echo(
-            f"The data cannot be used ({len(exc.problems)} problem(s)); nothing was written:",
-            err=True,
-        )
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(EXIT_ERRORS) from None
+    dataset = load_checked_data([checked, *locals_], data, ledger=True)
     try:
         with console(stderr=True).status("working out the claim return"):
             claim = make_claims(checked, dataset, day, local=locals_)

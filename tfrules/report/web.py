@@ -1,0 +1,53 @@
+"""The dashboard web page from a report's results: its figures, then the page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+
+import polars as pl
+
+from tfrules.data.load import Dataset
+from tfrules.model.ruleset import CheckedRuleset
+from tfrules.report import figures
+from tfrules.report.gaps import identification_gaps
+from tfrules.report.html_dashboard import render_page
+
+
+def dashboard_page(
+    results: Mapping[str, pl.DataFrame],
+    nationals: Mapping[str, CheckedRuleset],
+    locals_: Mapping[str, Sequence[CheckedRuleset]],
+    dataset: Dataset,
+    as_of: dt.date,
+) -> str:
+    """The page for the programmes' results (`phase1`, `phase2`, `dwp`; phase 1 is needed)."""
+    national = nationals["phase1"]
+    schema = national.schema
+    key = schema.households.key or "household_id"
+    council = schema.council_column or "la_code"
+    phase1 = results["phase1"]
+    found = [figures.variation(phase1, council), figures.funnel(phase1, council)]
+    gaps = identification_gaps(national, locals_.get("phase1", ()), dataset, as_of, phase1)
+    found.append(figures.unknowns(gaps, council))
+    if "dwp" in results:
+        found.append(figures.overlap(phase1, results["dwp"], key, council))
+    found.append(figures.money(results, council))
+    households = dataset.frames[schema.households.name].select(key, "attached_on").collect()
+    claims = dataset.frames.get("claims")
+    ledger = None
+    if claims is not None and "claim" in claims.collect_schema().names():
+        ledger = claims.collect()
+    found.append(figures.by_quarter(households, ledger, as_of))
+    notes = []
+    if dataset.missing_tables:
+        notes.append(
+            "Tables not supplied (facts drawn from them are unknown): "
+            + ", ".join(sorted(dataset.missing_tables))
+        )
+    return render_page(
+        found,
+        as_of=as_of,
+        rulesets={p: r.name for p, r in nationals.items()},
+        notes=notes,
+    )
