@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from tfrules.audit.manifest import read_manifest
 from tfrules.check.workspace import bundled_rulesets_dir
 from tfrules.cli.main import _register, app
 from tfrules.data.synth import generate_to_dir
@@ -51,11 +52,16 @@ def page_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
         [
             "report", "--data", str(root / "data"), "--as-of", "2015-03-31",
             "--local", str(bundled_rulesets_dir() / "local"), "--out", str(root / "out"),
-            "--html", str(html),
+            "--html", str(html), "--audit-bundle", str(root / "bundle"),
         ],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert f"The dashboard as a web page: {html}" in result.output
+    manifest = read_manifest(root / "bundle")
+    assert manifest["command"] == "report"
+    assert {"dashboard.csv", "phase1.parquet", "other files/dashboard.html"} <= set(
+        manifest["outputs"]
+    )
     return html
 
 

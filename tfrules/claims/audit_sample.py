@@ -115,7 +115,7 @@ def evidence_page(
         f"<td><code>{file_digest(path)}</code></td></tr>"
         for name, path in rule_files(ruleset).items()
     )
-    trace = render_text(explanation, ruleset, depth=8)
+    trace = render_text(explanation, ruleset, depth=6)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <title>Evidence: household {e(household)}, claim of {claim.as_of}</title>

@@ -7,11 +7,34 @@ from collections.abc import Mapping, Sequence
 
 import polars as pl
 
+from tfrules.claims.ledger import MONEY, cap_amount
+from tfrules.claims.schemes import SchemeError, scheme_for
 from tfrules.data.load import Dataset
 from tfrules.model.ruleset import CheckedRuleset
 from tfrules.report import figures
 from tfrules.report.gaps import identification_gaps
 from tfrules.report.html_dashboard import render_page
+
+
+def with_overclaims(frame: pl.DataFrame, ruleset: CheckedRuleset, as_of: dt.date) -> pl.DataFrame:
+    """The results with `overclaimed` (claimed beyond what is now due, capped as the
+    programme caps it) when the ruleset does not state it itself."""
+    if "overclaimed" in frame.columns:
+        return frame
+    try:
+        scheme = scheme_for(ruleset)
+    except SchemeError:
+        return frame
+    if scheme.already_claimed not in frame.columns:
+        return frame
+    due = pl.sum_horizontal(*(pl.col(m) for m in scheme.measures))
+    cap = cap_amount(ruleset, scheme, as_of)
+    if cap is not None:
+        due = pl.min_horizontal(due, pl.lit(cap, dtype=MONEY))
+    zero = pl.lit(0, dtype=MONEY)
+    return frame.with_columns(
+        pl.max_horizontal(pl.col(scheme.already_claimed) - due, zero).alias("overclaimed")
+    )
 
 
 def dashboard_page(
@@ -22,6 +45,7 @@ def dashboard_page(
     as_of: dt.date,
 ) -> str:
     """The page for the programmes' results (`phase1`, `phase2`, `dwp`; phase 1 is needed)."""
+    results = {p: with_overclaims(f, nationals[p], as_of) for p, f in results.items()}
     national = nationals["phase1"]
     schema = national.schema
     key = schema.households.key or "household_id"
