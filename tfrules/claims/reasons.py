@@ -92,7 +92,7 @@ def incomplete_tables(ruleset: CheckedRuleset, rule: str) -> set[str]:
     return found
 
 
-def reads_abstract(ruleset: CheckedRuleset, national: CheckedRuleset, rule: str) -> bool:
+def reads_abstract(national: CheckedRuleset, rule: str) -> bool:
     """Whether `rule` uses, in the national ruleset, a rule left to the councils."""
     abstract = set(national.abstract_rules)
     seen = {rule}
@@ -168,7 +168,7 @@ def unknown_causes(
                 pl.when(unknown & together & ~resolved).then(pl.lit(f"{texts} not supplied"))
             )
             resolved = resolved | together
-        if local_values and rule in national.rules and reads_abstract(national, national, rule):
+        if local_values and rule in national.rules and reads_abstract(national, rule):
             known = local_values[0][rule].is_not_null() | local_values[1][rule].is_not_null()
             causes.append(pl.when(unknown & no_local & known).then(pl.lit(NO_LOCAL)))
             resolved = resolved | (no_local & known)

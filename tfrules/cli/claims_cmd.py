@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tfrules.audit.manifest import RunArguments, build_manifest, write_manifest
-from tfrules.claims import SchemeError, make_claims
+from tfrules.claims import ClaimReturn, SchemeError, make_claims
 from tfrules.claims.audit_sample import SampleSize
 from tfrules.claims.outputs import write_claim_return
 from tfrules.claims.staging import OutputError
@@ -144,7 +144,7 @@ def claims(
     raise typer.Exit(EXIT_OK)
 
 
-def _print_return(claim, out: Path) -> None:
+def _print_return(claim: ClaimReturn, out: Path) -> None:
     terminal = console()
     scheme = claim.scheme
     terminal.print(Text(f"Claim return, {scheme.title}, claim date {claim.as_of}", style="bold"))
