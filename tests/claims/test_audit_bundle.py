@@ -171,3 +171,24 @@ def test_claims_for_a_ruleset_without_claims_is_a_usage_error(
     assert result.exit_code == 2
     assert "has no claims" in result.output
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_claims_into_a_file_is_a_usage_error(synthetic: Path, tmp_path: Path) -> None:
+    taken = tmp_path / "taken.txt"
+    taken.write_text("a file")
+    result = _invoke(
+        "claims", "national.phase1", "--data", str(synthetic), "--as-of", AS_OF,
+        "--out", str(taken),
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "is a file" in result.output
+    assert taken.read_text() == "a file"
+
+
+def test_a_wrong_sample_is_a_usage_error(synthetic: Path, tmp_path: Path) -> None:
+    result = _invoke(
+        "claims", "national.phase1", "--data", str(synthetic), "--as-of", AS_OF,
+        "--out", str(tmp_path / "out"), "--sample", "two",
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "neither a share" in result.output

@@ -14,6 +14,7 @@ from tfrules.claims.audit_sample import SampleSize
 from tfrules.claims.outputs import write_claim_return
 from tfrules.claims.staging import OutputError
 from tfrules.cli.eval_cmd import (
+    AUDIT_BUNDLE_HELP,
     DATA_HELP,
     INCLUDE_HELP,
     PARAM_HELP,
@@ -28,11 +29,6 @@ from tfrules.cli.output import console
 from tfrules.compile.councils import CouncilError
 from tfrules.report.dashboard import money_text
 from tfrules.report.terminal import short_council
-
-AUDIT_BUNDLE_HELP = (
-    "A folder to write an audit bundle into: a manifest with the SHA-256 of every rule file, "
-    "input and output, the versions and the command line; check it with 'tfrules verify'."
-)
 
 
 def parse_sample(text: str) -> SampleSize:
@@ -103,6 +99,8 @@ def claims(
     """
     day = parse_date(as_of)
     size = parse_sample(sample)
+    if out.exists() and not out.is_dir():
+        raise _fail(f"--out {out} is a file; give a folder to write the return into")
     checked = load_rules(ruleset, include, param)
     locals_ = load_local_rules(checked, local, param) if local else []
     dataset = load_checked_data([checked, *locals_], data, ledger=True)
