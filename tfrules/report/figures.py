@@ -54,7 +54,7 @@ def variation(phase1: pl.DataFrame, council_column: str) -> FigureData:
     both = pl.concat(
         [_named(per, council_column), total.with_columns(pl.lit(AVERAGE).alias(COUNCIL))],
         how="diagonal",
-    )
+    ).sort(pl.col(COUNCIL) == AVERAGE, COUNCIL)
     rates = []
     for measure, base in (
         ("identified", "households"),
@@ -72,7 +72,7 @@ def variation(phase1: pl.DataFrame, council_column: str) -> FigureData:
                 (pl.col(measure) / pl.col(base).replace(0, None) * 100).round(1).alias("rate %"),
             )
         )
-    frame = pl.concat(rates).sort("measure", COUNCIL)
+    frame = pl.concat(rates)  # in the order above: identified, attached, turned around, routes
     return FigureData(
         "variation",
         "Variation between councils",

@@ -50,6 +50,7 @@ def _chart(figure: FigureData) -> alt.TopLevelMixin:
                 row=alt.Row(
                     "measure:N",
                     title=None,
+                    sort=list(dict.fromkeys(data["measure"].to_list())),
                     header=alt.Header(
                         labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top"
                     ),
