@@ -15,9 +15,8 @@ from typer.testing import CliRunner
 
 from tfrules.audit.manifest import read_manifest
 from tfrules.check.workspace import bundled_rulesets_dir
-from tfrules.cli.main import _register, app
+from tfrules.cli.main import app
 
-_register()
 RUNNER = CliRunner()
 AS_OF = "2015-03-31"
 

@@ -15,10 +15,9 @@ from typer.testing import CliRunner
 
 from tfrules.audit.manifest import read_manifest
 from tfrules.check.workspace import bundled_rulesets_dir
-from tfrules.cli.main import _register, app
+from tfrules.cli.main import app
 from tfrules.data.synth import generate_to_dir
 
-_register()
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / ".ci" / "artifacts"
 FLAGS = [
@@ -31,7 +30,7 @@ FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-CHARTS = 6
+CHARTS = 7
 
 
 def _browser_available() -> None:
@@ -114,6 +113,7 @@ def test_the_page_is_one_file_with_no_outside_references(page_file: Path) -> Non
         "Troubled Families and DWP Families with Multiple Problems",
         "Money, per council",
         "Attachments and results by quarter",
+        "Cost savings of the families attached, per council",
     ):
         assert title in text
     assert "Barking and Dagenham" in text and "Newcastle upon Tyne" in text

@@ -24,6 +24,7 @@ from tfrules import __version__
 from tfrules.audit.rule_files import file_digest, rule_files
 from tfrules.data.load import Dataset
 from tfrules.model.ruleset import CheckedRuleset
+from tfrules.run.atomic import write_text
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -64,13 +65,17 @@ OTHER = "other files/"
 def output_digests(out: Path, files: Iterable[Path] = ()) -> dict[str, str]:
     """Every file of an output (a folder, or one file), by its path relative to
     it, and the other files written, under `other files/`."""
-    others = {OTHER + f.name: file_digest(f) for f in files if f.is_file()}
+    listed = [f for f in files if f.is_file()]
+    others = {OTHER + f.name: file_digest(f) for f in listed}
     if out.is_file():
         return {out.name: file_digest(out), **others}
+    apart = {f.resolve() for f in listed}
     return others | {
         path.relative_to(out).as_posix(): file_digest(path)
         for path in sorted(out.rglob("*"))
-        if path.is_file() and not any(part.startswith(".") for part in path.parts)
+        if path.is_file()
+        and path.resolve() not in apart
+        and not any(part.startswith(".") for part in path.relative_to(out).parts)
     }
 
 
@@ -125,12 +130,7 @@ def build_manifest(
 
 def write_manifest(bundle: Path, manifest: Mapping[str, object]) -> Path:
     """Write `manifest.json` into the bundle folder (atomically)."""
-    bundle.mkdir(parents=True, exist_ok=True)
-    target = bundle / MANIFEST
-    temporary = bundle / f".{MANIFEST}.part"
-    temporary.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-    os.replace(temporary, target)
-    return target
+    return write_text(bundle / MANIFEST, json.dumps(manifest, indent=2) + "\n")
 
 
 def read_manifest(bundle: Path) -> dict[str, object]:

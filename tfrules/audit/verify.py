@@ -17,7 +17,7 @@ from tfrules.audit.manifest import output_digests, read_manifest, versions
 from tfrules.audit.rule_files import file_digest
 
 #: Runs the `tfrules` command line in a fresh process.
-_RUN = "import sys; from tfrules.cli.main import run; sys.argv[0] = 'tfrules'; run()"
+_RUN = "import sys; from tfrules.cli.entry import run; sys.argv[0] = 'tfrules'; run()"
 
 
 class BundleError(Exception):

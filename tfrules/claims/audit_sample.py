@@ -18,12 +18,12 @@ import polars as pl
 from tfrules import api
 from tfrules.audit.rule_files import file_digest, rule_files
 from tfrules.claims.claim_return import CLAIMED, ClaimReturn
-from tfrules.compile.councils import APPLIED
 from tfrules.data.councils import council_name
 from tfrules.data.load import Dataset
 from tfrules.interpret.explain import explain_household, render_text, show
 from tfrules.model.ruleset import CheckedRuleset
 from tfrules.report.ruleset_doc import param_value_text
+from tfrules.run.councils import APPLIED
 
 
 @attrs.frozen

@@ -18,12 +18,12 @@ from tfrules.check.usage import required_columns
 from tfrules.claims.ledger import MONEY, allocate, cap_amount, claimed_by_kind, ledger_rows
 from tfrules.claims.reasons import unknown_causes
 from tfrules.claims.schemes import ClaimKind, ClaimScheme, scheme_for
-from tfrules.compile.councils import APPLIED, plan_councils
 from tfrules.compile.plan import build_plan
 from tfrules.data.councils import council_name
 from tfrules.data.load import Dataset, load_dataset
 from tfrules.data.validate import validate
 from tfrules.model.ruleset import CheckedRuleset
+from tfrules.run.councils import APPLIED, plan_councils
 
 CLAIMS_TABLE = "claims"
 

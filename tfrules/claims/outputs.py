@@ -20,10 +20,10 @@ from tfrules.claims.claim_return import (
     OVERCLAIMED,
     ClaimReturn,
 )
-from tfrules.claims.staging import staged_folder
 from tfrules.data.councils import COUNCIL_NAMES
 from tfrules.data.load import Dataset
 from tfrules.model.ruleset import CheckedRuleset
+from tfrules.run.atomic import staged_folder
 
 SHEETS = (
     ("Claims", CLAIMED),

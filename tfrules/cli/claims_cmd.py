@@ -8,25 +8,28 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from tfrules.audit.manifest import RunArguments, build_manifest, write_manifest
+from tfrules.audit.manifest import RunArguments
 from tfrules.claims import ClaimReturn, SchemeError, make_claims
 from tfrules.claims.audit_sample import SampleSize
 from tfrules.claims.outputs import write_claim_return
-from tfrules.claims.staging import OutputError
-from tfrules.cli.eval_cmd import (
+from tfrules.cli.common import (
     AUDIT_BUNDLE_HELP,
     DATA_HELP,
+    EXIT_OK,
     INCLUDE_HELP,
     PARAM_HELP,
     RULESET_HELP,
+    app,
+    fail,
     load_checked_data,
     load_local_rules,
     load_rules,
     parse_date,
+    plain_failures,
+    record_run,
 )
-from tfrules.cli.main import EXIT_OK, EXIT_USAGE, app
+from tfrules.cli.interrupts import in_worker
 from tfrules.cli.output import console
-from tfrules.compile.councils import CouncilError
 from tfrules.report.dashboard import money_text
 from tfrules.report.terminal import short_council
 
@@ -44,15 +47,7 @@ def parse_sample(text: str) -> SampleSize:
             raise ValueError
         return SampleSize(count=count)
     except ValueError:
-        typer.echo(
-            f"tfrules claims: --sample {text!r} is neither a share (2%) nor a number (5)", err=True
-        )
-        raise typer.Exit(EXIT_USAGE) from None
-
-
-def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
-    typer.echo(f"tfrules claims: {message}", err=True)
-    return typer.Exit(code)
+        fail(f"--sample {text!r} is neither a share (2%) nor a number (5)")
 
 
 @app.command()
@@ -100,23 +95,23 @@ def claims(
     day = parse_date(as_of)
     size = parse_sample(sample)
     if out.exists() and not out.is_dir():
-        raise _fail(f"--out {out} is a file; give a folder to write the return into")
+        fail(f"--out {out} is a file; give a folder to write the return into")
     checked = load_rules(ruleset, include, param)
-    locals_ = load_local_rules(checked, local, param) if local else []
+    locals_ = load_local_rules(checked, local, include, param) if local else []
     dataset = load_checked_data([checked, *locals_], data, ledger=True)
+
+    def work() -> ClaimReturn:
+        made = make_claims(checked, dataset, day, local=locals_)
+        write_claim_return(
+            made, dataset, out, sample=size, seed=seed, local={r.name: r for r in locals_}
+        )
+        return made
+
     try:
-        with console(stderr=True).status("working out the claim return"):
-            claim = make_claims(checked, dataset, day, local=locals_)
-            write_claim_return(
-                claim,
-                dataset,
-                out,
-                sample=size,
-                seed=seed,
-                local={each.name: each for each in locals_},
-            )
-    except (SchemeError, CouncilError, OutputError) as exc:
-        raise _fail(str(exc)) from None
+        with console(stderr=True).status("working out the claim return"), plain_failures():
+            claim = in_worker(work)
+    except SchemeError as exc:
+        fail(str(exc))
     if audit_bundle is not None:
         arguments = RunArguments(
             "claims",
@@ -131,13 +126,15 @@ def claims(
                 *(("--include", str(p.resolve())) for p in include),
             ),
         )
-        manifest = build_manifest(
-            arguments, out, [checked, *locals_], dataset, params=param, include=include
+        record_run(
+            audit_bundle,
+            arguments,
+            out,
+            [checked, *locals_],
+            dataset,
+            params=param,
+            include=include,
         )
-        try:
-            write_manifest(audit_bundle, manifest)
-        except OSError as exc:
-            raise _fail(f"cannot write the audit bundle into {audit_bundle}: {exc}") from None
     _print_return(claim, out)
     raise typer.Exit(EXIT_OK)
 

@@ -8,7 +8,7 @@ import typer
 from rich.text import Text
 
 from tfrules.audit.verify import BundleError, verify
-from tfrules.cli.main import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, app
+from tfrules.cli.common import EXIT_ERRORS, EXIT_OK, app, fail
 from tfrules.cli.output import console
 
 
@@ -31,8 +31,7 @@ def verify_command(
         with console(stderr=True).status("running the recorded command again"):
             result = verify(bundle)
     except BundleError as exc:
-        typer.echo(f"tfrules verify: {exc}", err=True)
-        raise typer.Exit(EXIT_USAGE) from None
+        fail(str(exc))
     terminal = console()
     terminal.print(Text(f"Verified: {result.command_line}", style="bold"))
     if result.same:

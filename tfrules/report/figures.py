@@ -241,3 +241,23 @@ def by_quarter(households: pl.DataFrame, claims: pl.DataFrame | None, as_of: dt.
         "families with a results claim in each quarter (from the claims ledger).",
         frame,
     )
+
+
+def savings(table: pl.DataFrame, summary: list[str], money: tuple[str, ...]) -> FigureData:
+    """Cost savings per council (from the dashboard's savings section): the
+    amounts of its summary, an unknown one left unknown, never £0."""
+    amounts = [c for c in summary if c in money]
+    councils = table.filter(pl.col(COUNCIL) != "All councils")
+    names = {n: short_council(n) for n in councils[COUNCIL].to_list()}
+    councils = councils.with_columns(pl.col(COUNCIL).replace_strict(names, return_dtype=pl.String))
+    frame = councils.unpivot(
+        index=COUNCIL, on=amounts, variable_name="amount of", value_name="amount"
+    ).with_columns(pl.col("amount").cast(pl.Decimal(38, 2)))
+    return FigureData(
+        "savings",
+        "Cost savings of the families attached, per council",
+        "Gross and net savings to the public services (police and justice, social care, "
+        "education, benefits, housing, health) of the families counted, against the cost of "
+        "intervention; a figure that cannot be known from the data is shown as unknown.",
+        frame.sort(COUNCIL, "amount of"),
+    )

@@ -9,10 +9,10 @@ from collections.abc import Mapping, Sequence
 import polars as pl
 
 from tfrules.claims.reasons import unknown_causes
-from tfrules.compile.councils import APPLIED, plan_councils
 from tfrules.compile.plan import build_plan
 from tfrules.data.load import Dataset
 from tfrules.model.ruleset import CheckedRuleset
+from tfrules.run.councils import APPLIED, plan_councils
 
 RULE = "identified"
 

@@ -95,6 +95,22 @@ def _chart(figure: FigureData) -> alt.TopLevelMixin:
             )
             .properties(width=_WIDTH)
         )
+    if figure.key == "savings":
+        pounds = data.drop_nulls("amount").with_columns(
+            pl.col("amount").cast(pl.Float64).alias("pounds")
+        )
+        return (
+            alt.Chart(pounds)
+            .mark_bar()
+            .encode(
+                y=alt.Y(f"{COUNCIL}:N", title=None),
+                x=alt.X("pounds:Q", title="£", axis=alt.Axis(format=",.0f")),
+                color=alt.Color("amount of:N", legend=alt.Legend(orient="bottom")),
+                yOffset="amount of:N",
+                tooltip=[COUNCIL, "amount of", alt.Tooltip("pounds:Q", format=",.2f")],
+            )
+            .properties(width=_WIDTH)
+        )
     if figure.key == "money":
         # the chart plots pounds as numbers; the exact amounts are in the table under it
         pounds = data.with_columns(pl.col("amount").cast(pl.Float64).alias("pounds"))

@@ -14,6 +14,7 @@ from tfrules.model.ruleset import CheckedRuleset
 from tfrules.report import figures
 from tfrules.report.gaps import identification_gaps
 from tfrules.report.html_dashboard import render_page
+from tfrules.report.savings import SUMMARY, build_savings
 
 
 def with_overclaims(frame: pl.DataFrame, ruleset: CheckedRuleset, as_of: dt.date) -> pl.DataFrame:
@@ -63,6 +64,11 @@ def dashboard_page(
     if claims is not None and "claim" in claims.collect_schema().names():
         ledger = claims.collect()
     found.append(figures.by_quarter(households, ledger, as_of))
+    if "savings" in results and "savings" in nationals:
+        worked_out = build_savings(results["savings"].lazy(), nationals["savings"])
+        found.append(
+            figures.savings(worked_out.table, worked_out.sections[SUMMARY], worked_out.money)
+        )
     notes = []
     if dataset.missing_tables:
         notes.append(
