@@ -99,7 +99,7 @@ def test_each_council_had_its_local_ruleset(report: tuple[Path, str]) -> None:
 def test_report_prints_the_dashboard(report: tuple[Path, str]) -> None:
     _, output = report
     assert "Programme dashboard, as of 2015-03-31" in output
-    assert "Leeds" in output and "(E08000035)" in output and TOTAL in output
+    assert "Leeds" in output and "Leeds: E08000035" in output and TOTAL in output
     assert "Payments due" in output
 
 
@@ -146,6 +146,9 @@ def test_demo_runs_with_no_arguments_needed(
     assert result.exit_code == 0, result.output
     out = tmp_path / "tfrules-demo-output"
     assert (out / "dashboard.md").exists() and (out / "data" / "households.parquet").exists()
+    assert (out / "dashboard.html").exists()
+    assert "The dashboard as a web page (open it in a browser):" in result.output
+    assert "dashboard.html" in result.output
     assert "demo finished" in result.output
     again = RUNNER.invoke(app, ["demo", "--households", "2000"])  # the data is reused
     assert again.exit_code == 0 and "generating" not in again.output

@@ -16,8 +16,10 @@ import typer
 
 from tfrules import api
 from tfrules import diagnostics as diag
+from tfrules.audit.manifest import RunArguments, build_manifest, write_manifest
 from tfrules.check.overrides import OverrideError
 from tfrules.check.workspace import PathError
+from tfrules.claims.claim_return import load_claims_data
 from tfrules.cli.interrupts import in_worker
 from tfrules.cli.output import DiagnosticFormat, print_diagnostics
 from tfrules.data.errors import DataError
@@ -59,6 +61,11 @@ DATA_HELP = "A folder with one Parquet or CSV file per table (households.parquet
 INCLUDE_HELP = "Folders of rule files to look in too (the shipped rulesets always are)."
 PARAM_HELP = "A what-if value for a parameter, name=value (e.g. absence_threshold=10%); repeatable."
 AS_OF_HELP = "The reference date, YYYY-MM-DD."
+AUDIT_BUNDLE_HELP = (
+    "A folder to write an audit bundle into: a manifest with the SHA-256 of every rule file, "
+    "input and output, the what-ifs, the versions and the command line; "
+    "check it later with 'tfrules verify DIR'."
+)
 
 
 _running = {"command": "tfrules"}
@@ -161,13 +168,19 @@ def require_data_folder(data: Path, schema_tables: Sequence[str]) -> None:
         check_readable(data, schema_tables)
 
 
-def load_checked_data(rulesets: CheckedRuleset | list[CheckedRuleset], data: Path) -> Dataset:
+def load_checked_data(
+    rulesets: CheckedRuleset | list[CheckedRuleset], data: Path, *, ledger: bool = False
+) -> Dataset:
     """The data, loaded and validated (in a worker: it may take a while), or
     exit 2 for files that cannot be read and 1 for data that breaks the
-    contract."""
+    contract. With `ledger`, the claims table is loaded whole (its `claim`
+    column too, which no rule reads)."""
     first = rulesets if isinstance(rulesets, CheckedRuleset) else rulesets[0]
     require_data_folder(data, [t.name for t in first.schema.tables])
+    every = [rulesets] if isinstance(rulesets, CheckedRuleset) else rulesets
     try:
+        if ledger:
+            return in_worker(lambda: load_claims_data(every, data))
         return in_worker(lambda: api.load_data(rulesets, data))
     except DataError as exc:
         typer.echo(
@@ -176,3 +189,21 @@ def load_checked_data(rulesets: CheckedRuleset | list[CheckedRuleset], data: Pat
         )
         typer.echo(str(exc), err=True)
         raise typer.Exit(EXIT_ERRORS) from None
+
+
+def record_run(
+    bundle: Path,
+    arguments: RunArguments,
+    out: Path,
+    rulesets: Sequence[CheckedRuleset],
+    dataset: Dataset,
+    *,
+    params: Sequence[str] = (),
+    include: Sequence[Path] = (),
+) -> None:
+    """Write the audit bundle of a finished run (`--audit-bundle`), or exit 2."""
+    manifest = build_manifest(arguments, out, rulesets, dataset, params=params, include=include)
+    try:
+        write_manifest(bundle, manifest)
+    except OSError as exc:
+        fail(f"cannot write the audit bundle into {bundle}: {exc.strerror or exc}")

@@ -10,8 +10,10 @@ from rich.table import Table
 from rich.text import Text
 
 from tfrules import api
+from tfrules.audit.manifest import RunArguments
 from tfrules.cli.common import (
     AS_OF_HELP,
+    AUDIT_BUNDLE_HELP,
     DATA_HELP,
     EXIT_OK,
     INCLUDE_HELP,
@@ -24,6 +26,7 @@ from tfrules.cli.common import (
     load_rules,
     parse_date,
     plain_failures,
+    record_run,
     require_data_folder,
     split_rules,
 )
@@ -75,6 +78,9 @@ def evaluate(
         "that were unknown and the tables not supplied.",
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display or summary."),
+    audit_bundle: Path = typer.Option(
+        None, "--audit-bundle", metavar="DIR", help=AUDIT_BUNDLE_HELP
+    ),
 ) -> None:
     """Evaluate a ruleset over household data: one row per household, one column per rule.
 
@@ -124,6 +130,26 @@ def evaluate(
             )  # fmt: skip
         progress.update(task, description="summarising")
         summary = in_worker(lambda: summarise(result.scan(), checked, wanted))
+    if audit_bundle is not None:
+        options: list[tuple[str, str | None]] = [
+            ("--data", str(data.resolve())),
+            ("--as-of", day.isoformat()),
+        ]
+        options += [("--rules", rules)] if rules else []
+        options += [("--param", p) for p in param]
+        options += [("--include", str(p.resolve())) for p in include]
+        options += [("--local", str(p.resolve())) for p in local]
+        options += [("--slices", str(slices))] + ([("--reasons", None)] if reasons else [])
+        options += [("--quiet", None)]
+        record_run(
+            audit_bundle,
+            RunArguments("eval", (ruleset,), tuple(options)),
+            out,
+            [checked, *locals_],
+            dataset,
+            params=param,
+            include=include,
+        )
     if not quiet:
         print_summary(summary, checked, result)
     raise typer.Exit(EXIT_OK)

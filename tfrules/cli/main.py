@@ -16,6 +16,7 @@ import typer
 from tfrules import __version__
 from tfrules.cli import (  # noqa: F401  (each registers its commands)
     check_cmd,
+    claims_cmd,
     doc_cmd,
     eval_cmd,
     explain_cmd,
@@ -24,6 +25,7 @@ from tfrules.cli import (  # noqa: F401  (each registers its commands)
     report_cmd,
     synth_cmd,
     test_cmd,
+    verify_cmd,
 )
 from tfrules.cli.common import EXIT_INTERNAL, app, set_command
 

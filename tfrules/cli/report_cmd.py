@@ -7,14 +7,16 @@ import json
 import time
 from pathlib import Path
 
+import polars as pl
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
 from rich.text import Text
 
 from tfrules import api
+from tfrules.audit.manifest import RunArguments
 from tfrules.check.workspace import bundled_rulesets_dir
 from tfrules.cli.common import (
+    AUDIT_BUNDLE_HELP,
     EXIT_OK,
     app,
     fail,
@@ -22,13 +24,17 @@ from tfrules.cli.common import (
     load_local_rules,
     parse_date,
     plain_failures,
+    record_run,
     require_data_folder,
 )
 from tfrules.cli.interrupts import in_worker
 from tfrules.cli.output import console
+from tfrules.data.load import Dataset
 from tfrules.data.synth import generate_to_dir
-from tfrules.report.dashboard import TOTAL, Dashboard, cell
+from tfrules.report.dashboard import Dashboard
 from tfrules.report.programmes import PROGRAMMES, Programme, report_files, write_report
+from tfrules.report.terminal import print_dashboard_tables
+from tfrules.report.web import dashboard_page
 from tfrules.run.atomic import write_text
 from tfrules.run.outputs import check_output_folder
 
@@ -54,11 +60,20 @@ def _programmes(local: list[Path]) -> list[Programme]:
 
 
 def run_report(
-    data: Path, as_of: dt.date, local: list[Path], out: Path, *, quiet: bool = False
+    data: Path,
+    as_of: dt.date,
+    local: list[Path],
+    out: Path,
+    *,
+    quiet: bool = False,
+    html: Path | None = None,
+    audit: RunArguments | None = None,
+    audit_bundle: Path | None = None,
 ) -> Dashboard:
     """Evaluate every programme (with the councils' local rulesets) and write
     the results and the dashboard into `out`, all or nothing; nothing is
-    created before the rules and the data have been checked."""
+    created before the rules and the data have been checked. With `html`, the
+    dashboard as a web page too; with `audit_bundle`, the run's manifest."""
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -77,34 +92,38 @@ def run_report(
         require_data_folder(data, tables)
         progress.update(task, description=f"loading and validating the data in {data}")
         everything = [r for p in programmes for r in (p.national, *p.local)]
-        dataset = load_checked_data(everything, data)
+        dataset = load_checked_data(everything, data, ledger=html is not None)
 
         def tell(step: str) -> None:
             progress.update(task, description=step)
 
         with plain_failures():
-            return in_worker(
+            dashboard = in_worker(
                 lambda: write_report(programmes, dataset, as_of, out, on_progress=tell)
             )
+            if html is not None:
+                tell(f"drawing the dashboard as a web page, {html}")
+                in_worker(lambda: write_text(html, _page(programmes, dataset, as_of, out)))
+    if audit is not None and audit_bundle is not None:
+        record_run(audit_bundle, audit, out, everything, dataset)
+    return dashboard
+
+
+def _page(programmes: list[Programme], dataset: Dataset, as_of: dt.date, out: Path) -> str:
+    results = {p.name: pl.read_parquet(out / f"{p.name}.parquet") for p in programmes}
+    return dashboard_page(
+        results,
+        {p.name: p.national for p in programmes},
+        {p.name: p.local for p in programmes},
+        dataset,
+        as_of,
+    )
 
 
 def print_dashboard(dashboard: Dashboard, as_of: dt.date, out: Path) -> None:
     terminal = console()
     terminal.print(Text(f"Programme dashboard, as of {as_of}", style="bold"))
-    for section, columns in dashboard.sections.items():
-        table = Table(title=section, title_style="bold", title_justify="left")
-        cells = {
-            c: [cell(dashboard, c, row[c]) for row in dashboard.table.iter_rows(named=True)]
-            for c in columns
-        }
-        # figures are never cut: in a narrow terminal headings and names wrap instead
-        table.add_column("council", min_width=14)
-        for column in columns:
-            table.add_column(column, justify="right", min_width=max(map(len, cells[column])))
-        for index, row in enumerate(dashboard.table.iter_rows(named=True)):
-            style = "bold" if row["council"] == TOTAL else None
-            table.add_row(row["council"], *(cells[c][index] for c in columns), style=style)
-        terminal.print(table)
+    print_dashboard_tables(dashboard, terminal)
     for note in dashboard.notes:
         terminal.print(Text(note, style="yellow"))
     if dashboard.missing_tables:
@@ -134,6 +153,16 @@ def report(
         "--out",
         help="The folder to write the results into (created if needed; not an existing file).",
     ),
+    html: Path = typer.Option(
+        None,
+        "--html",
+        metavar="FILE",
+        help="Also write the dashboard as one web page (charts and their tables; it opens "
+        "from disk with no network).",
+    ),
+    audit_bundle: Path = typer.Option(
+        None, "--audit-bundle", metavar="DIR", help=AUDIT_BUNDLE_HELP
+    ),
 ) -> None:
     """The programme dashboard: per council and in total, households identified,
     attached and turned around (and by which route), progress to work, fees and
@@ -147,8 +176,22 @@ def report(
     report that fails or is interrupted leaves the folder as it was.
     """
     day = parse_date(as_of)
-    dashboard = run_report(data, day, local, out)
+    audit = None
+    if audit_bundle is not None:
+        audit = RunArguments(
+            "report",
+            (),
+            (
+                ("--data", str(data.resolve())),
+                ("--as-of", day.isoformat()),
+                *(("--local", str(p.resolve())) for p in local),
+            ),
+            files=(("--html", str(html.resolve())),) if html else (),
+        )
+    dashboard = run_report(data, day, local, out, html=html, audit=audit, audit_bundle=audit_bundle)
     print_dashboard(dashboard, day, out)
+    if html is not None:
+        typer.echo(f"The dashboard as a web page: {html}")
     raise typer.Exit(EXIT_OK)
 
 
@@ -177,8 +220,10 @@ def demo(
             in_worker(lambda: generate_to_dir(households, seed, data))
             write_text(stamp, json.dumps(wanted))
     local = [bundled_rulesets_dir() / "local"]
-    dashboard = run_report(data, DEMO_AS_OF, [p for p in local if p.is_dir()], out)
+    page = out / "dashboard.html"
+    dashboard = run_report(data, DEMO_AS_OF, [p for p in local if p.is_dir()], out, html=page)
     print_dashboard(dashboard, DEMO_AS_OF, out)
+    typer.echo(f"The dashboard as a web page (open it in a browser): {page}")
     typer.echo(f"demo finished in {time.perf_counter() - started:.1f} s")
     raise typer.Exit(EXIT_OK)
 

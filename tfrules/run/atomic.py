@@ -198,7 +198,12 @@ def _move_into(stage: Path, folder: Path) -> None:
             os.rename(stage, folder)
             return
         for name in sorted(p.name for p in stage.iterdir()):
-            os.replace(stage / name, folder / name)
+            source, target = stage / name, folder / name
+            if source.is_dir() and target.is_dir():
+                # a folder of the set replaces the one there whole; the old one
+                # goes into the stage, which is removed afterwards
+                os.rename(target, stage / f".{name}.replaced")
+            os.replace(source, target)
 
     try:
         _commit(move, folder)
