@@ -26,6 +26,7 @@ from tfrules.cli.common import (
     plain_failures,
     require_data_folder,
     split_rules,
+    warn_outside_period,
 )
 from tfrules.cli.interrupts import in_worker
 from tfrules.cli.output import console
@@ -119,6 +120,7 @@ def evaluate(
         summary = in_worker(lambda: summarise(result.scan(), checked, wanted))
     if not quiet:
         print_summary(summary, checked, result)
+    warn_outside_period(checked, day)
     raise typer.Exit(EXIT_OK)
 
 

@@ -21,6 +21,7 @@ from tfrules.cli.common import (
     load_rules,
     parse_date,
     split_rules,
+    warn_outside_period,
 )
 from tfrules.cli.interrupts import in_worker
 from tfrules.interpret.explain import explain_household, render_text, to_json
@@ -64,6 +65,7 @@ def explain(
     if found is None:
         fail(f"there is no household {household!r} in {data}")
     explanation = explain_household(checked, found, day, wanted)
+    warn_outside_period(checked, day)
     if output_format is ExplainFormat.JSON:
         typer.echo(json.dumps(to_json(explanation, checked), indent=2))
     else:

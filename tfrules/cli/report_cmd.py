@@ -7,6 +7,7 @@ import json
 import time
 from pathlib import Path
 
+import polars as pl
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -20,15 +21,16 @@ from tfrules.cli.common import (
     fail,
     load_checked_data,
     load_local_rules,
-    parse_date,
     plain_failures,
     require_data_folder,
 )
 from tfrules.cli.interrupts import in_worker
 from tfrules.cli.output import console
 from tfrules.data.synth import generate_to_dir
-from tfrules.report.dashboard import TOTAL, Dashboard, cell
+from tfrules.report.dashboard import TOTAL, Dashboard, cell, without_local_text
+from tfrules.report.household_files import ResultsFormat, TooManyRows, check_fits
 from tfrules.report.programmes import PROGRAMMES, Programme, report_files, write_report
+from tfrules.report.run_dates import RunDateError, parse_run_dates
 from tfrules.run.atomic import write_text
 from tfrules.run.outputs import check_output_folder
 
@@ -54,11 +56,18 @@ def _programmes(local: list[Path]) -> list[Programme]:
 
 
 def run_report(
-    data: Path, as_of: dt.date, local: list[Path], out: Path, *, quiet: bool = False
+    data: Path,
+    as_of: dt.date | dict[str, dt.date],
+    local: list[Path],
+    out: Path,
+    *,
+    quiet: bool = False,
+    results_format: ResultsFormat = ResultsFormat.PARQUET,
 ) -> Dashboard:
-    """Evaluate every programme (with the councils' local rulesets) and write
-    the results and the dashboard into `out`, all or nothing; nothing is
-    created before the rules and the data have been checked."""
+    """Evaluate every programme (with the councils' local rulesets), each at
+    its run date (`as_of`: one for all, or one per programme), and write the
+    results and the dashboard into `out`, all or nothing; nothing is created
+    before the rules and the data have been checked."""
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -72,25 +81,43 @@ def run_report(
         tables = [t.name for t in programmes[0].national.schema.tables]
         with plain_failures():
             check_output_folder(
-                out, names=report_files(p.name for p in programmes), data=data, tables=tables
+                out,
+                names=report_files((p.name for p in programmes), results_format),
+                data=data,
+                tables=tables,
             )
         require_data_folder(data, tables)
         progress.update(task, description=f"loading and validating the data in {data}")
         everything = [r for p in programmes for r in (p.national, *p.local)]
         dataset = load_checked_data(everything, data)
+        households = dataset.frames[everything[0].schema.households.name]
+        try:
+            check_fits(results_format, households.select(pl.len()).collect().item())
+        except TooManyRows as exc:
+            fail(str(exc))
 
         def tell(step: str) -> None:
             progress.update(task, description=step)
 
         with plain_failures():
             return in_worker(
-                lambda: write_report(programmes, dataset, as_of, out, on_progress=tell)
-            )
+                lambda: write_report(
+                    programmes, dataset, as_of, out, on_progress=tell,
+                    results_format=results_format,
+                )
+            )  # fmt: skip
 
 
-def print_dashboard(dashboard: Dashboard, as_of: dt.date, out: Path) -> None:
+def print_dashboard(dashboard: Dashboard, as_of: dt.date | None, out: Path) -> None:
     terminal = console()
-    terminal.print(Text(f"Programme dashboard, as of {as_of}", style="bold"))
+    dates = sorted(set(dashboard.run_dates.values()))
+    if as_of is not None or len(dates) == 1:
+        terminal.print(Text(f"Programme dashboard, as of {as_of or dates[0]}", style="bold"))
+    else:
+        each = ", ".join(f"{p} as of {d}" for p, d in dashboard.run_dates.items())
+        terminal.print(Text(f"Programme dashboard: {each}", style="bold"))
+    for warning in dashboard.warnings:
+        terminal.print(Text(f"Warning: {warning}", style="bold yellow"))
     for section, columns in dashboard.sections.items():
         table = Table(title=section, title_style="bold", title_justify="left")
         cells = {
@@ -100,13 +127,22 @@ def print_dashboard(dashboard: Dashboard, as_of: dt.date, out: Path) -> None:
         # figures are never cut: in a narrow terminal headings and names wrap instead
         table.add_column("council", min_width=14)
         for column in columns:
-            table.add_column(column, justify="right", min_width=max(map(len, cells[column])))
+            text = dashboard.table.schema[column] == pl.String
+            table.add_column(
+                column,
+                justify="left" if text else "right",
+                min_width=max(map(len, cells[column])),
+            )
         for index, row in enumerate(dashboard.table.iter_rows(named=True)):
             style = "bold" if row["council"] == TOTAL else None
             table.add_row(row["council"], *(cells[c][index] for c in columns), style=style)
         terminal.print(table)
     for note in dashboard.notes:
         terminal.print(Text(note, style="yellow"))
+    for programme in dashboard.rulesets:
+        lacking = without_local_text(dashboard, programme)
+        if lacking:
+            terminal.print(Text(lacking, style="yellow"))
     if dashboard.missing_tables:
         terminal.print(
             Text(
@@ -123,8 +159,19 @@ def print_dashboard(dashboard: Dashboard, as_of: dt.date, out: Path) -> None:
 @app.command()
 def report(
     data: Path = typer.Option(..., "--data", help="A folder with one file per table."),
-    as_of: str = typer.Option(
-        ..., "--as-of", metavar="DATE", help="The reference (claim) date, YYYY-MM-DD."
+    as_of: list[str] = typer.Option(
+        ...,
+        "--as-of",
+        metavar="DATE",
+        help="The reference (claim) date, YYYY-MM-DD, for every programme; or "
+        "PROGRAMME=DATE (phase1, phase2, dwp, savings) for one programme, e.g. --as-of "
+        "2015-03-31 --as-of phase2=2016-03-31. Repeatable.",
+    ),
+    results_format: ResultsFormat = typer.Option(
+        ResultsFormat.PARQUET,
+        "--format",
+        help="How each programme's results per household are written: parquet, csv, or xlsx "
+        "(an Excel workbook, up to 1,048,575 households).",
     ),
     local: list[Path] = typer.Option(
         [], "--local", help="Folders of local rulesets (each council's applies to its households)."
@@ -137,18 +184,26 @@ def report(
 ) -> None:
     """The programme dashboard: per council and in total, households identified,
     attached and turned around (and by which route), progress to work, fees and
-    results payments due, unknowns from missing data, the overlap with
+    results payments due, overclaims, unknowns from missing data, which
+    councils had a local ruleset, the overlap with
     DWP's Families with Multiple Problems scheme, and the cost savings of
     attached families (gross and net, by agency, against the cost of
     intervention). Printed, and written as CSV and Markdown beside each
     programme's results per household.
 
+    Each programme may be run at its own date. A run date outside the period a
+    programme ran in (phase 2 before April 2015, say) is warned about on the
+    screen and in the dashboard files.
+
     The files appear in the output folder together, once all are complete: a
     report that fails or is interrupted leaves the folder as it was.
     """
-    day = parse_date(as_of)
-    dashboard = run_report(data, day, local, out)
-    print_dashboard(dashboard, day, out)
+    try:
+        dates = parse_run_dates(as_of, PROGRAMMES)
+    except RunDateError as exc:
+        fail(str(exc))
+    dashboard = run_report(data, dates, local, out, results_format=results_format)
+    print_dashboard(dashboard, None, out)
     raise typer.Exit(EXIT_OK)
 
 
