@@ -557,8 +557,11 @@ CASES: tuple[Case, ...] = (
     Case("e207_window_of_a_number", "E207", 4, 61,
          local("criterion local = any member has offences where in the last adult_age"),
          message="must be a duration"),
-    Case("e207_window_from_the_data", "E207", 4, 61,
-         local("criterion local = any member has offences where in the last job_length_needed"),
+    Case("e207_window_from_the_data", "E207", 5, 61,
+         local("""
+            measure wait for person = if adult then 26 weeks else 13 weeks
+            criterion local = any member has offences where in the last wait
+            """),
          message="must be fixed"),
     Case("e208_numbers_in_text_set", "E208", 4, 31,
          local('criterion local = la_code in {1, "E08000035"}'),
