@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from tfrules.interpret.explain import TraceNode
 
 #: Deciding members or rows shown for one quantifier before the rest are counted.
-ELEMENTS_SHOWN = 5
+ELEMENTS_SHOWN = 3
 #: Rows listed for a count or a sum.
 ROWS_SHOWN = 5
 
@@ -364,7 +364,7 @@ class Decider:
             return [self._none_passes(expr, len(outcomes), node.value)]
         facts: list[Fact] = []
         for scope, parts, passes in deciding[:ELEMENTS_SHOWN]:
-            element = self._element(scope, parts, passes, body_nodes, level, node.scope)
+            element = self._element(scope, parts, passes, body_nodes, level, node)
             facts.extend(element.facts if element.kind == "hoisted" else [element])
         if len(deciding) > ELEMENTS_SHOWN:
             rest = len(deciding) - ELEMENTS_SHOWN
@@ -386,14 +386,21 @@ class Decider:
         passes: Any,
         body_nodes: set[int],
         level: int,
-        parent: Scope,
+        quantifier: TraceNode,
     ) -> Fact:
         """One deciding member or row: its conditions, and what its body found."""
-        label = self.scope_label(scope, parent)
+        label = self.scope_label(scope, quantifier.scope)
         facts: list[Fact] = []
         conditions: list[str] = []
+        expr_q = quantifier.node
+        assert isinstance(expr_q, ast.Quantified)
+        qualifier = self.notes.qualifier(expr_q.collection)
+        written = {id(n) for n in expr_q.where} | body_nodes
         for part in parts:
             expr = part.node
+            if qualifier and id(expr) not in written and part.value is True:
+                conditions.append(qualifier)  # `any adult member`: the member is an adult
+                continue
             resolution = self.resolution(expr) if isinstance(expr, ast.Name) else None
             simple = isinstance(expr, ast.Compare | ast.InSet | ast.InWindow | ast.Name)
             if simple and not isinstance(resolution, RuleRef) and part.value is not None:
@@ -403,7 +410,8 @@ class Decider:
             else:
                 facts.extend(self._as_facts(part, level + 1))
         detail = "; ".join(conditions)
-        if not detail and len(facts) == 1 and all(f.kind == "element" for f in facts[0].facts):
+        inner_kinds = {f.kind for f in facts[0].facts} if len(facts) == 1 else set()
+        if not detail and inner_kinds and inner_kinds <= {"element", "more"}:
             # `any member has offences ...`: the member's deciding rows name the member
             inner = facts[0]
             if inner.facts:
