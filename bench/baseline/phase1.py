@@ -818,23 +818,27 @@ def phase1(
     progress_paid = _pay(
         pl.col("progress_to_work"), _by_financial_year(fy, p.results_progress_to_work)
     )
-    out = out.with_columns(
-        attachment_fee=_pay(
-            attached & pl.col("identified_at_a"), _by_financial_year(fy, p.attachment_fee)
-        ),
-        results_payment=pl.when(pl.col("employment_result").fill_null(False))
-        .then(_by_financial_year(fy, p.results_employment))
-        .otherwise(education_crime_paid + progress_paid),
-    ).with_columns(
-        capped=pl.min_horizontal(
-            pl.col("attachment_fee") + pl.col("results_payment"), _money(p.payment_cap)
-        ),
-    ).with_columns(
-        payment_due=pl.when(attached)
-        .then(pl.max_horizontal(pl.col("capped") - pl.col("already_claimed"), _money(0)))
-        .otherwise(_money(0)),
-        # What was claimed beyond what is now due: never hidden by the floor at £0.
-        overclaimed=pl.max_horizontal(pl.col("already_claimed") - pl.col("capped"), _money(0)),
+    out = (
+        out.with_columns(
+            attachment_fee=_pay(
+                attached & pl.col("identified_at_a"), _by_financial_year(fy, p.attachment_fee)
+            ),
+            results_payment=pl.when(pl.col("employment_result").fill_null(False))
+            .then(_by_financial_year(fy, p.results_employment))
+            .otherwise(education_crime_paid + progress_paid),
+        )
+        .with_columns(
+            capped=pl.min_horizontal(
+                pl.col("attachment_fee") + pl.col("results_payment"), _money(p.payment_cap)
+            ),
+        )
+        .with_columns(
+            payment_due=pl.when(attached)
+            .then(pl.max_horizontal(pl.col("capped") - pl.col("already_claimed"), _money(0)))
+            .otherwise(_money(0)),
+            # What was claimed beyond what is now due: never hidden by the floor at £0.
+            overclaimed=pl.max_horizontal(pl.col("already_claimed") - pl.col("capped"), _money(0)),
+        )
     )
 
     columns = OUTPUT_COLUMNS + (DETAIL_COLUMNS if detail else ())
