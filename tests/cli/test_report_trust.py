@@ -13,12 +13,11 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-from tfrules.cli.main import _register, app
+from tfrules.cli.main import app
 from tfrules.data.synth import generate_to_dir
 from tfrules.report.dashboard import TOTAL, build_dashboard, to_csv, to_markdown
 from tfrules.report.run_dates import RunDateError, parse_run_dates
 
-_register()
 RUNNER = CliRunner(env={"COLUMNS": "250", "NO_COLOR": "1"})
 LEEDS_ONLY = """\
 ruleset local.testshire.phase1 "Test: a local criterion for Leeds"
