@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 
 from tfrules.model.ruleset import CheckedRuleset
+from tfrules.run.arguments import parse_as_of
 
 
 class RunDateError(ValueError):
@@ -72,11 +73,11 @@ def parse_run_dates(values: Sequence[str], programmes: Iterable[str]) -> dict[st
 
 def _date(text: str, given: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
+        return parse_as_of(text)
+    except ValueError as exc:
+        shown = "" if text == given else f" (in {given})"
         raise RunDateError(
-            f"--as-of {given}: {text!r} is not a date; write YYYY-MM-DD, e.g. 2015-03-31, "
-            "or PROGRAMME=YYYY-MM-DD"
+            f"--as-of {exc}{shown}; write YYYY-MM-DD, e.g. 2015-03-31, or PROGRAMME=YYYY-MM-DD"
         ) from None
 
 
