@@ -109,6 +109,7 @@ OUTPUT_COLUMNS: tuple[str, ...] = (
     "education",
     "work",
     "local",
+    "local_at_attachment",
     "identified",
     "education_result",
     "crime_asb_result",
@@ -118,6 +119,7 @@ OUTPUT_COLUMNS: tuple[str, ...] = (
     "attachment_fee",
     "results_payment",
     "payment_due",
+    "overclaimed",
 )
 
 #: Intermediate household columns kept by ``phase1(..., detail=True)``.
@@ -317,6 +319,7 @@ def _persons(frames: Mapping[str, pl.LazyFrame], ctx: _Ctx) -> pl.LazyFrame:
         .drop_nulls()
         .with_columns(
             a_12m=months_before(a, p.identification_window_months),
+            a_local=months_before(a, p.local_window_months),
             a_6m=months_before(a, p.results_window_months),
             t_a=term_index(a),
         )
@@ -601,17 +604,24 @@ def _referrals(
 
 
 def _police(frames: Mapping[str, pl.LazyFrame], persons: pl.LazyFrame, ctx: _Ctx) -> pl.LazyFrame:
-    """The Leeds local rule: a member's burglary incident in the last 12 months at c."""
-    p, x = ctx.p, pl.col("incident_date")
+    """The Leeds local rule: a member's burglary incident in the last 12 months,
+    at c and at a (pinned reading 1, revised: local is evaluated at each date)."""
+    p, x, a = ctx.p, pl.col("incident_date"), pl.col("attached_on")
     return (
         frames["police_incidents"]
         .select("person_id", "incident_date", "category")
-        .filter(
-            (pl.col("category") == p.local_police_category) & _between(x, ctx.c_local, ctx.as_of)
+        .filter(pl.col("category") == p.local_police_category)
+        .join(
+            persons.select("person_id", "household_id", "attached_on", "a_local"),
+            on="person_id",
+            how="inner",
         )
-        .join(persons.select("person_id", "household_id"), on="person_id", how="inner")
+        .with_columns(
+            local_c=_between(x, ctx.c_local, ctx.as_of),
+            local_a=_between(x, pl.col("a_local"), a).fill_null(False),
+        )
         .group_by("household_id")
-        .agg(local_hits=pl.len())
+        .agg(local_hits=pl.col("local_c").any(), local_hits_a=pl.col("local_a").any())
     )
 
 
@@ -747,17 +757,14 @@ def phase1(
             if has["work_referrals"]
             else _unknown_if("has_adult_c", False, B)
         ),
-        local=(
-            pl.col("local_hits").is_not_null()
-            if has["police_incidents"]
-            else _unknown_if("has_member", False, B)
-        ),
+        local=_joined(has["police_incidents"], "local_hits", "has_member", False, B),
+        local_at_a=_joined(has["police_incidents"], "local_hits_a", "has_member", False, B),
         already_claimed=(
             pl.col("already_claimed").fill_null(_money(0)) if has["claims"] else _money(0)
         ),
     )
 
-    # Criteria at as_of and at attached_on (local: one value, pinned reading 1).
+    # Criteria at as_of and at attached_on (local too: pinned reading 1, revised).
     a = pl.col("attached_on")
     out = out.with_columns(
         crime_asb=pl.col("off_12m_c") | pl.col("formal_12m_c"),
@@ -775,7 +782,7 @@ def phase1(
             pl.col("crime_asb_at_a"),
             pl.col("education_at_a"),
             pl.col("work_at_a"),
-            pl.col("local"),
+            pl.col("local_at_a"),
         ),
     )
 
@@ -791,6 +798,7 @@ def phase1(
         employment_result=pl.when(attached).then(pl.col("employment")),
         progress_to_work=pl.when(attached).then(pl.col("ptw")),
         identified_at_a=pl.when(attached).then(pl.col("identified_at_a")),
+        local_at_attachment=pl.when(attached).then(pl.col("local_at_a")),
     ).with_columns(
         turned_around=pl.when(attached).then(
             pl.col("identified_at_a")
@@ -810,26 +818,27 @@ def phase1(
     progress_paid = _pay(
         pl.col("progress_to_work"), _by_financial_year(fy, p.results_progress_to_work)
     )
-    out = out.with_columns(
-        attachment_fee=_pay(
-            attached & pl.col("identified_at_a"), _by_financial_year(fy, p.attachment_fee)
-        ),
-        results_payment=pl.when(pl.col("employment_result").fill_null(False))
-        .then(_by_financial_year(fy, p.results_employment))
-        .otherwise(education_crime_paid + progress_paid),
-    ).with_columns(
-        payment_due=pl.when(attached)
-        .then(
-            pl.max_horizontal(
-                pl.min_horizontal(
-                    pl.col("attachment_fee") + pl.col("results_payment"),
-                    _money(p.payment_cap),
-                )
-                - pl.col("already_claimed"),
-                _money(0),
-            )
+    out = (
+        out.with_columns(
+            attachment_fee=_pay(
+                attached & pl.col("identified_at_a"), _by_financial_year(fy, p.attachment_fee)
+            ),
+            results_payment=pl.when(pl.col("employment_result").fill_null(False))
+            .then(_by_financial_year(fy, p.results_employment))
+            .otherwise(education_crime_paid + progress_paid),
         )
-        .otherwise(_money(0)),
+        .with_columns(
+            capped=pl.min_horizontal(
+                pl.col("attachment_fee") + pl.col("results_payment"), _money(p.payment_cap)
+            ),
+        )
+        .with_columns(
+            payment_due=pl.when(attached)
+            .then(pl.max_horizontal(pl.col("capped") - pl.col("already_claimed"), _money(0)))
+            .otherwise(_money(0)),
+            # What was claimed beyond what is now due: never hidden by the floor at £0.
+            overclaimed=pl.max_horizontal(pl.col("already_claimed") - pl.col("capped"), _money(0)),
+        )
     )
 
     columns = OUTPUT_COLUMNS + (DETAIL_COLUMNS if detail else ())

@@ -258,16 +258,24 @@ class Household:
 
     def evaluate(self, c: date) -> dict[str, Any]:
         local = self.local(c)
+        a = self.a
+        # pinned reading 1 (revised): local at the attachment date
+        local_a = None if a is None else self.local(a)
         out: dict[str, Any] = {
             "household_id": self.id,
             "crime_asb": self.crime_asb(c),
             "education": self.education(c),
             "work": self.work(c),
             "local": local,
+            "local_at_attachment": local_a,
             "identified": self.identified(c, local),
         }
         zero = Decimal("0.00")
-        a = self.a
+        claims = self.tables.get("claims") or []
+        claimed = sum(
+            (r["amount"] for r in claims if r["household_id"] == self.id and r["claimed_on"] <= c),
+            zero,
+        )
         if a is None:
             out |= dict.fromkeys(
                 (
@@ -278,9 +286,14 @@ class Household:
                     "turned_around",
                 )
             )
-            out |= {"attachment_fee": zero, "results_payment": zero, "payment_due": zero}
+            out |= {
+                "attachment_fee": zero,
+                "results_payment": zero,
+                "payment_due": zero,
+                "overclaimed": claimed.quantize(zero),
+            }
             return out
-        ident_a = self.identified(a, local)
+        ident_a = self.identified(a, local_a)
         edu = self.education_result(a, c)
         crime = self.crime_asb_result(a, c)
         emp = self.employment_result(a, c)
@@ -300,15 +313,12 @@ class Household:
             results = (EDU_CRIME.get(fy, 0) if and3(ident_a, edu, crime) is True else 0) + (
                 PTW.get(fy, 0) if ptw is True else 0
             )
-        claims = self.tables.get("claims") or []
-        claimed = sum(
-            (r["amount"] for r in claims if r["household_id"] == self.id and r["claimed_on"] <= c),
-            zero,
-        )
-        due = max(Decimal(0), min(Decimal(fee + results), Decimal(4000)) - claimed)
+        capped = min(Decimal(fee + results), Decimal(4000))
+        due = max(Decimal(0), capped - claimed)
         out |= {
             "attachment_fee": Decimal(fee).quantize(zero),
             "results_payment": Decimal(results).quantize(zero),
             "payment_due": due.quantize(zero),
+            "overclaimed": max(Decimal(0), claimed - capped).quantize(zero),
         }
         return out

@@ -104,16 +104,16 @@ def test_payments_by_financial_year(year: int, fee: int, edu_crime: int, employm
 )
 def test_attachment_fee_financial_year_boundaries(attached_on: date, fee: int) -> None:
     # Identified at a through crime (C's offence 30 days before a) + work (JSA
-    # since 2010) + local (burglary on 2015-01-01, within 12 months of c =
-    # 2015-06-01). Education at a and the requirement at c are unknown (no
-    # school_terms rows), so the education + crime/ASB amount is not paid and
-    # nothing else is: payment_due = the fee.
+    # since 2010) + local at a (a burglary 10 days before a: pinned reading 1,
+    # revised, takes local at the attachment date). Education at a and the
+    # requirement at c are unknown (no school_terms rows), so the education +
+    # crime/ASB amount is not paid and nothing else is: payment_due = the fee.
     f = dataset(
         [("H1", attached_on)],
         [("A", "H1", date(1970, 1, 1)), ("C", "H1", date(2000, 1, 1))],
         offences=[("C", attached_on - timedelta(days=30), True)],
         benefit_claims=[("A", "JSA", date(2010, 1, 1), None)],
-        police_incidents=[("A", date(2015, 1, 1), "burglary")],
+        police_incidents=[("A", attached_on - timedelta(days=10), "burglary")],
     )
     row = one(f, date(2015, 6, 1))
     assert row["identified_at_a"] is True
@@ -174,10 +174,41 @@ def test_already_claimed_is_deducted() -> None:
 
 
 def test_already_claimed_never_below_zero() -> None:
-    # 3,900 due, 4,000 already claimed: max(0, 3,900 - 4,000) = 0.
+    # 3,900 due, 4,000 already claimed: max(0, 3,900 - 4,000) = 0, and the
+    # 100 beyond what is due is overclaimed.
     claims = [("H1", date(2012, 7, 1), "attachment", gbp(4000))]
     f, c = family(2012, claims=claims)
-    assert one(f, c)["payment_due"] == gbp(0)
+    row = one(f, c)
+    assert row["payment_due"] == gbp(0)
+    assert row["overclaimed"] == gbp(100)
+
+
+@pytest.mark.parametrize(
+    ("claimed", "due", "over"),
+    [
+        ("3899.99", "0.01", "0"),  # a penny short of the 3,900 due
+        ("3900.00", "0", "0"),  # exactly what is due
+        ("3900.01", "0", "0.01"),  # a penny over
+        ("0", "3900", "0"),
+    ],
+)
+def test_overclaimed_at_the_boundary(claimed: str, due: str, over: str) -> None:
+    # 3,900 due (fee 3,200 + 700): overclaimed = max(0, claimed - 3,900), to the penny.
+    claims = [("H1", date(2012, 7, 1), "attachment", gbp(claimed))]
+    f, c = family(2012, claims=claims)
+    row = one(f, c)
+    assert (row["payment_due"], row["overclaimed"]) == (gbp(due), gbp(over))
+
+
+def test_overclaimed_against_the_cap() -> None:
+    # Cap 3,000: 3,200 + 700 is capped at 3,000, so 3,000.50 claimed is 0.50 over.
+    class LowCap(Params):
+        payment_cap = Decimal("3000")
+
+    claims = [("H1", date(2012, 7, 1), "attachment", gbp("3000.50"))]
+    f, c = family(2012, claims=claims)
+    row = one(f, c, params=LowCap)
+    assert (row["payment_due"], row["overclaimed"]) == (gbp(0), gbp("0.50"))
 
 
 def test_missing_claims_table_means_nothing_claimed() -> None:
@@ -201,3 +232,5 @@ def test_not_attached_pays_nothing() -> None:
     assert rows["H1"]["identified"] is True
     for row in rows.values():
         assert _payments(row) == (gbp(0), gbp(0), gbp(0))
+    # what was claimed for a family never attached is all overclaimed
+    assert (rows["H1"]["overclaimed"], rows["H2"]["overclaimed"]) == (gbp(0), gbp(100))

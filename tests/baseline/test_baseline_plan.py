@@ -24,11 +24,12 @@ EXPECTED_SCHEMA = pl.Schema(
         "la_code": pl.String,
         **{
             c: pl.Boolean
-            for c in OUTPUT_COLUMNS[2:12]  # crime_asb .. turned_around
+            for c in OUTPUT_COLUMNS[2:13]  # crime_asb .. turned_around
         },
         "attachment_fee": MONEY,
         "results_payment": MONEY,
         "payment_due": MONEY,
+        "overclaimed": MONEY,
     }
 )
 
@@ -126,7 +127,7 @@ def test_only_core_tables() -> None:
     )
     rows = run(f, AS_OF)
     h1, h2 = rows["H1"], rows["H2"]
-    for col in OUTPUT_COLUMNS[2:12]:
+    for col in OUTPUT_COLUMNS[2:13]:
         assert h1[col] is None, col
     assert h1["payment_due"] == gbp(0)
     assert [h2[c] for c in ("crime_asb", "education", "work", "local", "identified")] == [

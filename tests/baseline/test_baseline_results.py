@@ -437,25 +437,31 @@ def test_turned_around_false_when_not_identified_at_a() -> None:
     assert row["turned_around"] is False
 
 
-def test_local_is_the_as_of_value_at_a() -> None:
-    # Pinned 1: local is one value per household. C's window at a is clean, so
-    # two national criteria hold at a (offence, JSA). A burglary on 2013-05-01
-    # (within 12 months of c, not of a) makes local true at as_of, and that
-    # value is used at a -> identified at a.
+def test_local_at_as_of_does_not_identify_at_a() -> None:
+    # Pinned reading 1 (revised): identification at a takes local at a. C's
+    # window at a is clean, so two national criteria hold at a (offence, JSA). A
+    # burglary on 2013-05-01 (within 12 months of c, not of a) makes local true
+    # at as_of only: not identified at a.
     f = family(terms_a=CLEAN_A, police_incidents=[("A", date(2013, 5, 1), "burglary")])
     row = one(f, C)
     assert (row["crime_asb_at_a"], row["education_at_a"], row["work_at_a"]) == (True, False, True)
-    assert row["local"] is True
+    assert (row["local"], row["local_at_attachment"]) == (True, False)
+    assert row["identified_at_a"] is False
+
+
+def test_local_at_a_identifies_at_a() -> None:
+    # A burglary on 2012-05-01 is within 12 months of a but not of c: local (at
+    # as_of) is false, local at a true, so the family was identified at a.
+    f = family(terms_a=CLEAN_A, police_incidents=[("A", date(2012, 5, 1), "burglary")])
+    row = one(f, C)
+    assert (row["local"], row["local_at_attachment"]) == (False, True)
     assert row["identified_at_a"] is True
 
 
-def test_local_near_a_only_does_not_count() -> None:
-    # A burglary on 2012-05-01 is within 12 months of a but not of c: local (at
-    # as_of) is false, so 2 of the 3 national criteria at a are not enough.
-    f = family(terms_a=CLEAN_A, police_incidents=[("A", date(2012, 5, 1), "burglary")])
+def test_local_at_attachment_unknown_when_not_attached() -> None:
+    f = family(attached_on=None, police_incidents=[("A", date(2013, 5, 1), "burglary")])
     row = one(f, C)
-    assert row["local"] is False
-    assert row["identified_at_a"] is False
+    assert (row["local"], row["local_at_attachment"]) == (True, None)
 
 
 def test_attached_after_as_of_still_has_results() -> None:

@@ -370,6 +370,40 @@ CASES: tuple[Case, ...] = (
                 dated visit_on
                 visit_on: day
             """), message="'day' is not a column type"),
+    Case("e112_period_the_wrong_way_round", "E112", 3, 5,
+         tfr("""
+            ruleset local.test "Test"
+                extends national.phase1
+                runs from 2015-03-31 to 2012-04-01
+
+            criterion local = true
+            """), message="ends (2012-04-01) before it starts", hint="runs from 2012-04-01"),
+    Case("e112_period_beyond_the_programme", "E112", 3, 5,
+         tfr("""
+            ruleset local.test "Test"
+                extends national.phase1
+                runs from 2012-04-01 to 2016-03-31
+
+            criterion local = true
+            """), message="outside the period of the programme it extends (2012-04-01 to "
+                          "2015-03-31)"),
+    Case("e112_period_outside_supported_dates", "E112", 3, 5,
+         tfr("""
+            ruleset local.test "Test"
+                extends national.phase1
+                runs from 1700-01-01 to 2015-03-31
+
+            criterion local = true
+            """), message="outside the dates tfrules works with"),
+    Case("e015_runs_twice", "E015", 4, 5,
+         tfr("""
+            ruleset local.test "Test"
+                extends national.phase1
+                runs from 2012-04-01 to 2015-03-31
+                runs from 2013-04-01 to 2015-03-31
+
+            criterion local = true
+            """), message="'runs from' twice"),
     Case("e110_rule_for_unknown_entity", "E110", 4, 1,
          local("""
             criterion young for child = age < 18
@@ -523,8 +557,11 @@ CASES: tuple[Case, ...] = (
     Case("e207_window_of_a_number", "E207", 4, 61,
          local("criterion local = any member has offences where in the last adult_age"),
          message="must be a duration"),
-    Case("e207_window_from_the_data", "E207", 4, 61,
-         local("criterion local = any member has offences where in the last job_length_needed"),
+    Case("e207_window_from_the_data", "E207", 5, 61,
+         local("""
+            measure wait for person = if adult then 26 weeks else 13 weeks
+            criterion local = any member has offences where in the last wait
+            """),
          message="must be fixed"),
     Case("e208_numbers_in_text_set", "E208", 4, 31,
          local('criterion local = la_code in {1, "E08000035"}'),

@@ -50,7 +50,7 @@ def _value_text(value: object) -> str:
 def test_text_names_values_layers_members_and_rows(data_dir, household, leeds_results, tables):
     result = run(
         "explain", "local.leeds.phase1", "--data", data_dir, "--as-of", AS_OF,
-        "--household", household, "--rules", "local,crime_asb,identified",
+        "--household", household, "--rules", "local,crime_asb,identified", "--full",
     )  # fmt: skip
     expect_exit(result, 0)
     text = result.stdout
@@ -120,3 +120,57 @@ def test_unknown_rule_is_a_usage_error(data_dir, household):
     )  # fmt: skip
     expect_exit(result, 2)
     assert "identifyed" in result.stderr
+
+
+def test_the_summary_shows_the_deciding_offence_first(data_dir, leeds_results, tables):
+    """By default, the facts that decided: for a family identified with a
+    proven youth offence, that offence is named, with its date, in the first
+    screen."""
+    formal = tables["asb"].filter(
+        pl.col("kind") != "incident",
+        pl.col("recorded_on").is_between(pl.date(2012, 1, 16), pl.date(2013, 1, 15)),
+    )
+    asbo = formal.join(tables["persons"], on="person_id")["household_id"]
+    chosen = leeds_results.filter(
+        pl.col("crime_asb"), pl.col("identified"), ~pl.col("household_id").is_in(asbo.to_list())
+    )
+    assert chosen.height > 0
+    household = chosen["household_id"].sort()[0]
+    result = run(
+        "explain", "local.leeds.phase1", "--data", data_dir, "--as-of", AS_OF,
+        "--household", household, "--rules", "identified",
+    )  # fmt: skip
+    expect_exit(result, 0)
+    first_screen = "\n".join(result.stdout.splitlines()[:40])
+    assert "the whole evaluation: --full" in first_screen
+    members = tables["persons"].filter(pl.col("household_id") == household)["person_id"]
+    offences = tables["offences"].filter(
+        pl.col("person_id").is_in(members.to_list()),
+        pl.col("proven"),
+        pl.col("offence_date").is_between(pl.date(2012, 1, 16), pl.date(2013, 1, 15)),
+    )
+    dates = [d.isoformat() for d in offences["offence_date"]]
+    assert any(f"offence date {d}" in first_screen for d in dates), first_screen
+
+
+def test_html_case_page_written_to_a_file(data_dir, household, tmp_path):
+    out = tmp_path / "case.html"
+    result = run(
+        "explain", "local.leeds.phase1", "--data", data_dir, "--as-of", AS_OF,
+        "--household", household, "--format", "html", "--out", out,
+    )  # fmt: skip
+    expect_exit(result, 0)
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and f"Household {household}" in page
+    assert result.stdout == ""
+
+
+def test_explain_to_an_unwritable_place_is_a_usage_error(data_dir, household, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = run(
+        "explain", "local.leeds.phase1", "--data", data_dir, "--as-of", AS_OF,
+        "--household", household, "--out", blocker / "case.txt",
+    )  # fmt: skip
+    expect_exit(result, 2)
+    assert "cannot write" in result.stderr

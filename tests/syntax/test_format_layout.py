@@ -26,6 +26,7 @@ ruleset national.phase1 "Title"
     extends national.base
     uses schema canonical
     applies to E08000035, E08000036
+    runs from 2012-04-01 to 2015-03-31
     source "..."
 
 overridable parameter absence_threshold "Unauthorised absence that makes attendance a problem": percent
@@ -62,7 +63,8 @@ test "a family meeting all three national criteria is identified"
 RULESET_MESSY = """\
 # comments before the header
 ruleset national.phase1 "Title" uses schema canonical
-applies to E08000035 extends national.base source "..." applies to E08000036
+applies to E08000035 extends national.base source "..." runs from 2012-04-01
+  to 2015-03-31 applies to E08000036
 overridable parameter absence_threshold "Unauthorised absence that makes attendance a problem"
   : percent = 15.0% source "Financial framework (2012), para 3.7"
 parameter attachment_fee_amount "Attachment fee": money = by financial year

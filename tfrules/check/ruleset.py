@@ -15,6 +15,7 @@ from tfrules.check import type_rules as R
 from tfrules.check.council_codes import council_code_problems
 from tfrules.check.expressions import BUILTINS
 from tfrules.check.guards import GuardChecker
+from tfrules.check.periods import check_period
 from tfrules.check.rule_graph import circles
 from tfrules.check.rule_typing import PendingRule, RuleTyper
 from tfrules.check.schema_build import build_schema
@@ -108,6 +109,7 @@ class _RulesetChecker:
             applies_to=top.applies_to,
             annotations=self.notes,
             sources=top.sources,
+            period=check_period(rulesets, self.report),
         )
         check_tests(
             checked, [t for t, layer in tests if layer == top.name], self.typer.checker, self.report

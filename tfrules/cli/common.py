@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import NoReturn, TypeVar
 
 import typer
+from rich.text import Text
 
 from tfrules import api
 from tfrules import diagnostics as diag
@@ -21,10 +22,11 @@ from tfrules.check.overrides import OverrideError
 from tfrules.check.workspace import PathError
 from tfrules.claims.claim_return import load_claims_data
 from tfrules.cli.interrupts import in_worker
-from tfrules.cli.output import DiagnosticFormat, print_diagnostics
+from tfrules.cli.output import DiagnosticFormat, console, print_diagnostics
 from tfrules.data.errors import DataError
 from tfrules.data.load import Dataset
 from tfrules.model.ruleset import CheckedRuleset
+from tfrules.report.run_dates import period_warning
 from tfrules.run import arguments
 from tfrules.run.atomic import OutputError
 from tfrules.run.councils import CouncilError
@@ -69,6 +71,14 @@ AUDIT_BUNDLE_HELP = (
 
 
 _running = {"command": "tfrules"}
+
+
+def warn_outside_period(ruleset: CheckedRuleset, day: dt.date) -> None:
+    """Say plainly, even with --quiet, when the run date lies outside the
+    period the ruleset's programme ran in."""
+    warning = period_warning(ruleset, day)
+    if warning is not None:
+        console(stderr=True).print(Text(f"Warning: {warning}", style="bold yellow"))
 
 
 def set_command(name: str | None) -> None:

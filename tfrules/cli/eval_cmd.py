@@ -29,6 +29,7 @@ from tfrules.cli.common import (
     record_run,
     require_data_folder,
     split_rules,
+    warn_outside_period,
 )
 from tfrules.cli.interrupts import in_worker
 from tfrules.cli.output import console
@@ -152,6 +153,7 @@ def evaluate(
         )
     if not quiet:
         print_summary(summary, checked, result)
+    warn_outside_period(checked, day)
     raise typer.Exit(EXIT_OK)
 
 

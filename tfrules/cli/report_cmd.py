@@ -22,7 +22,6 @@ from tfrules.cli.common import (
     fail,
     load_checked_data,
     load_local_rules,
-    parse_date,
     plain_failures,
     record_run,
     require_data_folder,
@@ -31,8 +30,10 @@ from tfrules.cli.interrupts import in_worker
 from tfrules.cli.output import console
 from tfrules.data.load import Dataset
 from tfrules.data.synth import generate_to_dir
-from tfrules.report.dashboard import Dashboard
+from tfrules.report.dashboard import Dashboard, without_local_text
+from tfrules.report.household_files import ResultsFormat, TooManyRows, check_fits
 from tfrules.report.programmes import PROGRAMMES, Programme, report_files, write_report
+from tfrules.report.run_dates import RunDateError, parse_run_dates
 from tfrules.report.terminal import print_dashboard_tables
 from tfrules.report.web import dashboard_page
 from tfrules.run.atomic import write_text
@@ -61,18 +62,20 @@ def _programmes(local: list[Path]) -> list[Programme]:
 
 def run_report(
     data: Path,
-    as_of: dt.date,
+    as_of: dt.date | dict[str, dt.date],
     local: list[Path],
     out: Path,
     *,
     quiet: bool = False,
+    results_format: ResultsFormat = ResultsFormat.PARQUET,
     html: Path | None = None,
     audit: RunArguments | None = None,
     audit_bundle: Path | None = None,
 ) -> Dashboard:
-    """Evaluate every programme (with the councils' local rulesets) and write
-    the results and the dashboard into `out`, all or nothing; nothing is
-    created before the rules and the data have been checked. With `html`, the
+    """Evaluate every programme (with the councils' local rulesets), each at
+    its run date (`as_of`: one for all, or one per programme), and write the
+    results and the dashboard into `out`, all or nothing; nothing is created
+    before the rules and the data have been checked. With `html`, the
     dashboard as a web page too; with `audit_bundle`, the run's manifest."""
     with Progress(
         SpinnerColumn(),
@@ -87,45 +90,76 @@ def run_report(
         tables = [t.name for t in programmes[0].national.schema.tables]
         with plain_failures():
             check_output_folder(
-                out, names=report_files(p.name for p in programmes), data=data, tables=tables
+                out,
+                names=report_files((p.name for p in programmes), results_format),
+                data=data,
+                tables=tables,
             )
         require_data_folder(data, tables)
         progress.update(task, description=f"loading and validating the data in {data}")
         everything = [r for p in programmes for r in (p.national, *p.local)]
         dataset = load_checked_data(everything, data, ledger=html is not None)
+        households = dataset.frames[everything[0].schema.households.name]
+        try:
+            check_fits(results_format, households.select(pl.len()).collect().item())
+        except TooManyRows as exc:
+            fail(str(exc))
 
         def tell(step: str) -> None:
             progress.update(task, description=step)
 
         with plain_failures():
-            dashboard = in_worker(
-                lambda: write_report(programmes, dataset, as_of, out, on_progress=tell)
-            )
-            if html is not None:
+            def draw_page(results: dict[str, pl.LazyFrame]) -> None:
+                assert html is not None
                 tell(f"drawing the dashboard as a web page, {html}")
-                in_worker(lambda: write_text(html, _page(programmes, dataset, as_of, out)))
+                write_text(html, _page(programmes, dataset, as_of, results))
+
+            dashboard = in_worker(
+                lambda: write_report(
+                    programmes, dataset, as_of, out, on_progress=tell,
+                    results_format=results_format,
+                    on_results=draw_page if html is not None else None,
+                )
+            )  # fmt: skip
     if audit is not None and audit_bundle is not None:
         record_run(audit_bundle, audit, out, everything, dataset)
     return dashboard
 
 
-def _page(programmes: list[Programme], dataset: Dataset, as_of: dt.date, out: Path) -> str:
-    results = {p.name: pl.read_parquet(out / f"{p.name}.parquet") for p in programmes}
+def _page(
+    programmes: list[Programme],
+    dataset: Dataset,
+    as_of: dt.date | dict[str, dt.date],
+    results: dict[str, pl.LazyFrame],
+) -> str:
+    """The web page; its claims and gaps are those at phase 1's run date."""
+    day = as_of.get("phase1", min(as_of.values())) if isinstance(as_of, dict) else as_of
     return dashboard_page(
-        results,
+        {p.name: results[p.name].collect() for p in programmes},
         {p.name: p.national for p in programmes},
         {p.name: p.local for p in programmes},
         dataset,
-        as_of,
+        day,
     )
 
 
-def print_dashboard(dashboard: Dashboard, as_of: dt.date, out: Path) -> None:
+def print_dashboard(dashboard: Dashboard, as_of: dt.date | None, out: Path) -> None:
     terminal = console()
-    terminal.print(Text(f"Programme dashboard, as of {as_of}", style="bold"))
+    dates = sorted(set(dashboard.run_dates.values()))
+    if as_of is not None or len(dates) == 1:
+        terminal.print(Text(f"Programme dashboard, as of {as_of or dates[0]}", style="bold"))
+    else:
+        each = ", ".join(f"{p} as of {d}" for p, d in dashboard.run_dates.items())
+        terminal.print(Text(f"Programme dashboard: {each}", style="bold"))
+    for warning in dashboard.warnings:
+        terminal.print(Text(f"Warning: {warning}", style="bold yellow"))
     print_dashboard_tables(dashboard, terminal)
     for note in dashboard.notes:
         terminal.print(Text(note, style="yellow"))
+    for programme in dashboard.rulesets:
+        lacking = without_local_text(dashboard, programme)
+        if lacking:
+            terminal.print(Text(lacking, style="yellow"))
     if dashboard.missing_tables:
         terminal.print(
             Text(
@@ -142,8 +176,19 @@ def print_dashboard(dashboard: Dashboard, as_of: dt.date, out: Path) -> None:
 @app.command()
 def report(
     data: Path = typer.Option(..., "--data", help="A folder with one file per table."),
-    as_of: str = typer.Option(
-        ..., "--as-of", metavar="DATE", help="The reference (claim) date, YYYY-MM-DD."
+    as_of: list[str] = typer.Option(
+        ...,
+        "--as-of",
+        metavar="DATE",
+        help="The reference (claim) date, YYYY-MM-DD, for every programme; or "
+        "PROGRAMME=DATE (phase1, phase2, dwp, savings) for one programme, e.g. --as-of "
+        "2015-03-31 --as-of phase2=2016-03-31. Repeatable.",
+    ),
+    results_format: ResultsFormat = typer.Option(
+        ResultsFormat.PARQUET,
+        "--format",
+        help="How each programme's results per household are written: parquet, csv, or xlsx "
+        "(an Excel workbook, up to 1,048,575 households).",
     ),
     local: list[Path] = typer.Option(
         [], "--local", help="Folders of local rulesets (each council's applies to its households)."
@@ -166,16 +211,24 @@ def report(
 ) -> None:
     """The programme dashboard: per council and in total, households identified,
     attached and turned around (and by which route), progress to work, fees and
-    results payments due, unknowns from missing data, the overlap with
+    results payments due, overclaims, unknowns from missing data, which
+    councils had a local ruleset, the overlap with
     DWP's Families with Multiple Problems scheme, and the cost savings of
     attached families (gross and net, by agency, against the cost of
     intervention). Printed, and written as CSV and Markdown beside each
     programme's results per household.
 
+    Each programme may be run at its own date. A run date outside the period a
+    programme ran in (phase 2 before April 2015, say) is warned about on the
+    screen and in the dashboard files.
+
     The files appear in the output folder together, once all are complete: a
     report that fails or is interrupted leaves the folder as it was.
     """
-    day = parse_date(as_of)
+    try:
+        dates = parse_run_dates(as_of, PROGRAMMES)
+    except RunDateError as exc:
+        fail(str(exc))
     audit = None
     if audit_bundle is not None:
         audit = RunArguments(
@@ -183,13 +236,17 @@ def report(
             (),
             (
                 ("--data", str(data.resolve())),
-                ("--as-of", day.isoformat()),
+                *(("--as-of", text) for text in as_of),
+                ("--format", results_format.value),
                 *(("--local", str(p.resolve())) for p in local),
             ),
             files=(("--html", str(html.resolve())),) if html else (),
         )
-    dashboard = run_report(data, day, local, out, html=html, audit=audit, audit_bundle=audit_bundle)
-    print_dashboard(dashboard, day, out)
+    dashboard = run_report(
+        data, dates, local, out, results_format=results_format,
+        html=html, audit=audit, audit_bundle=audit_bundle,
+    )  # fmt: skip
+    print_dashboard(dashboard, None, out)
     if html is not None:
         typer.echo(f"The dashboard as a web page: {html}")
     raise typer.Exit(EXIT_OK)

@@ -189,10 +189,16 @@ class Interpreter:
 
     # ---------------------------------------------------------------- operators
     def _And(self, node: ast.And, scope: Scope) -> Any:
-        return V.kleene_and(self.eval(o, scope) for o in node.operands)
+        return V.kleene_and(self._operands(node.operands, scope))
 
     def _Or(self, node: ast.Or, scope: Scope) -> Any:
-        return V.kleene_or(self.eval(o, scope) for o in node.operands)
+        return V.kleene_or(self._operands(node.operands, scope))
+
+    def _operands(self, operands: tuple[ast.Expr, ...], scope: Scope) -> Iterable[Any]:
+        """The operands' values, lazily; every one of them when explaining, so
+        that an `or` that is true shows every true part, not only the first."""
+        values = (self.eval(o, scope) for o in operands)
+        return list(values) if self.trace is not None else values
 
     def _Not(self, node: ast.Not, scope: Scope) -> Any:
         return V.kleene_not(self.eval(node.operand, scope))

@@ -14,14 +14,14 @@ from typing import Any
 
 import attrs
 
+from tfrules.interpret.deciding import Decider, fact_json
 from tfrules.interpret.evaluator import Interpreter, Scope, TraceEvent
 from tfrules.interpret.household import HouseholdData
+from tfrules.interpret.plain_values import money, plain, shorten
 from tfrules.model import types as T
-from tfrules.model.ruleset import CheckedRuleset, ParamInfo, ParamRef, RuleRef
+from tfrules.model.ruleset import CategoryValue, CheckedRuleset, ParamInfo, ParamRef, RuleRef
 from tfrules.syntax import ast
 from tfrules.syntax.format_expr import flat
-
-MAX_ELEMENTS = 12  # rows shown per quantifier or aggregate
 
 
 @attrs.define
@@ -47,6 +47,8 @@ class Explanation:
     as_of: dt.date
     rules: tuple[RuleExplanation, ...]
     params: dict[str, ParamInfo]
+    #: tables that were not supplied: facts drawn from them are unknown
+    missing: frozenset[str] = frozenset()
 
 
 class _TreeBuilder:
@@ -85,7 +87,7 @@ def explain_household(
         results.append(RuleExplanation(name, value, info.title, info.layer, tree))
     used = sorted(set(_params_in((r.tree for r in results), ruleset)))
     params = {name: ruleset.params[name] for name in used}
-    return Explanation(household.id, as_of, tuple(results), params)
+    return Explanation(household.id, as_of, tuple(results), params, household.missing)
 
 
 def _params_in(trees: Iterable[TraceNode | None], ruleset: CheckedRuleset) -> Iterator[str]:
@@ -113,7 +115,7 @@ def show(value: Any, found: T.Type | None = None) -> str:
     if isinstance(value, frozenset):
         return "{" + ", ".join(sorted(map(str, value))) + "}"
     if found is not None and found.kind is T.Kind.MONEY:
-        return f"£{value:,.2f}".replace(".00", "")
+        return money(value)
     if found is not None and found.kind is T.Kind.PERCENT:
         return f"{(value * 100).normalize():f}%"
     if found is not None and found.kind is T.Kind.DURATION:
@@ -127,41 +129,60 @@ def _scope_label(scope: Scope, ruleset: CheckedRuleset) -> str:
     if scope.person is not None and persons.key:
         parts.append(f"member {scope.person[persons.key]}")
     if scope.row is not None and scope.table is not None:
-        fields = ", ".join(
-            f"{k} {show(v)}" for k, v in scope.row.items() if k != scope.table.owner_key
-        )
-        parts.append(f"{scope.table.name} row: {fields}")
+        table = scope.table
+        fields = []
+        for key, value in scope.row.items():
+            if key == table.owner_key:
+                continue
+            column = table.column(key)
+            fields.append(f"{key} {plain(value, column.type if column else None)}")
+        parts.append(f"{table.name} row: {', '.join(fields)}")
     return "; ".join(parts)
 
 
+def _type_or_none(ruleset: CheckedRuleset, node: ast.Expr) -> T.Type | None:
+    try:
+        return ruleset.annotations.type_of(node)
+    except KeyError:
+        return None
+
+
 def render_text(explanation: Explanation, ruleset: CheckedRuleset, depth: int = 6) -> str:
+    """The whole evaluation of every rule, `depth` levels deep."""
     lines = [f"household {explanation.household}, as of {explanation.as_of}", ""]
     for rule in explanation.rules:
         title = f"  ({rule.title})" if rule.title else ""
-        shown = show(rule.value, ruleset.rules[rule.rule].type)
+        shown = plain(rule.value, ruleset.rules[rule.rule].type)
         lines.append(f"{rule.rule} = {shown}{title}  [defined in {rule.layer}]")
-        if rule.tree is not None:
-            _render_node(rule.tree, ruleset, lines, 1, depth, set(), None)
+        lines.extend(trace_lines(rule, ruleset, depth))
         lines.append("")
     if explanation.params:
         lines.append("parameters used:")
         for name, info in explanation.params.items():
-            lines.append(f"  {name} = {_param_text(info)}  [{info.layer}]")
+            lines.append(f"  {name} = {param_text(info)}  [{info.layer}]")
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _param_text(info: ParamInfo) -> str:
+def trace_lines(rule: RuleExplanation, ruleset: CheckedRuleset, depth: int) -> list[str]:
+    """The whole evaluation of one rule, a line per step, indented by level."""
+    lines: list[str] = []
+    if rule.tree is not None:
+        _render_node(rule.tree, ruleset, lines, 1, depth, set(), None)
+    return lines
+
+
+def param_text(info: ParamInfo) -> str:
     value = info.value
     entries = getattr(value, "entries", None)
     if entries is not None:
-        text = ", ".join(f"{k}: {show(v, info.type)}" for k, v in entries)
+        text = ", ".join(f"{k}: {plain(v, info.type)}" for k, v in entries)
         otherwise = getattr(value, "otherwise", None)
         if otherwise is not None:
-            text += f", otherwise: {show(otherwise, info.type)}"
+            text += f", otherwise: {plain(otherwise, info.type)}"
         return text
     if isinstance(value, ast.Duration):
         return str(value)
-    return show(value, info.type)
+    return plain(value, info.type)
 
 
 def _render_node(
@@ -177,10 +198,8 @@ def _render_node(
     label = _scope_label(node.scope, ruleset) if node.scope != parent_scope else ""
     where = f"   [{label}]" if label else ""
     resolution = ruleset.annotations.resolution_or_none(node.node)
-    text = flat(node.node)
-    value = show(node.value, ruleset.annotations.type_of(node.node))
-    if len(text) > 90:
-        text = text[:87] + "..."
+    text = shorten(flat(node.node), 90)
+    value = plain(node.value, _type_or_none(ruleset, node.node))
     if isinstance(resolution, RuleRef):
         info = ruleset.rules[resolution.name]
         key = (resolution.name, node.scope.refdate, id(node.scope.person))
@@ -197,21 +216,19 @@ def _render_node(
         if node.children:
             lines.append(f"{indent}  …")
         return
-    children = node.children
-    if isinstance(node.node, ast.Quantified | ast.Aggregate) and len(children) > MAX_ELEMENTS:
-        hidden = len(children) - MAX_ELEMENTS
-        children = children[:MAX_ELEMENTS]
-        for child in children:
-            _render_node(child, ruleset, lines, level + 1, depth, shown_rules, node.scope)
-        lines.append(f"{indent}  … and {hidden} more")
-        return
-    for child in children:
+    for child in node.children:  # the whole trace: every member and row
         if isinstance(child.node, ast.Literal):
             continue
+        if isinstance(ruleset.annotations.resolution_or_none(child.node), CategoryValue):
+            continue  # `domestic_abuse` is a value, not something evaluated
         _render_node(child, ruleset, lines, level + 1, depth, shown_rules, node.scope)
 
 
 def to_json(explanation: Explanation, ruleset: CheckedRuleset) -> dict[str, Any]:
+    """The whole trace of every rule (`explanation`), and beside it the facts
+    that decided its value (`deciding`)."""
+    decider = Decider(ruleset, explanation.missing, as_of=explanation.as_of)
+
     def node_json(node: TraceNode) -> dict[str, Any]:
         result: dict[str, Any] = {"expression": flat(node.node), "value": _json_value(node.value)}
         if node.scope.person is not None or node.scope.row is not None:
@@ -225,17 +242,19 @@ def to_json(explanation: Explanation, ruleset: CheckedRuleset) -> dict[str, Any]
     return {
         "household": explanation.household,
         "as_of": explanation.as_of.isoformat(),
+        "tables_not_supplied": sorted(explanation.missing),
         "rules": [
             {
                 "rule": r.rule,
                 "value": _json_value(r.value),
                 "title": r.title,
                 "defined_in": r.layer,
+                "deciding": [fact_json(f) for f in decider.rule(r.tree)],
                 "explanation": node_json(r.tree) if r.tree is not None else None,
             }
             for r in explanation.rules
         ],
-        "parameters": {k: _param_text(v) for k, v in explanation.params.items()},
+        "parameters": {k: param_text(v) for k, v in explanation.params.items()},
     }
 
 

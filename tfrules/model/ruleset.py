@@ -245,6 +245,8 @@ class CheckedRuleset:
     applies_to: tuple[str, ...]
     annotations: Annotations
     sources: tuple[str, ...] = ()
+    #: the period the programme ran in (`runs from ... to ...`), its own or its base's
+    period: ast.ProgrammePeriod | None = None
 
     @property
     def output_rules(self) -> list[str]:

@@ -1,10 +1,13 @@
 """The programme dashboard: the figures the programme was judged by, per
 council and in total, from the results of phase 1, phase 2 and DWP's
-Families with Multiple Problems over the same households.
+Families with Multiple Problems over the same households: what was counted,
+what is due, what was claimed beyond what is due, which councils had a local
+ruleset, and when a run date lies outside a programme's period.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
 
@@ -14,6 +17,11 @@ import polars as pl
 from tfrules.data.councils import council_name
 
 TOTAL = "All councils"
+#: Short names of the programmes in column headings.
+SHORT = {"phase1": "P1", "phase2": "P2", "dwp": "FMP"}
+#: The column of a multi-council run that says which ruleset each household got.
+APPLIED = "ruleset_applied"
+NO_LOCAL = "none"
 
 #: (section, column heading, programme, rule); a figure whose rule is absent is left out.
 COUNTS = [
@@ -38,11 +46,17 @@ MONEY = [
     ("Payments due: phase 1", "P1 attachment fees", "phase1", "attachment_fee"),
     ("Payments due: phase 1", "P1 results payments", "phase1", "results_payment"),
     ("Payments due: phase 1", "P1 still to pay", "phase1", "payment_due"),
-    ("Payments due: phase 1", "P1 overclaimed", "phase1", "overclaimed"),
     ("Payments due: phase 2", "P2 attachment fees", "phase2", "attachment_fee"),
     ("Payments due: phase 2", "P2 results payments", "phase2", "results_payment"),
     ("Payments due: phase 2", "P2 still to pay", "phase2", "payment_due"),
+    ("Overclaims", "P1 overclaimed", "phase1", "overclaimed"),
+    ("Overclaims", "P2 overclaimed", "phase2", "overclaimed"),
 ]
+#: Counts shown beside the money of their section: families with an amount above £0.
+FAMILIES = {
+    "P1 overclaimed": "P1 families overclaimed",
+    "P2 overclaimed": "P2 families overclaimed",
+}
 
 
 @attrs.frozen
@@ -53,6 +67,13 @@ class Dashboard:
     missing_tables: tuple[str, ...]
     rulesets: dict[str, str]  # programme -> ruleset name
     notes: tuple[str, ...] = ()  # printed after the tables
+    #: programme -> its run date
+    run_dates: dict[str, dt.date] = attrs.Factory(dict)
+    #: plain sentences a reader must see first (a run date outside a programme's period)
+    warnings: tuple[str, ...] = ()
+    #: programme -> the councils (codes) that had no local ruleset, so its abstract rules
+    #: (`local`) were unknown for their households
+    without_local: dict[str, tuple[str, ...]] = attrs.Factory(dict)
 
 
 def _true(expr: pl.Expr) -> pl.Expr:
@@ -63,9 +84,17 @@ def build_dashboard(
     results: Mapping[str, pl.LazyFrame],
     rulesets: Mapping[str, str],
     missing_tables: tuple[str, ...] = (),
+    *,
+    run_dates: Mapping[str, dt.date] | None = None,
+    warnings: tuple[str, ...] = (),
+    needs_local: tuple[str, ...] = (),
 ) -> Dashboard:
     """`results` maps "phase1", "phase2" and "dwp" to evaluation outputs
-    (household_id, la_code and the rules); any of them may be left out."""
+    (household_id, la_code and the rules); any of them may be left out.
+
+    `needs_local` names the programmes whose national ruleset leaves rules to
+    each council: the dashboard says, per council, which local ruleset it had
+    (from the results' `ruleset_applied`), or that it had none."""
     key, council = "household_id", "la_code"
     joined: pl.LazyFrame | None = None
     present: dict[str, set[str]] = {}
@@ -114,17 +143,60 @@ def build_dashboard(
     money: list[str] = []
     for section, label, programme, rule in MONEY:
         if has(programme, rule):
-            aggregations.append(pl.col(f"{programme}.{rule}").sum().alias(label))
+            amount = pl.col(f"{programme}.{rule}")
+            if label in FAMILIES:
+                families = (amount > 0).fill_null(False).cast(pl.Int64).sum()
+                aggregations.append(families.alias(FAMILIES[label]))
+                sections.setdefault(section, []).append(FAMILIES[label])
+            aggregations.append(amount.sum().alias(label))
             sections.setdefault(section, []).append(label)
             money.append(label)
-    by_council = joined.group_by(council).agg(aggregations).sort(council)
-    total = joined.select(aggregations).with_columns(pl.lit(TOTAL).alias(council))
-    table = pl.concat([by_council.collect(), total.collect()], how="diagonal")
+    # per council, the local ruleset its households got (none: the national one alone)
+    local_columns = {p: f"{SHORT.get(p, p)} local ruleset" for p in needs_local if p in present}
+    local_aggregations: list[pl.Expr] = []
+    for programme, label in local_columns.items():
+        local = pl.lit(None, pl.String)
+        if has(programme, APPLIED):
+            applied = pl.col(f"{programme}.{APPLIED}")
+            local = applied.filter(applied != rulesets[programme]).first()
+        local_aggregations.append(local.alias(label))
+        sections.setdefault("Local rulesets", []).append(label)
+    by_council = (
+        joined.group_by(council).agg(aggregations + local_aggregations).sort(council).collect()
+    )
+    without_local = {
+        p: tuple(by_council.filter(pl.col(label).is_null())[council].to_list())
+        for p, label in local_columns.items()
+    }
+    by_council = by_council.with_columns(
+        pl.col(label).fill_null(NO_LOCAL) for label in local_columns.values()
+    )
+    councils = by_council.height
+    total = (
+        joined.select(aggregations)
+        .with_columns(pl.lit(TOTAL).alias(council))
+        .collect()
+        .with_columns(
+            pl.lit(f"{councils - len(without_local[p]):,} of {councils:,} councils").alias(label)
+            for p, label in local_columns.items()
+        )
+    )
+    table = pl.concat([by_council, total], how="diagonal")
     names = {c: _council_name(c) for c in table[council].to_list()}
     table = table.with_columns(
         pl.col(council).replace_strict(names, return_dtype=pl.String).alias("council")
     ).select(["council", *(c for cols in sections.values() for c in cols)])
-    return Dashboard(table, sections, tuple(money), tuple(missing_tables), dict(rulesets))
+    return Dashboard(
+        table,
+        sections,
+        tuple(money),
+        tuple(missing_tables),
+        dict(rulesets),
+        (),
+        dict(run_dates or {}),
+        tuple(warnings),
+        without_local,
+    )
 
 
 def _council_name(code: str) -> str:
@@ -148,9 +220,43 @@ def cell(dashboard: Dashboard, column: str, value: object) -> str:
     return str(value)
 
 
+def without_local_text(dashboard: Dashboard, programme: str) -> str | None:
+    """Which councils had no local ruleset for a programme, in plain words."""
+    councils = dashboard.without_local.get(programme)
+    if not councils:
+        return None
+    names = ", ".join(council_name(c) for c in councils)
+    return (
+        f"{dashboard.rulesets[programme]}: no local ruleset for {len(councils)} council(s), so "
+        f"the rules each council sets were unknown for their households: {names}"
+    )
+
+
+def to_csv(dashboard: Dashboard) -> str:
+    """The dashboard's table as CSV, with each programme's run date (and, for
+    one outside the programme's period, a warning) in columns of its own: a
+    spreadsheet has no place above the table for them."""
+    table = dashboard.table
+    for programme, day in dashboard.run_dates.items():
+        ruleset = dashboard.rulesets.get(programme, programme)
+        outside = [w for w in dashboard.warnings if w.startswith(f"{ruleset} ")]
+        text = f"{day} (outside the programme's period)" if outside else str(day)
+        table = table.with_columns(pl.lit(text).alias(f"{SHORT.get(programme, programme)} as of"))
+    return table.write_csv()
+
+
 def to_markdown(dashboard: Dashboard) -> str:
     lines = ["# Programme dashboard", ""]
-    lines += [f"- {p}: `{r}`" for p, r in dashboard.rulesets.items()]
+    lines += [f"**Warning:** {w}" for w in dashboard.warnings]
+    if dashboard.warnings:
+        lines.append("")
+    for programme, ruleset in dashboard.rulesets.items():
+        day = dashboard.run_dates.get(programme)
+        lines.append(f"- {programme}: `{ruleset}`" + (f", as of {day}" if day else ""))
+    for programme in dashboard.rulesets:
+        text = without_local_text(dashboard, programme)
+        if text:
+            lines.append(f"- {text}")
     if dashboard.missing_tables:
         lines.append(
             "- tables not supplied (facts drawn from them are unknown): "

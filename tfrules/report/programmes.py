@@ -10,7 +10,7 @@ report leaves no half set, and an earlier report stays as it was.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 import attrs
@@ -18,7 +18,9 @@ import polars as pl
 
 from tfrules.data.load import Dataset
 from tfrules.model.ruleset import CheckedRuleset
-from tfrules.report.dashboard import Dashboard, build_dashboard, to_markdown
+from tfrules.report.dashboard import Dashboard, build_dashboard, to_csv, to_markdown
+from tfrules.report.household_files import ResultsFormat, write_from_parquet
+from tfrules.report.run_dates import run_date_warnings
 from tfrules.report.savings import add_savings, build_savings
 from tfrules.run import runner
 from tfrules.run.atomic import staged_folder, write_file, write_text
@@ -34,9 +36,11 @@ PROGRAMMES = {
 DASHBOARD_FILES = ("dashboard.csv", "dashboard.md")
 
 
-def report_files(programmes: Iterable[str] = PROGRAMMES) -> list[str]:
+def report_files(
+    programmes: Iterable[str] = PROGRAMMES, fmt: ResultsFormat = ResultsFormat.PARQUET
+) -> list[str]:
     """The names of the files a report writes into its folder."""
-    return [*(f"{p}.parquet" for p in programmes), *DASHBOARD_FILES]
+    return [*(f"{p}{fmt.suffix}" for p in programmes), *DASHBOARD_FILES]
 
 
 @attrs.frozen
@@ -46,22 +50,36 @@ class Programme:
     local: tuple[CheckedRuleset, ...] = ()
 
 
+def run_dates(
+    programmes: Sequence[Programme], as_of: dt.date | Mapping[str, dt.date]
+) -> dict[str, dt.date]:
+    """Each programme's run date: one for all, or one each."""
+    return {p.name: as_of[p.name] if isinstance(as_of, Mapping) else as_of for p in programmes}
+
+
 def write_report(
     programmes: Sequence[Programme],
     dataset: Dataset,
-    as_of: dt.date,
+    as_of: dt.date | Mapping[str, dt.date],
     out: Path,
     *,
     on_progress: Callable[[str], None] | None = None,
+    results_format: ResultsFormat = ResultsFormat.PARQUET,
+    on_results: Callable[[dict[str, pl.LazyFrame]], None] | None = None,
 ) -> Dashboard:
-    """Evaluate every programme, write the results and the dashboard into
-    `out` (all or nothing), and return the dashboard."""
+    """Evaluate every programme, each at its run date (`as_of`: one for all,
+    or one per programme), write the results (in `results_format`) and the
+    dashboard into `out` (all or nothing), and return the dashboard.
+    `on_results` is given each programme's results while they are still
+    Parquet (the web page is drawn from them)."""
     tell = on_progress or (lambda _: None)
+    dates = run_dates(programmes, as_of)
+    nationals = {p.name: p.national for p in programmes}
     with staged_folder(out) as stage:
         results: dict[str, pl.LazyFrame] = {}
         for programme in programmes:
             tell(f"evaluating {programme.national.name}")
-            job = Job(programme.national, dataset, as_of, None, programme.local)
+            job = Job(programme.national, dataset, dates[programme.name], None, programme.local)
             written = runner.write_results(job, stage / f"{programme.name}.parquet")
             results[programme.name] = pl.scan_parquet(written.path)
         tell("building the dashboard")
@@ -69,10 +87,24 @@ def write_report(
             results,
             {p.name: p.national.name for p in programmes},
             tuple(sorted(dataset.missing_tables)),
+            run_dates=dates,
+            warnings=tuple(run_date_warnings(nationals, dates)),
+            needs_local=tuple(p.name for p in programmes if p.national.abstract_rules),
         )
         if "savings" in results:
             national = next(p.national for p in programmes if p.name == "savings")
             dashboard = add_savings(dashboard, build_savings(results["savings"], national))
-        write_file(stage / "dashboard.csv", dashboard.table.write_csv)
+        write_text(stage / "dashboard.csv", to_csv(dashboard))
         write_text(stage / "dashboard.md", to_markdown(dashboard))
+        if on_results is not None:
+            on_results(results)
+        if results_format is not ResultsFormat.PARQUET:
+            tell(f"writing the results as {results_format}")
+            for name in results:
+                parquet = stage / f"{name}.parquet"
+                target = stage / f"{name}{results_format.suffix}"
+                write_file(
+                    target, lambda path, p=parquet: write_from_parquet(p, path, results_format)
+                )
+                parquet.unlink()
     return dashboard

@@ -519,6 +519,18 @@ Decl = ParamDecl | RuleDecl | TestDecl
 
 
 @attrs.frozen
+class ProgrammePeriod:
+    """`runs from 2012-04-01 to 2015-03-31`: the period a programme ran in."""
+
+    start: dt.date
+    end: dt.date
+    span: Span = span_field()
+
+    def __contains__(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+
+@attrs.frozen
 class RulesetFile:
     name: str
     title: str | None = None
@@ -530,6 +542,8 @@ class RulesetFile:
     span: Span = span_field()
     #: where each code of `applies_to` is written (empty for a tree not parsed)
     applies_spans: tuple[Span, ...] = attrs.field(default=(), eq=False, repr=False, kw_only=True)
+    #: `runs from ... to ...`: the period the programme ran in
+    period: ProgrammePeriod | None = attrs.field(default=None, kw_only=True)
 
 
 File = SchemaFile | RulesetFile

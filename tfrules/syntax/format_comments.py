@@ -41,7 +41,12 @@ ClauseAnchors = Mapping[tuple[object, ...], tuple[Pos, ...]]
 """Positions of span-less clauses: ("extends",), ("uses",), ("applies",),
 ("source", k), ("decl", i, "source", k), ("decl", i, "key") and the like."""
 
-_FILE_CLAUSES = {"extends_clause": "extends", "uses_clause": "uses", "applies_clause": "applies"}
+_FILE_CLAUSES = {
+    "extends_clause": "extends",
+    "uses_clause": "uses",
+    "applies_clause": "applies",
+    "runs_clause": "runs",
+}
 _TABLE_CLAUSES = {
     "table_clause": "table",
     "key_clause": "key",

@@ -19,7 +19,7 @@ four spaces, table entries and test members eight; one blank line goes
 between declarations. Sources come before `= value`. A parameter without
 sources whose value fits in the width is one line; a criterion or measure
 always has its `= ...` on a line of its own. Clauses come in one order
-(ruleset: extends, uses, applies to, source; entity: table, key, council,
+(ruleset: extends, uses, applies to, runs from, source; entity: table, key, council,
 member of, aged by; events: of, dated, spanning, termly, empty when missing).
 
 Expressions are laid out by `format_expr`, comments put back by
@@ -169,6 +169,9 @@ class _Builder:
             self.clause(("uses",), f"uses schema {f.schema}")
         if f.applies_to:
             self.clause(("applies",), "applies to " + ", ".join(f.applies_to))
+        if f.period is not None:
+            period = f"runs from {f.period.start.isoformat()} to {f.period.end.isoformat()}"
+            self.clause(("runs",), period)
         self.sources((), f.sources)
         for i, decl in enumerate(f.decls):
             self.lines.append(None)

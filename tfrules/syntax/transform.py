@@ -17,6 +17,9 @@ from tfrules.syntax import ast
 from tfrules.syntax.transform_base import Clause, unescape
 from tfrules.syntax.transform_schema import SchemaToAst
 
+#: how a ruleset clause is written, where that is not its kind
+_WRITTEN = {"schema": "uses schema", "period": "runs from"}
+
 __all__ = ["ToAst", "unescape"]
 
 _UNITS = {
@@ -57,7 +60,7 @@ class ToAst(SchemaToAst):
 
     def ruleset_file(self, meta: Meta, children: list[Any]) -> ast.RulesetFile:
         name = children[0]
-        fields: dict[str, Any] = {"title": None, "extends": None, "schema": None}
+        fields: dict[str, Any] = {"title": None, "extends": None, "schema": None, "period": None}
         applies: list[tuple[str, ast.Span]] = []
         sources: list[str] = []
         decls: list[Any] = []
@@ -71,9 +74,10 @@ class ToAst(SchemaToAst):
             elif fields.get(child.kind) is not None:
                 self._bad(
                     "E015",
-                    f"the ruleset says '{child.kind}' twice",
+                    f"the ruleset says '{_WRITTEN.get(child.kind, child.kind)}' twice",
                     child.span,
-                    "a ruleset has one title, extends one ruleset and uses one schema",
+                    "a ruleset has one title, extends one ruleset, uses one schema and runs "
+                    "in one period",
                 )
             else:
                 fields[child.kind] = child.value
@@ -87,6 +91,7 @@ class ToAst(SchemaToAst):
             tuple(decls),
             span=self._span(meta),
             applies_spans=tuple(span for _, span in applies),
+            period=fields["period"],
         )
 
     def dotted_name(self, meta: Meta, children: list[Token]) -> str:
@@ -107,6 +112,11 @@ class ToAst(SchemaToAst):
     def applies_clause(self, meta: Meta, children: list[Token]) -> Clause:
         codes = [(str(c), self._token_span(c)) for c in children]
         return Clause("applies", codes, self._span(meta))
+
+    def runs_clause(self, meta: Meta, children: list[Token]) -> Clause:
+        span = self._span(meta)
+        period = ast.ProgrammePeriod(self._date(children[0]), self._date(children[1]), span=span)
+        return Clause("period", period, span)
 
     # ---------------------------------------------------------------- declarations
     @staticmethod
