@@ -33,14 +33,20 @@ class DataProblem:
     source: str | None = None
     key_column: str | None = None
     count: int = 1
+    #: What the source calls its rows: `line` in a CSV file read through a mapping.
+    row_word: str = "row"
+    #: The column's heading in the council's own file, where it is not `column`.
+    heading: str | None = None
 
     def __str__(self) -> str:
         where = [self.source or f"table {self.table}"]
         place = []
-        if self.column is not None:
+        if self.column is not None and self.heading not in (None, self.column):
+            place.append(f'column "{self.heading}" ({self.column})')
+        elif self.column is not None:
             place.append(f"column {self.column}")
         if self.row is not None:
-            row = f"row {self.row}"
+            row = f"{self.row_word} {self.row}"
             if self.key is not None and self.key_column is not None:
                 row += f" ({self.key_column} {self.key})"
             place.append(row)

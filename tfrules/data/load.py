@@ -2,17 +2,10 @@
 
 Loading reads only file headers and Parquet metadata. Every column is cast to
 its canonical Polars dtype by an expression that yields null where a value does
-not convert, so that `tfrules.data.validate` can report the raw value. Call
-`validate` before computing anything from a `Dataset`: loading alone does not
-look at the rows.
-
-CSV files are read as text and parsed here: ints are plain base-10 integers,
-bools are true/false (any case) or 1/0, dates are ISO 8601 (YYYY-MM-DD), money
-is a plain decimal in pounds with at most two places (`1234.50`, no `£` or
-thousands commas), decimals and percents plain decimals with at most six places
-(a percent is written as a number, not with `%`). An empty CSV field is null.
-Parquet (or frame) columns of a compatible dtype are cast; float money is
-rounded to the penny.
+not convert (`tfrules.data.casts`), so that `tfrules.data.validate` can report
+the raw value. Call `validate` before computing anything from a `Dataset`:
+loading alone does not look at the rows. CSV files are read as text; an empty
+CSV field is null.
 """
 
 from __future__ import annotations
@@ -25,95 +18,27 @@ from pathlib import Path
 import attrs
 import polars as pl
 
+from tfrules.data.casts import EXPECTED, canonical_dtype, cast_expr, too_large
+from tfrules.data.csv_files import CsvProblem, duplicate_message, duplicates, read_header
 from tfrules.data.errors import DataError, DataProblem
 from tfrules.model.schema import Column, Level, Schema, Table
-from tfrules.model.types import DECIMAL_SCALE, MONEY_SCALE, TEXT, Kind, Type
+from tfrules.model.types import TEXT
 
 Source = str | os.PathLike[str] | Mapping[str, pl.DataFrame | pl.LazyFrame]
 
-_ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
-_BOOL_WORDS = {"true": True, "false": False, "1": True, "0": False}
 
-#: How each kind is described in "… is not <expected>" messages.
-EXPECTED: dict[Kind, str] = {
-    Kind.INT: "a whole number",
-    Kind.BOOL: "true or false (true, false, 1 or 0)",
-    Kind.DATE: "a date (YYYY-MM-DD)",
-    Kind.MONEY: "an amount in pounds with at most 2 decimal places (like 1234.50, no £ or commas)",
-    Kind.DECIMAL: f"a decimal number with at most {DECIMAL_SCALE} decimal places",
-    Kind.PERCENT: f"a decimal number with at most {DECIMAL_SCALE} decimal places",
-    Kind.TEXT: "text",
-    Kind.CATEGORY: "text",
-}
+#: Columns of a stacked raw frame that locate each row in its own source.
+SOURCE = "__tfrules_source"
+LINE = "__tfrules_line"
 
 
-def canonical_dtype(type_: Type) -> pl.DataType:
-    """The Polars dtype a column of this language type is held in."""
-    kind = type_.kind
-    if kind is Kind.INT:
-        return pl.Int64()
-    if kind is Kind.BOOL:
-        return pl.Boolean()
-    if kind is Kind.DATE:
-        return pl.Date()
-    if kind in (Kind.TEXT, Kind.CATEGORY):
-        return pl.String()
-    if kind is Kind.MONEY:
-        return pl.Decimal(38, MONEY_SCALE)
-    if kind in (Kind.DECIMAL, Kind.PERCENT):
-        return pl.Decimal(38, DECIMAL_SCALE)
-    raise ValueError(f"a data column cannot have type {type_}")
+@attrs.frozen
+class SourcePlace:
+    """A source file (or sheet, or query) as an error names it: `Police North.csv`
+    and what its rows are called (`line` in a CSV file, `row` in a sheet)."""
 
-
-def cast_expr(name: str, dtype: pl.DataType, type_: Type) -> pl.Expr | None:
-    """Convert column `name` (held as `dtype`) to the canonical dtype of `type_`.
-
-    Values that do not convert become null (the validator compares with the raw
-    column to find them). None when no value of `dtype` can be converted.
-    """
-    c = pl.col(name)
-    target = canonical_dtype(type_)
-    kind = type_.kind
-    if dtype == target:
-        return c
-    if dtype == pl.Null:  # an all-empty column, e.g. written from a frame of Nones
-        return c.cast(target)
-    if kind is Kind.INT:
-        if dtype.is_integer():
-            return c.cast(pl.Int64, strict=False)
-        if dtype == pl.String:
-            return c.str.to_integer(strict=False).cast(pl.Int64, strict=False)
-        if dtype.is_float() or dtype.is_decimal():
-            return pl.when(c == c.round(0)).then(c).otherwise(None).cast(pl.Int64, strict=False)
-    elif kind is Kind.BOOL:
-        if dtype == pl.String:
-            words = c.str.to_lowercase()
-            return words.replace_strict(_BOOL_WORDS, default=None, return_dtype=pl.Boolean)
-        if dtype.is_integer():
-            return c.replace_strict({1: True, 0: False}, default=None, return_dtype=pl.Boolean)
-    elif kind is Kind.DATE:
-        if dtype == pl.String:
-            parsed = c.str.to_date("%Y-%m-%d", strict=False)
-            return pl.when(c.str.contains(_ISO_DATE)).then(parsed).otherwise(None)
-        if isinstance(dtype, pl.Datetime):
-            return c.dt.date()
-    elif kind in (Kind.TEXT, Kind.CATEGORY):
-        if isinstance(dtype, pl.Categorical | pl.Enum) or dtype.is_integer():
-            return c.cast(pl.String)
-    else:  # money, decimal, percent: fixed point
-        scale = MONEY_SCALE if kind is Kind.MONEY else DECIMAL_SCALE
-        if dtype == pl.String:
-            pattern = rf"^-?\d+(\.\d{{1,{scale}}})?$"
-            parsed = c.str.to_decimal(scale=scale).cast(target, strict=False)
-            return pl.when(c.str.contains(pattern)).then(parsed).otherwise(None)
-        if dtype.is_integer():
-            return c.cast(target, strict=False)
-        if dtype.is_float():
-            return c.round(scale).cast(target, strict=False)
-        if isinstance(dtype, pl.Decimal):
-            rounded = c.round(scale) if (dtype.scale or 0) > scale else c
-            return rounded.cast(target, strict=False)
-    return None
+    name: str
+    row_word: str = "row"
 
 
 @attrs.frozen
@@ -136,6 +61,15 @@ class TableInput:
     problems: tuple[DataProblem, ...] = ()
     #: The file read, if any (for "cannot read" errors).
     path: str | None = None
+    #: Per column: true on a raw value too large for its fixed-point type.
+    too_large: Mapping[str, pl.Expr] = attrs.field(factory=dict)
+    #: Per column: what a value should look like, where it is not the canonical form.
+    expected: Mapping[str, str] = attrs.field(factory=dict)
+    #: Per column: its heading in the source, where it is not the column's name.
+    headings: Mapping[str, str] = attrs.field(factory=dict)
+    #: For a table stacked from several sources: each source, as a person would name
+    #: it; the raw frame's `SOURCE` column holds the index and `LINE` the line or row.
+    places: tuple[SourcePlace, ...] = ()
 
     @property
     def unusable(self) -> frozenset[str]:
@@ -309,12 +243,28 @@ class _DirectoryFinder:
             lf = _scan(table, parquet, "Parquet", pl.scan_parquet)
             return lf, parquet.name, str(parquet)
         if csv.is_file():
+            _check_csv_header(table, csv)
             lf = _scan(table, csv, "UTF-8 CSV", partial(pl.scan_csv, infer_schema=False))
-            if any("\ufffd" in name for name in lf.collect_schema().names()):
-                message = f"cannot read {csv}: its header is not valid UTF-8 text"
-                raise _LoadFailed(_table_problem(table, message, csv.name))
             return lf, csv.name, str(csv)
         return None
+
+
+def _check_csv_header(table: Table, path: Path) -> None:
+    """Stop at a header that is not UTF-8 or repeats a heading (Polars would
+    rename the second one and carry on without it)."""
+    try:
+        headings = read_header(path)
+    except CsvProblem as problem:
+        message = f"cannot read {path}: {problem}"
+        raise _LoadFailed(_table_problem(table, message, path.name)) from None
+    except OSError as error:
+        message = f"cannot read {path}: {error.strerror or error}"
+        raise _LoadFailed(_table_problem(table, message, path.name)) from None
+    for found in duplicates(headings):
+        problem = DataProblem(
+            table.name, found.heading, None, None, None, duplicate_message(found), path.name
+        )
+        raise _LoadFailed(problem)
 
 
 def _scan(
@@ -353,6 +303,7 @@ def _table_input(
     present = lf.collect_schema()
     selected: list[pl.Expr] = []
     casts: dict[str, pl.Expr] = {}
+    large: dict[str, pl.Expr] = {}
     missing: list[str] = []
     problems: list[DataProblem] = []
     columns = needed_columns(table, names)
@@ -373,8 +324,19 @@ def _table_input(
             )
             cast = pl.lit(None, dtype=canonical_dtype(column.type))
         casts[column.name] = cast
+        check = too_large(pl.col(column.name), dtype, column.type.kind)
+        if check is not None:
+            large[column.name] = check
     return TableInput(
-        table, origin, columns, lf.select(selected), casts, tuple(missing), tuple(problems), path
+        table,
+        origin,
+        columns,
+        lf.select(selected),
+        casts,
+        tuple(missing),
+        tuple(problems),
+        path,
+        too_large=large,
     )
 
 

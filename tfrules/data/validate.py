@@ -9,97 +9,34 @@ are anti-joins. Nothing here loops over rows in Python.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-import attrs
 import polars as pl
 
 from tfrules.data.errors import DataError, DataProblem, format_value
 from tfrules.data.load import (
-    EXPECTED,
+    LINE,
+    SOURCE,
     Dataset,
     TableInput,
     inputs_from_frames,
     owner_table,
     row_key_column,
 )
-from tfrules.model.schema import Column, Table
-from tfrules.model.types import Kind
+from tfrules.data.row_checks import (
+    ROW_RULES,
+    RowRule,
+    column_checks,
+    rule_checks,
+    span_checks,
+)
+from tfrules.data.row_checks import cast_name as _cast
+from tfrules.model.schema import Table
 
 ROW = "__tfrules_row"
 
-
-def _cast(name: str) -> str:
-    return f"__tfrules_cast_{name}"
-
-
-@attrs.frozen
-class RowRule:
-    """A rule relating several columns of one row of a table.
-
-    `broken` gets the (cast) columns by name and returns a boolean expression,
-    true on a row that breaks the rule; `describe` gets that row's values by
-    name and says what is wrong. The rule is checked only when every column in
-    `uses` is loaded, and none in `unless` (a fuller rule covers that case).
-    """
-
-    column: str
-    uses: tuple[str, ...]
-    broken: Callable[[Mapping[str, pl.Expr]], pl.Expr]
-    describe: Callable[[Mapping[str, Any]], str]
-    unless: tuple[str, ...] = ()
-
-
-def _absences_over_possible(c: Mapping[str, pl.Expr]) -> pl.Expr:
-    absences = c["sessions_authorised_absence"] + c["sessions_unauthorised_absence"]
-    return absences > c["sessions_possible"]
-
-
-#: The canonical model's own rules across columns, by table name. Generic rules
-#: (types, ids, owners, counts, categories, spans) come from the schema itself.
-ROW_RULES: dict[str, tuple[RowRule, ...]] = {
-    "school_terms": (
-        RowRule(
-            column="sessions_possible",
-            uses=(
-                "sessions_authorised_absence",
-                "sessions_unauthorised_absence",
-                "sessions_possible",
-            ),
-            broken=_absences_over_possible,
-            describe=lambda r: (
-                f"absences ({r['sessions_authorised_absence']} authorised + "
-                f"{r['sessions_unauthorised_absence']} unauthorised) are more than "
-                f"the {r['sessions_possible']} sessions possible"
-            ),
-        ),
-        # when the ruleset does not read authorised absences, at least this holds
-        RowRule(
-            column="sessions_possible",
-            uses=("sessions_unauthorised_absence", "sessions_possible"),
-            broken=lambda c: c["sessions_unauthorised_absence"] > c["sessions_possible"],
-            describe=lambda r: (
-                f"{r['sessions_unauthorised_absence']} unauthorised absences are more than "
-                f"the {r['sessions_possible']} sessions possible"
-            ),
-            unless=("sessions_authorised_absence",),
-        ),
-    ),
-}
-
-
-#: Says what is wrong with a located row: (the offending value, the message).
-Describe = Callable[[Mapping[str, Any]], tuple[Any, str]]
-
-
-@attrs.frozen
-class _Check:
-    """One single-table check: `bad` is true on a row that breaks it."""
-
-    column: str
-    bad: pl.Expr
-    describe: Describe
+__all__ = ["ROW", "ROW_RULES", "RowRule", "validate"]
 
 
 class _Unreadable(Exception):
@@ -159,9 +96,9 @@ def _check_table(
 ) -> list[DataProblem]:
     table = inp.table
     usable = [c for c in inp.columns if c.name in inp.casts and c.name not in inp.unusable]
-    checks = _column_checks(table, owner, usable)
-    checks += _span_checks(table, usable)
-    checks += _rule_checks(row_rules, usable)
+    checks = column_checks(inp, owner, usable)
+    checks += span_checks(table, usable)
+    checks += rule_checks(row_rules, usable)
     key = table.key if table.key in {c.name for c in usable} else None
 
     frame = _frame(inp)
@@ -204,139 +141,53 @@ def _problem(
 ) -> DataProblem:
     key_column = row_key_column(inp.table)
     key = row.get(key_column) if key_column is not None else None
+    source, word, number = _place(inp, row)
+    heading = inp.headings.get((row.get(SOURCE, 0), column)) if column else None
     return DataProblem(
         table=inp.table.name,
         column=column,
         key=None if key is None else str(key),
-        row=row[ROW],
+        row=number,
         value=value,
         message=message,
-        source=inp.origin,
+        source=source,
         key_column=key_column,
         count=count,
+        row_word=word,
+        heading=heading,
     )
 
 
-def _is_id(table: Table, column: Column) -> bool:
-    return column.name in (table.key, table.owner_key)
+def _place(inp: TableInput, row: Mapping[str, Any]) -> tuple[str, str, int]:
+    """Where a row is, as a person would look for it: the source, and its line or row."""
+    if inp.places and row.get(SOURCE) is not None:
+        place = inp.places[row[SOURCE]]
+        return place.name, place.row_word, row[LINE]
+    return inp.origin, "row", row[ROW]
 
 
-def _is_count(table: Table, column: Column) -> bool:
-    """Columns the schema declares as counts (`count`): ints that cannot be negative."""
-    return column.non_negative
-
-
-def _column_checks(table: Table, owner: Table | None, columns: list[Column]) -> list[_Check]:
-    checks: list[_Check] = []
-    for column in columns:
-        name, raw, cast = column.name, pl.col(column.name), pl.col(_cast(column.name))
-        checks.append(_Check(name, raw.is_not_null() & cast.is_null(), _describe_type(column)))
-        if _is_id(table, column) or not column.nullable:
-            checks.append(_Check(name, raw.is_null(), _describe_null(table, owner, column)))
-        if column.type.kind is Kind.CATEGORY and column.type.values:
-            unknown = cast.is_not_null() & ~cast.is_in(list(column.type.values))
-            checks.append(_Check(name, unknown, _describe_category(column)))
-        if _is_count(table, column):
-            checks.append(_Check(name, cast < 0, _describe_negative(column)))
-    return checks
-
-
-def _describe_type(column: Column) -> Describe:
-    expected = EXPECTED[column.type.kind]
-
-    def describe(row: Mapping[str, Any]) -> tuple[Any, str]:
-        value = row[column.name]
-        return value, f"{format_value(value)} is not {expected}"
-
-    return describe
-
-
-def _describe_category(column: Column) -> Describe:
-    allowed = ", ".join(column.type.values)
-
-    def describe(row: Mapping[str, Any]) -> tuple[Any, str]:
-        value = row[column.name]
-        message = (
-            f"{format_value(value)} is not an allowed value of {column.name} "
-            f"(allowed: {allowed}; capitals matter)"
-        )
-        return value, message
-
-    return describe
-
-
-def _describe_negative(column: Column) -> Describe:
-    def describe(row: Mapping[str, Any]) -> tuple[Any, str]:
-        value = row[_cast(column.name)]
-        message = f"{value} is negative, but {column.name} is a count and cannot be below 0"
-        return value, message
-
-    return describe
-
-
-def _describe_null(table: Table, owner: Table | None, column: Column) -> Describe:
-    if column.name == table.key:
-        message = f"{column.name} is empty, but every row needs one (it is the row's id)"
-    elif column.name == table.owner_key:
-        noun = owner.level.label if owner is not None else "owner"
-        message = f"{column.name} is empty, but every row must say which {noun} it belongs to"
-    else:
-        message = f"{column.name} is empty, but it must always be filled in"
-    return lambda _row: (None, message)
-
-
-def _span_checks(table: Table, columns: list[Column]) -> list[_Check]:
-    names = {c.name for c in columns}
-    if table.span is None or not set(table.span) <= names:
-        return []
-    start, end = table.span
-    return [
-        _Check(
-            end,
-            pl.col(_cast(end)) < pl.col(_cast(start)),
-            lambda r: (
-                r[_cast(end)],
-                f"{end} {r[_cast(end)]} is before {start} {r[_cast(start)]}",
-            ),
-        )
-    ]
-
-
-def _rule_checks(rules: tuple[RowRule, ...], columns: list[Column]) -> list[_Check]:
-    names = {c.name for c in columns}
-    checks = []
-    for rule in rules:
-        if not set(rule.uses) <= names or set(rule.unless) & names:
-            continue
-        exprs = {n: pl.col(_cast(n)) for n in rule.uses}
-        checks.append(
-            _Check(
-                rule.column,
-                rule.broken(exprs),
-                lambda r, rule=rule: (
-                    {n: r[_cast(n)] for n in rule.uses},
-                    rule.describe({n: r[_cast(n)] for n in rule.uses}),
-                ),
-            )
-        )
-    return checks
+def _located(inp: TableInput, row: Mapping[str, Any]) -> str:
+    source, word, number = _place(inp, row)
+    return f"{word} {number}" if not inp.places else f"{source} {word} {number}"
 
 
 def _duplicate_problem(frame: pl.LazyFrame, inp: TableInput, key: str, extra: int) -> DataProblem:
     ids = pl.col(_cast(key))
     first = _collect(
-        frame.filter(ids.is_duplicated() & ids.is_not_null()).select(ROW, ids).sort(ROW).head(1),
-        inp,
-    ).row(0)
-    row, value = first
+        frame.filter(ids.is_duplicated() & ids.is_not_null()).sort(ROW).head(1), inp
+    ).row(0, named=True)
+    value = first[_cast(key)]
     second = _collect(
-        frame.filter((ids == value) & (pl.col(ROW) != row)).select(pl.col(ROW).min()), inp
-    ).item()
+        frame.filter((ids == value) & (pl.col(ROW) != first[ROW])).sort(ROW).head(1), inp
+    ).row(0, named=True)
+    if inp.places:
+        where = f"{_located(inp, first)} and {_located(inp, second)}"
+    else:
+        where = f"rows {first[ROW]} and {second[ROW]}"
     message = (
-        f"{format_value(value)} is used on more than one row (rows {row} and {second}), "
-        f"but {key} must be unique"
+        f"{format_value(value)} is used on more than one row ({where}), but {key} must be unique"
     )
-    return _problem(inp, key, {ROW: row, key: value}, extra, value, message)
+    return _problem(inp, key, {**first, key: value}, extra, value, message)
 
 
 def _check_owner(inp: TableInput, owner: TableInput) -> list[DataProblem]:

@@ -41,6 +41,13 @@ def whole(value: int) -> int:
     return value
 
 
+#: Amounts, decimals and percents in data are below this in size (a million
+#: million): products and sums of them then stay well inside the exact
+#: decimal arithmetic of both engines (28 significant digits in Python).
+#: A larger value is a data error at load.
+LARGEST_AMOUNT = Decimal(10**12)
+
+
 def to_decimal(value: int | Decimal) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(value)
 
