@@ -5,6 +5,9 @@
     data = tfrules.load_data(rules, "data/")                 # validated before use
     result = tfrules.evaluate(rules, data, as_of="2013-01-15")   # a Polars DataFrame
 
+    # a council's own extract, read through a mapping (data/mapping.tfr is found by itself)
+    data = tfrules.load_data(rules, "extract/", mapping="anytown.tfr")
+
 Every function raises `RulesError` (with the diagnostics) for mistakes in the
 rules and `DataError` (naming table, column and key) for bad data.
 """
@@ -20,6 +23,7 @@ import polars as pl
 
 from tfrules import diagnostics as diag
 from tfrules.check import CheckReport, check_paths
+from tfrules.check.mapping import check_mapping_source
 from tfrules.check.overrides import apply_overrides
 from tfrules.check.ruleset import check_ruleset
 from tfrules.check.usage import required_columns
@@ -27,14 +31,17 @@ from tfrules.check.workspace import RULE_SUFFIX, Workspace
 from tfrules.compile.plan import build_plan
 from tfrules.compile.slices import slices_for, write_in_slices
 from tfrules.data.errors import DataError
+from tfrules.data.inventory import MAPPING_NAME
 from tfrules.data.load import Dataset, load_dataset
 from tfrules.data.validate import validate
 from tfrules.interpret.explain import Explanation, explain_household
 from tfrules.interpret.household import HouseholdData, households_from_frames
+from tfrules.model.mapping import CheckedMapping
 from tfrules.model.ruleset import CheckedRuleset
 from tfrules.syntax import ast
 
 DataSource = str | Path | Mapping[str, pl.DataFrame | pl.LazyFrame] | Dataset
+MappingSource = str | Path | CheckedMapping
 
 
 class RulesError(Exception):
@@ -121,9 +128,49 @@ def as_date(value: str | dt.date) -> dt.date:
         raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
-def load_data(ruleset: CheckedRuleset | Sequence[CheckedRuleset], source: DataSource) -> Dataset:
+def load_mapping(path: str | Path, *, workspace: Workspace | None = None) -> CheckedMapping:
+    """A checked mapping file (raises RulesError with its problems, PathError if missing)."""
+    workspace = workspace or Workspace()
+    source = workspace.add_paths([path])[0]
+    tree = source.ast
+    if not isinstance(tree, ast.MappingFile):
+        problems = source.parsed.diagnostics or (
+            diag.error(
+                "E103",
+                "this file is not a mapping",
+                ast.Span(source.display, 1, 1, 1, 1),
+                "a mapping file starts with 'mapping NAME'",
+            ),
+        )
+        raise RulesError(problems, workspace.sources)
+    mapping, problems = check_mapping_source(workspace, source)
+    if mapping is None or any(p.is_error for p in problems):
+        raise RulesError([*workspace.diagnostics, *problems], workspace.sources)
+    return mapping
+
+
+def mapping_beside(folder: str | Path) -> Path | None:
+    """The mapping that sits in a data folder by convention (`mapping.tfr`), if any."""
+    path = Path(folder) / MAPPING_NAME
+    return path if path.is_file() else None
+
+
+def load_data(
+    ruleset: CheckedRuleset | Sequence[CheckedRuleset],
+    source: DataSource,
+    *,
+    mapping: MappingSource | None = None,
+    connections: Mapping[str, str] | None = None,
+) -> Dataset:
     """Load and validate the tables the ruleset (or rulesets) read; raises
-    DataError before anything is evaluated."""
+    DataError before anything is evaluated.
+
+    `mapping` (a mapping file, or one already loaded) says how a council's own
+    extract maps onto the schema; without it, a folder's own `mapping.tfr` is
+    used if it has one. `connections` gives each database the mapping names
+    its address (`{"housing": "postgresql://..."}`), beside those given in
+    `TFRULES_DATABASE_<NAME>` environment variables.
+    """
     if isinstance(source, Dataset):
         return source
     rulesets = [ruleset] if isinstance(ruleset, CheckedRuleset) else list(ruleset)
@@ -131,7 +178,24 @@ def load_data(ruleset: CheckedRuleset | Sequence[CheckedRuleset], source: DataSo
     for each in rulesets:
         for table, columns in required_columns(each).items():
             required.setdefault(table, set()).update(columns)
-    dataset = load_dataset(source, rulesets[0].schema, required)  # type: ignore[arg-type]
+    if mapping is None and isinstance(source, str | Path):
+        mapping = mapping_beside(source)
+    checked = load_mapping(mapping) if isinstance(mapping, str | Path) else mapping
+    schema = rulesets[0].schema
+    if checked is not None and checked.schema.name != schema.name:
+        span = ast.Span(checked.file or "<mapping>", 1, 1, 1, 1)
+        message = (
+            f"the mapping {checked.name} maps onto the schema '{checked.schema.name}', but "
+            f"{rulesets[0].name} reads the schema '{schema.name}'"
+        )
+        raise RulesError([diag.error("E407", message, span)], diag.SourceCache())
+    dataset = load_dataset(
+        source,  # type: ignore[arg-type]
+        schema,
+        required,
+        mapping=checked,
+        connections=connections,
+    )
     validate(dataset)
     return dataset
 
@@ -161,9 +225,10 @@ def evaluate(
     as_of: str | dt.date,
     *,
     rules: Iterable[str] | None = None,
+    mapping: MappingSource | None = None,
 ) -> pl.DataFrame:
     """Evaluate the ruleset over a data set: one row per household."""
-    dataset = load_data(ruleset, data)
+    dataset = load_data(ruleset, data, mapping=mapping)
     return compile_plan(ruleset, dataset, as_of, rules=rules).collect()
 
 
@@ -220,10 +285,11 @@ def explain(
     household_id: str,
     *,
     rules: Iterable[str] | None = None,
+    mapping: MappingSource | None = None,
 ) -> Explanation:
     """Why one household got each value (see `tfrules.interpret.explain`);
     raises KeyError if there is no such household."""
-    dataset = load_data(ruleset, data)
+    dataset = load_data(ruleset, data, mapping=mapping)
     found = household(ruleset, dataset, household_id)
     if found is None:
         raise KeyError(f"there is no household {household_id!r}")
@@ -254,4 +320,5 @@ __all__ = [
     "load",
     "load_data",
     "load_locals",
+    "load_mapping",
 ]

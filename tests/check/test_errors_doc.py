@@ -11,7 +11,7 @@ options after the role:
 - `padded`: the file is padded with comment lines to 6 MB;
 - `broken-link`: the file is a link to a file that does not exist.
 
-An example that does not start with `ruleset` or `schema` is a fragment of a
+An example that does not start with `ruleset`, `schema` or `mapping` is a fragment of a
 council's ruleset: it is put under a `ruleset ... extends national.phase1`
 header, with `criterion local = true` added if it does not define `local`.
 """
@@ -91,7 +91,7 @@ def as_file(text: str) -> str:
     """A complete rule file from an example (fragments get a council header)."""
     lines = [line for line in text.splitlines() if line.strip()]
     content = [line for line in lines if not line.lstrip().startswith("#")]
-    if not content or content[0].startswith(("ruleset ", "schema ")):
+    if not content or content[0].startswith(("ruleset ", "schema ", "mapping ")):
         return text
     local = "" if _DEFINES_LOCAL.search(text) else "\ncriterion local = true\n"
     return DOC_HEADER + text + local

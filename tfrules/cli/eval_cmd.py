@@ -22,6 +22,7 @@ from rich.text import Text
 from tfrules import api
 from tfrules.check.overrides import OverrideError
 from tfrules.check.workspace import PathError
+from tfrules.cli import data_options
 from tfrules.cli.main import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, app
 from tfrules.cli.output import DiagnosticFormat, console, print_diagnostics
 from tfrules.compile.councils import CouncilError, CouncilPlan, plan_councils
@@ -66,12 +67,25 @@ def parse_date(text: str) -> dt.date:
         raise typer.Exit(EXIT_USAGE) from None
 
 
-def load_checked_data(ruleset: CheckedRuleset | list[CheckedRuleset], data: Path) -> Dataset:
+def load_checked_data(
+    ruleset: CheckedRuleset | list[CheckedRuleset],
+    data: Path,
+    mapping: Path | None = None,
+    databases: list[str] | None = None,
+) -> Dataset:
     if not data.is_dir():  # a usage problem (exit 2), not bad data
         typer.echo(f"tfrules: --data {data} is not a folder of data files", err=True)
         raise typer.Exit(EXIT_USAGE)
+    checked_mapping = data_options.load_mapping(data, mapping)
+    addresses = data_options.connections(databases or [])
+    rulesets = ruleset if isinstance(ruleset, list) else [ruleset]
     try:
-        return api.load_data(ruleset, data)
+        dataset = api.load_data(ruleset, data, mapping=checked_mapping, connections=addresses)
+        data_options.warn_about_data(dataset, rulesets)
+        return dataset
+    except api.RulesError as exc:
+        print_diagnostics(exc.diagnostics, exc.sources, DiagnosticFormat.TEXT)
+        raise typer.Exit(EXIT_ERRORS) from None
     except DataError as exc:
         typer.echo(
             f"The data cannot be used ({len(exc.problems)} problem(s)); nothing was written:",
@@ -129,6 +143,10 @@ def evaluate(
         "0, the default, takes one slice per million households.",
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display or summary."),
+    mapping: Path = typer.Option(None, "--mapping", metavar="FILE", help=data_options.MAPPING_HELP),
+    database: list[str] = typer.Option(
+        [], "--database", metavar="NAME=ADDRESS", help=data_options.DATABASE_HELP
+    ),
 ) -> None:
     """Evaluate a ruleset over household data: one row per household, one column per rule.
 
@@ -161,7 +179,7 @@ def evaluate(
         wanted = split_rules(checked, rules)
         locals_ = load_local_rules(checked, local, param) if local else []
         progress.update(task, description=f"loading and validating the data in {data}")
-        dataset = load_checked_data([checked, *locals_], data)
+        dataset = load_checked_data([checked, *locals_], data, mapping, database)
         progress.update(task, description="compiling the rules")
         uncovered: dict[str, int] = {}
 
@@ -338,6 +356,10 @@ def explain(
     output_format: ExplainFormat = typer.Option(
         ExplainFormat.TEXT, "--format", help="text or json."
     ),
+    mapping: Path = typer.Option(None, "--mapping", metavar="FILE", help=data_options.MAPPING_HELP),
+    database: list[str] = typer.Option(
+        [], "--database", metavar="NAME=ADDRESS", help=data_options.DATABASE_HELP
+    ),
 ) -> None:
     """Why one household got each value.
 
@@ -349,7 +371,7 @@ def explain(
     day = parse_date(as_of)
     checked = load_rules(ruleset, include, param)
     wanted = split_rules(checked, rules)
-    dataset = load_checked_data(checked, data)
+    dataset = load_checked_data(checked, data, mapping, database)
     found = api.household(checked, dataset, household)
     if found is None:
         typer.echo(f"tfrules explain: there is no household {household!r} in {data}", err=True)

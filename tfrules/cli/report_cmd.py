@@ -15,6 +15,7 @@ from rich.text import Text
 
 from tfrules import api
 from tfrules.check.workspace import bundled_rulesets_dir
+from tfrules.cli import data_options
 from tfrules.cli.eval_cmd import (
     council_plan,
     load_checked_data,
@@ -41,7 +42,14 @@ DEMO_SEED = 2012
 
 
 def run_report(
-    data: Path, as_of: dt.date, local: list[Path], out: Path, *, quiet: bool = False
+    data: Path,
+    as_of: dt.date,
+    local: list[Path],
+    out: Path,
+    *,
+    quiet: bool = False,
+    mapping: Path | None = None,
+    databases: list[str] | None = None,
 ) -> Dashboard:
     """Evaluate every programme (with the councils' local rulesets), write the
     results and the dashboard to `out`, and return the dashboard."""
@@ -68,7 +76,7 @@ def run_report(
             raise typer.Exit(EXIT_USAGE)
         progress.update(task, description=f"loading and validating the data in {data}")
         everything = [r for p in nationals for r in [nationals[p], *locals_[p]]]
-        dataset = load_checked_data(everything, data)
+        dataset = load_checked_data(everything, data, mapping, databases)
         results: dict[str, pl.LazyFrame] = {}
         for programme, national in nationals.items():
             progress.update(task, description=f"evaluating {national.name}")
@@ -131,6 +139,10 @@ def report(
         [], "--local", help="Folders of local rulesets (each council's applies to its households)."
     ),
     out: Path = typer.Option(Path("tfrules-report"), "--out", help="Where to write the results."),
+    mapping: Path = typer.Option(None, "--mapping", metavar="FILE", help=data_options.MAPPING_HELP),
+    database: list[str] = typer.Option(
+        [], "--database", metavar="NAME=ADDRESS", help=data_options.DATABASE_HELP
+    ),
 ) -> None:
     """The programme dashboard: per council and in total, households identified,
     attached and turned around (and by which route), progress to work, fees and
@@ -139,7 +151,7 @@ def report(
     and Markdown beside each programme's results per household.
     """
     day = parse_date(as_of)
-    dashboard = run_report(data, day, local, out)
+    dashboard = run_report(data, day, local, out, mapping=mapping, databases=database)
     print_dashboard(dashboard, day, out)
     raise typer.Exit(EXIT_OK)
 

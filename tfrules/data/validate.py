@@ -15,15 +15,8 @@ from typing import Any
 import polars as pl
 
 from tfrules.data.errors import DataError, DataProblem, format_value
-from tfrules.data.load import (
-    LINE,
-    SOURCE,
-    Dataset,
-    TableInput,
-    inputs_from_frames,
-    owner_table,
-    row_key_column,
-)
+from tfrules.data.inputs import LINE, SOURCE, TableInput
+from tfrules.data.load import Dataset, inputs_from_frames, owner_table, row_key_column
 from tfrules.data.row_checks import (
     ROW_RULES,
     RowRule,

@@ -16,6 +16,7 @@ from lark.tree import Meta
 
 from tfrules import diagnostics as diag
 from tfrules.syntax import ast
+from tfrules.syntax.transform_mapping import MappingToAst
 
 _UNITS = {
     "day": "days",
@@ -38,7 +39,7 @@ class _Clause:
         self.kind, self.value, self.span = kind, value, span
 
 
-class ToAst(Transformer_NonRecursive):
+class ToAst(MappingToAst, Transformer_NonRecursive):
     """Builds AST nodes bottom-up; collects diagnostics for bad literals.
 
     Every method takes (meta, children). They are called directly rather than
