@@ -129,8 +129,9 @@ def test_the_formatter_lays_out_a_mapping_written_on_few_lines():
     text = textwrap.dedent(
         """\
         mapping m "M" uses schema canonical
-        table households from "F.csv" supplied by "Team" extracted 2015-01-10 "Family ID" -> household_id
-          "Date" -> attached_on written "dd/mm/yyyy" or excel   "N/K" means unknown
+        table households from "F.csv" supplied by "Team" extracted 2015-01-10
+          "Family ID" -> household_id "Date" -> attached_on written "dd/mm/yyyy"
+                or excel   "N/K" means unknown
         # the people
         table persons
         from "P.xlsx" sheet "People"   # a workbook

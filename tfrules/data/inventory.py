@@ -72,7 +72,7 @@ def matches(pattern: str, files: list[str]) -> list[str]:
             fnmatch.fnmatchcase(p.lower(), w.lower()) for p, w in zip(parts, wanted, strict=True)
         ):
             found.append(path)
-    return found
+    return sorted(found, key=str.lower)
 
 
 def canonical_file(table: str, files: list[str]) -> list[str]:

@@ -133,7 +133,7 @@ def _open_sources(
                 opened.append(open_file(folder / path, path, spec))
         except SourceProblem as problem:
             failed.append(
-                DataProblem(table.name, None, None, None, None, str(problem), spec.describe())
+                DataProblem(table.name, None, None, None, None, str(problem), problem.where)
             )
     if failed:
         raise MappedLoadFailed(failed)

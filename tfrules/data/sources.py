@@ -33,7 +33,12 @@ from tfrules.model.mapping import CSV_SUFFIXES, EXCEL_SUFFIXES, SourceSpec
 
 
 class SourceProblem(Exception):
-    """A source cannot be opened; the message names it and says why."""
+    """A source cannot be opened: `where` names it (a file, or a sheet of one) and
+    the message says why."""
+
+    def __init__(self, where: str, message: str) -> None:
+        super().__init__(message)
+        self.where = where
 
 
 @attrs.frozen
@@ -62,7 +67,7 @@ def open_file(path: Path, name: str, spec: SourceSpec) -> OpenSource:
         frame = pl.scan_parquet(path)
         headings = tuple(frame.collect_schema().names())
     except (pl.exceptions.PolarsError, OSError) as error:
-        raise SourceProblem(f"cannot read {name}: {_first_line(error)}") from error
+        raise SourceProblem(name, f"cannot be read: {_first_line(error)}") from error
     return OpenSource(name, frame, headings, "row", 1, spec)
 
 
@@ -72,7 +77,7 @@ def open_database(spec: SourceSpec, connections: Mapping[str, str], wanted: set[
     try:
         frame = read_database(spec, connections, wanted)
     except DatabaseProblem as problem:
-        raise SourceProblem(f"cannot read {name}: {problem}") from None
+        raise SourceProblem(name, f"cannot be read: {problem}") from None
     return OpenSource(name, frame.lazy(), tuple(frame.columns), "row", 1, spec)
 
 
@@ -82,9 +87,9 @@ def _csv(path: Path, name: str, spec: SourceSpec) -> OpenSource:
         delimiter = spec.delimiter or guess_delimiter(path, encoding)
         headings = read_header(path, delimiter, encoding, spec.header_row)
     except CsvProblem as problem:
-        raise SourceProblem(f"cannot read {name}: {problem}") from None
+        raise SourceProblem(name, str(problem)) from None
     for found in duplicates(headings):
-        raise SourceProblem(f"{name}: {duplicate_message(found)}")
+        raise SourceProblem(name, duplicate_message(found))
     readable = as_utf8(path, encoding)
     frame = pl.scan_csv(
         readable,
@@ -105,16 +110,14 @@ def _excel(path: Path, name: str, spec: SourceSpec) -> OpenSource:
     try:
         workbook = fastexcel.read_excel(str(path))
     except Exception as error:  # fastexcel raises its own exception kinds
-        raise SourceProblem(f"cannot read {name}: it is not a readable Excel workbook") from error
+        raise SourceProblem(name, "it is not a readable Excel workbook") from error
     sheets = list(workbook.sheet_names)
-    sheet = spec.sheet if spec.sheet is not None else (sheets[0] if sheets else None)
-    if sheet not in sheets:
-        hint = did_you_mean(str(sheet), sheets)
+    sheet = _sheet(sheets, spec.sheet)
+    if sheet is None:
+        hint = did_you_mean(str(spec.sheet), sheets)
         listed = ", ".join(f'"{s}"' for s in sheets)
-        raise SourceProblem(
-            f'{path.name} has no sheet "{sheet}"'
-            + (f"; {hint}" if hint else f" (its sheets: {listed})")
-        )
+        said = f"; {hint}" if hint else f" (its sheets: {listed})"
+        raise SourceProblem(name, f'the workbook has no sheet "{spec.sheet}"{said}')
     assert sheet is not None
     header = spec.header_row - 1
     top = workbook.load_sheet(sheet, header_row=None, n_rows=spec.header_row, dtypes="string")
@@ -123,13 +126,23 @@ def _excel(path: Path, name: str, spec: SourceSpec) -> OpenSource:
         "" if value is None else str(value).strip()
         for value in (first.row(header) if first.height > header else ())
     ]
+    where = f'{name}, sheet "{sheet}"'
     for found in duplicates(headings):
-        raise SourceProblem(f'{path.name}, sheet "{sheet}": {duplicate_message(found)}')
+        raise SourceProblem(where, duplicate_message(found))
     data = workbook.load_sheet(sheet, header_row=header, dtypes="string").to_polars()
     if len(data.columns) == len(headings):
         data = data.rename(dict(zip(data.columns, headings, strict=True)))
-    where = f'{name}, sheet "{sheet}"'
     return OpenSource(where, data.lazy(), tuple(data.columns), "row", spec.header_row + 1, spec)
+
+
+def _sheet(sheets: list[str], wanted: str | None) -> str | None:
+    """The sheet a mapping names (capitals and spaces at the ends aside), or the first."""
+    if wanted is None:
+        return sheets[0] if sheets else None
+    if wanted in sheets:
+        return wanted
+    folded = {s.strip().lower(): s for s in sheets}
+    return folded.get(wanted.strip().lower())
 
 
 def _first_line(error: BaseException) -> str:
