@@ -56,6 +56,9 @@ def folders(tmp_path_factory) -> tuple[Path, Path, Path]:
         frame.write_parquet(canonical / f"{name}.parquet")
     extract = root / "extract"
     text = write_extract(frames, [PEOPLE, POLICE], extract)
+    text = text.replace(
+        'encoding "utf-8"', 'encoding "utf-8"\n        supplied by "Police" extracted 2015-01-05'
+    )
     mapping = root / "anytown.tfr"
     mapping.write_text(text, encoding="utf-8")
     return canonical, extract, mapping
@@ -84,6 +87,13 @@ def test_eval_with_a_mapping_gives_the_canonical_results(folders, tmp_path):
     )  # fmt: skip
     expect_exit(result, 0)
     assert "warning" not in result.stderr
+    b_summary = run(
+        "eval", ruleset, "--data", extract, "--mapping", mapping, "--as-of", AS_OF,
+        "--out", tmp_path / "c.parquet",
+    )  # fmt: skip
+    said = " ".join(expect_exit(b_summary, 0).stdout.split())
+    assert "Sources of the data" in said
+    assert "police_incidents │ Police Incidents 1.csv │ Police │ 2015-01-05" in said
     a = pl.read_parquet(tmp_path / "a.parquet")
     b = pl.read_parquet(tmp_path / "b.parquet")
     assert a.equals(b)
@@ -125,6 +135,10 @@ def test_explain_and_report_take_a_mapping(folders, tmp_path):
     )
     expect_exit(report, 0)
     assert "warning" not in report.stderr
+    markdown = (tmp_path / "rep" / "dashboard.md").read_text(encoding="utf-8")
+    assert "## Sources of the data" in markdown
+    assert "| police_incidents | Police Incidents 2.csv | Police | 2015-01-05 |" in markdown
+    assert '| persons | People.xlsx, sheet "Data" |  |  |' in markdown
 
 
 def test_a_misnamed_file_is_never_passed_over_in_silence(folders, tmp_path):

@@ -121,5 +121,5 @@ def test_a_heading_twice_in_a_sheet(tmp_path):
 def test_a_file_that_is_not_a_workbook(tmp_path):
     folder = write(tmp_path / "data", {"Families.csv": FAMILIES, "Extract.xlsx": "not a workbook"})
     checked = mapping(folder, PEOPLE_MAPPING.format(options=""))
-    with pytest.raises(DataError, match="Extract.xlsx: it is not a readable Excel workbook"):
+    with pytest.raises(DataError, match=r"Extract\.xlsx: it is not a readable Excel workbook"):
         load(folder, checked)

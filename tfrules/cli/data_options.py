@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import typer
+from rich.table import Table
 from rich.text import Text
 
 from tfrules import api
@@ -17,6 +18,7 @@ from tfrules.data.inventory import MAPPING_NAME
 from tfrules.data.load import Dataset
 from tfrules.model.mapping import CheckedMapping
 from tfrules.model.ruleset import CheckedRuleset
+from tfrules.report.provenance import SourceRow
 
 EXIT_ERRORS, EXIT_USAGE = 1, 2
 
@@ -94,3 +96,16 @@ def data_warnings(dataset: Dataset, rulesets: Sequence[CheckedRuleset]) -> list[
             f"{', '.join(read_by)} draw from them is unknown"
         )
     return found
+
+
+def print_sources(rows: tuple[SourceRow, ...]) -> None:
+    """The sources a mapping read, who supplied each and when (nothing if none)."""
+    if not rows:
+        return
+    table = Table(title="Sources of the data", title_justify="left")
+    for heading in ("table", "source", "supplied by", "extracted"):
+        table.add_column(heading)
+    for row in rows:
+        extracted = row.extracted.isoformat() if row.extracted else ""
+        table.add_row(row.table, row.source, row.supplied_by or "", extracted)
+    console().print(table)

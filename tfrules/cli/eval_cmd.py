@@ -33,6 +33,7 @@ from tfrules.data.load import Dataset
 from tfrules.diagnostics import did_you_mean
 from tfrules.interpret.explain import explain_household, render_text, to_json
 from tfrules.model.ruleset import CheckedRuleset
+from tfrules.report.provenance import provenance_rows
 from tfrules.report.summary import Summary, summarise
 
 
@@ -222,6 +223,7 @@ def evaluate(
         summary = summarise(result, checked, wanted)
     if not quiet:
         print_summary(summary, checked, out, elapsed)
+        data_options.print_sources(provenance_rows(dataset))
         if uncovered:
             lacking = ", ".join(f"{council_name(c)}: {n:,}" for c, n in uncovered.items())
             console().print(

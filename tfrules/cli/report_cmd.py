@@ -30,6 +30,7 @@ from tfrules.compile.slices import sink
 from tfrules.data.synth import generate_to_dir
 from tfrules.model.ruleset import CheckedRuleset
 from tfrules.report.dashboard import TOTAL, Dashboard, build_dashboard, cell, to_markdown
+from tfrules.report.provenance import provenance_rows
 
 PROGRAMMES = {
     "phase1": "national.phase1",
@@ -93,6 +94,7 @@ def run_report(
             results,
             {p: r.name for p, r in nationals.items()},
             tuple(sorted(dataset.missing_tables)),
+            sources=provenance_rows(dataset),
         )
     dashboard.table.write_csv(out / "dashboard.csv")
     (out / "dashboard.md").write_text(to_markdown(dashboard), encoding="utf-8")
@@ -124,6 +126,7 @@ def print_dashboard(dashboard: Dashboard, as_of: dt.date, out: Path) -> None:
                 style="yellow",
             )
         )
+    data_options.print_sources(dashboard.sources)
     terminal.print(
         Text(f"Results per household and the dashboard (CSV, Markdown) are in {out}/", style="bold")
     )

@@ -12,6 +12,7 @@ import attrs
 import polars as pl
 
 from tfrules.data.councils import council_name
+from tfrules.report.provenance import SourceRow, provenance_markdown
 
 TOTAL = "All councils"
 
@@ -49,6 +50,8 @@ class Dashboard:
     money: tuple[str, ...]  # the columns that hold amounts of money
     missing_tables: tuple[str, ...]
     rulesets: dict[str, str]  # programme -> ruleset name
+    #: The sources a mapping read, with who supplied them and when.
+    sources: tuple[SourceRow, ...] = ()
 
 
 def _true(expr: pl.Expr) -> pl.Expr:
@@ -59,6 +62,7 @@ def build_dashboard(
     results: Mapping[str, pl.LazyFrame],
     rulesets: Mapping[str, str],
     missing_tables: tuple[str, ...] = (),
+    sources: tuple[SourceRow, ...] = (),
 ) -> Dashboard:
     """`results` maps "phase1", "phase2" and "dwp" to evaluation outputs
     (household_id, la_code and the rules); any of them may be left out."""
@@ -120,7 +124,9 @@ def build_dashboard(
     table = table.with_columns(
         pl.col(council).replace_strict(names, return_dtype=pl.String).alias("council")
     ).select(["council", *(c for cols in sections.values() for c in cols)])
-    return Dashboard(table, sections, tuple(money), tuple(missing_tables), dict(rulesets))
+    return Dashboard(
+        table, sections, tuple(money), tuple(missing_tables), dict(rulesets), tuple(sources)
+    )
 
 
 def _council_name(code: str) -> str:
@@ -157,4 +163,5 @@ def to_markdown(dashboard: Dashboard) -> str:
         for row in dashboard.table.iter_rows(named=True):
             values = [cell(dashboard, c, row[c]) for c in columns]
             lines.append(f"| {row['council']} | " + " | ".join(values) + " |")
+    lines += provenance_markdown(dashboard.sources)
     return "\n".join(lines) + "\n"
