@@ -14,6 +14,7 @@ from rich.text import Text
 from tfrules import api
 from tfrules.check.workspace import PathError
 from tfrules.cli.output import DiagnosticFormat, console, print_diagnostics
+from tfrules.data.database import env_name, unaddressed
 from tfrules.data.inventory import MAPPING_NAME
 from tfrules.data.load import Dataset
 from tfrules.model.mapping import CheckedMapping
@@ -32,6 +33,17 @@ DATABASE_HELP = (
     "housing=postgresql://user:password@host/db); repeatable. Or set TFRULES_DATABASE_NAME. "
     "Addresses are never printed."
 )
+
+
+def check_addresses(mapping: CheckedMapping | None, addresses: dict[str, str]) -> None:
+    """Exit 2 if the mapping reads a database whose address is not given."""
+    for name in unaddressed(mapping, addresses):
+        typer.echo(
+            f"tfrules: the mapping reads the database '{name}', but no address is given for it: "
+            f"run with --database {name}=ADDRESS, or set the environment variable {env_name(name)}",
+            err=True,
+        )
+        raise typer.Exit(EXIT_USAGE)
 
 
 def connections(values: Iterable[str]) -> dict[str, str]:

@@ -79,6 +79,7 @@ def load_checked_data(
         raise typer.Exit(EXIT_USAGE)
     checked_mapping = data_options.load_mapping(data, mapping)
     addresses = data_options.connections(databases or [])
+    data_options.check_addresses(checked_mapping, addresses)
     rulesets = ruleset if isinstance(ruleset, list) else [ruleset]
     try:
         dataset = api.load_data(ruleset, data, mapping=checked_mapping, connections=addresses)
