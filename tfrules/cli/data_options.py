@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -121,3 +123,19 @@ def print_sources(rows: tuple[SourceRow, ...]) -> None:
         extracted = row.extracted.isoformat() if row.extracted else ""
         table.add_row(row.table, row.source, row.supplied_by or "", extracted)
     console().print(table)
+
+
+def write_text_atomically(target: Path, text: str) -> None:
+    """Write `text` to `target` through a temporary file beside it and a rename,
+    so that a failed write never leaves half a file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{target.name}.", suffix=".part"
+    )
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

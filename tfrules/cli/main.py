@@ -52,6 +52,7 @@ def main(
 def _register() -> None:
     from tfrules.cli import (  # noqa: F401  (commands register themselves)
         check_cmd,
+        data_cmd,
         doc_cmd,
         eval_cmd,
         fmt_cmd,

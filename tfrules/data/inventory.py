@@ -115,6 +115,39 @@ def take_inventory(
     return Inventory(sources, tuple(unmatched), missing)
 
 
+#: Words of file names, and the canonical table each usually means.
+TABLE_WORDS = {
+    "people": "persons",
+    "person": "persons",
+    "individuals": "persons",
+    "members": "persons",
+    "family": "households",
+    "families": "households",
+    "household": "households",
+    "schools": "school_terms",
+    "school": "school_terms",
+    "attendance": "school_terms",
+    "exclusions": "school_terms",
+    "benefits": "benefit_claims",
+    "benefit": "benefit_claims",
+    "dwp": "benefit_claims",
+    "police": "police_incidents",
+    "incidents": "police_incidents",
+    "crime": "offences",
+    "offending": "offences",
+    "yot": "offences",
+    "rent": "housing",
+    "tenancy": "housing",
+    "care": "social_care",
+    "social": "social_care",
+    "prison": "custody",
+    "jobs": "employment_spells",
+    "employment": "employment_spells",
+    "referrals": "work_referrals",
+    "payments": "claims",
+}
+
+
 def suggest(path: str, tables: list[str]) -> str | None:
     """The table a file's name is closest to, if one is close."""
     stem = re.sub(r"[^a-z0-9]+", "_", PurePosixPath(path).stem.lower()).strip("_")
@@ -124,4 +157,10 @@ def suggest(path: str, tables: list[str]) -> str | None:
     if starting:
         return min(starting, key=len)
     close = difflib.get_close_matches(stem, tables, n=1, cutoff=0.6)
-    return close[0] if close else None
+    if close:
+        return close[0]
+    for word in stem.split("_"):
+        meant = TABLE_WORDS.get(word)
+        if meant in tables:
+            return meant
+    return None
