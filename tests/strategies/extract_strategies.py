@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from decimal import Decimal
 from pathlib import Path
 
 import attrs
@@ -188,7 +187,7 @@ def _shown(frame: pl.DataFrame, column: str, how: ColumnDisguise) -> pl.Expr:
     elif how.picture == "excel":
         out = (c - pl.lit(EXCEL_EPOCH)).dt.total_days().cast(pl.String)
     elif how.picture == "£1,234.50":
-        return _pounds(c)
+        return pounds(c)
     elif how.labels and kind == pl.Boolean:
         yes, no = how.labels[0]
         return pl.when(c).then(pl.lit(yes)).when(~c).then(pl.lit(no))
@@ -201,7 +200,7 @@ def _shown(frame: pl.DataFrame, column: str, how: ColumnDisguise) -> pl.Expr:
     return out
 
 
-def _pounds(c: pl.Expr) -> pl.Expr:
+def pounds(c: pl.Expr) -> pl.Expr:
     """`£1,234.50` (or `-£3.00`) for an amount."""
     pence = (c * 100).cast(pl.Int64)
     whole = (pence.abs() // 100).cast(pl.String)
@@ -230,9 +229,3 @@ def _column_lines(column: str, how: ColumnDisguise, dtype: pl.DataType) -> list[
     if how.unknown is not None:
         lines.append(f"        {quote(how.unknown)} means unknown")
     return lines
-
-
-def amount(value: Decimal) -> str:
-    """An amount as `_pounds` writes it, for tests of the writer itself."""
-    sign = "-" if value < 0 else ""
-    return f"{sign}£{abs(value):,.2f}"

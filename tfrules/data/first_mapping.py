@@ -50,6 +50,7 @@ SYNONYMS = {
     "la": "la code",
     "authority": "la code",
     "council": "la code",
+    "pru": "alternative provision",
 }
 TRUE_WORDS = {"yes", "y", "true", "t", "1"}
 FALSE_WORDS = {"no", "n", "false", "f", "0"}
@@ -69,6 +70,7 @@ class Sample:
     sheet: str | None = None
     delimiter: str | None = None
     encoding: str | None = None
+    header_row: int = 1
 
 
 def first_mapping(folder: Path, schema: Schema) -> str:
@@ -124,22 +126,32 @@ def _samples(folder: Path, path: str) -> list[Sample]:
             import fastexcel
 
             book = fastexcel.read_excel(str(full))
-            return [
-                Sample(
-                    path,
-                    _stripped(
-                        book.load_sheet(name, n_rows=SAMPLE_ROWS, dtypes="string").to_polars()
-                    ),
-                    name,
+            found = []
+            for name in book.sheet_names:
+                top = book.load_sheet(name, header_row=None, n_rows=10, dtypes="string")
+                header = _header_row(top.to_polars())
+                sheet = book.load_sheet(
+                    name, header_row=header, n_rows=SAMPLE_ROWS, dtypes="string"
                 )
-                for name in book.sheet_names
-            ]
+                found.append(
+                    Sample(path, _stripped(sheet.to_polars()), name, header_row=header + 1)
+                )
+            return found
         frame = pl.read_parquet(full, n_rows=SAMPLE_ROWS)
         return [Sample(path, frame)]
     except (pl.exceptions.PolarsError, OSError, CsvProblem, ValueError):
         return []
     except Exception:  # a workbook fastexcel cannot open: not placed
         return []
+
+
+def _header_row(top: pl.DataFrame) -> int:
+    """The first row (from 0) that looks like headings: as full as the fullest row."""
+    if top.height == 0:
+        return 0
+    filled = [sum(v is not None and str(v).strip() != "" for v in row) for row in top.iter_rows()]
+    fullest = max(filled)
+    return next((i for i, n in enumerate(filled) if n >= max(2, fullest)), 0)
 
 
 def _stripped(frame: pl.DataFrame) -> pl.DataFrame:
@@ -159,9 +171,15 @@ def _similarity(heading: str, column: str, table: Table | None = None) -> float:
     a, b = _words(heading), _words(column)
     if a == b:
         return 1.0
-    score = difflib.SequenceMatcher(None, a, b).ratio()
-    if table is not None and a in _GENERIC and column == _generic_column(table, a):
-        score = max(score, 0.7)  # "Date" of a dated table, "Type" of its one category
+    score = max(
+        difflib.SequenceMatcher(None, a, b).ratio(),
+        difflib.SequenceMatcher(
+            None, " ".join(sorted(a.split())), " ".join(sorted(b.split()))
+        ).ratio(),
+    )
+    last = a.split()[-1] if a else ""
+    if table is not None and last in _GENERIC and column == _generic_column(table, last):
+        score = max(score, 0.7)  # "Date" of a dated table, "Incident Type" of its one category
     return score
 
 
@@ -187,10 +205,16 @@ def _columns(table: Table) -> list[Column]:
     return [*ids, *(c for c in table.columns if c.name not in {i.name for i in ids})]
 
 
-def _match(table: Table, headings: list[str]) -> dict[str, tuple[str, float]]:
-    """Each column's best heading (each heading used once), with how well it fits."""
+def _match(table: Table, frame: pl.DataFrame) -> dict[str, tuple[str, float]]:
+    """Each column's best heading (each heading used once), with how well it fits:
+    by words, and only where the values could be the column's."""
     pairs = sorted(
-        ((_similarity(h, c.name, table), c.name, h) for c in _columns(table) for h in headings),
+        (
+            (_similarity(h, c.name, table), c.name, h)
+            for c in _columns(table)
+            for h in frame.columns
+            if _plausible(c, frame[h])
+        ),
         reverse=True,
     )
     found: dict[str, tuple[str, float]] = {}
@@ -202,6 +226,31 @@ def _match(table: Table, headings: list[str]) -> dict[str, tuple[str, float]]:
     return found
 
 
+def _plausible(column: Column, values: pl.Series) -> bool:
+    """Whether most of a heading's values could be values of the column."""
+    kind = column.type.kind
+    if values.dtype != pl.String:
+        return kind not in (Kind.DATE,) or values.dtype in (pl.Date, pl.Datetime)
+    text = values.drop_nulls().str.strip_chars()
+    text = text.filter(text != "")
+    if text.is_empty():
+        return True
+    if kind is Kind.DATE:
+        return _date_guess(text) is not None or bool(
+            text.str.contains(r"^\d{4}-\d{2}-\d{2}").mean() >= 0.5
+        )
+    if kind is Kind.INT:
+        return bool(text.str.contains(r"^-?\d+(\.0+)?$").mean() >= 0.9)
+    if kind is Kind.MONEY:
+        return bool(text.str.contains(r"^-?£?-?[\d,. ]+$").mean() >= 0.9)
+    if kind is Kind.BOOL:
+        return text.str.to_lowercase().n_unique() <= 4
+    if kind is Kind.CATEGORY:
+        dates = text.str.contains(r"^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}").mean() or 0.0
+        return dates < 0.5 and text.n_unique() <= 50
+    return True
+
+
 def _place(sample: Sample, schema: Schema) -> Table | None:
     best, best_score = None, 0.0
     named = suggest(
@@ -209,7 +258,7 @@ def _place(sample: Sample, schema: Schema) -> Table | None:
         [t.name for t in schema.tables],
     )
     for table in schema.tables:
-        matched = _match(table, list(sample.frame.columns))
+        matched = _match(table, sample.frame)
         share = len(matched) / max(len(_columns(table)), 1)
         score = share + (0.5 if table.name == named else 0.0)
         if score > best_score:
@@ -221,7 +270,7 @@ def _place(sample: Sample, schema: Schema) -> Table | None:
 
 
 def _table_lines(table: Table, samples: list[Sample]) -> list[str]:
-    per_sample = [_match(table, list(s.frame.columns)) for s in samples]
+    per_sample = [_match(table, s.frame) for s in samples]
     canonical = [f"{table.name}{suffix}" for suffix in (".csv", ".parquet")]
     if [s.path for s in samples] in ([c] for c in canonical) and all(
         heading == column for column, (heading, _) in per_sample[0].items()
@@ -235,6 +284,11 @@ def _table_lines(table: Table, samples: list[Sample]) -> list[str]:
             lines.append(
                 f"    # check: no heading found for {column.name} in every file: add it, "
                 f'as in "Heading" -> {column.name}'
+                + (
+                    f' (or one value for all: {column.name} = "E06000001")'
+                    if column.name == table.council
+                    else ""
+                )
             )
     for column in _columns(table):
         found = [m[column.name] for m in per_sample if column.name in m]
@@ -264,6 +318,8 @@ def _source_line(sample: Sample) -> str:
     if sample.delimiter not in (None, ","):
         delimiter = "tab" if sample.delimiter == "\t" else sample.delimiter
         source += f" delimiter {quote(delimiter or ',')}"
+    if sample.header_row > 1:
+        source += f" headings on row {sample.header_row}  # check"
     if sample.encoding not in (None, "utf-8"):
         source += f" encoding {quote(sample.encoding or '')}  # check: not UTF-8 text"
     return source
@@ -326,6 +382,11 @@ def _category_lines(column: Column, text: pl.Series) -> list[str]:
             continue
         words = _words(value).replace(" ", "_")
         close = difflib.get_close_matches(words, [v.lower() for v in allowed], n=1, cutoff=0.6)
+        initials = "".join(
+            w[0] for w in re.findall(r"[a-z]+", value.lower()) if w not in ("and", "of", "s")
+        )
+        if not close and initials in {v.lower() for v in allowed}:
+            close = [initials]
         if close:
             meant = next(v for v in allowed if v.lower() == close[0])
             lines.append(f"        {quote(value)} means {meant}  # check")

@@ -52,15 +52,17 @@ def read_column(
     """The reading of `raw` (held as `dtype`) as canonical column `column`.
 
     A category's own values are read without regard to capitals or spaces at
-    the ends (`Burglary` is burglary), as its labels are."""
+    the ends (`Burglary` is burglary), as its labels are; a date written as
+    text may have a time after it (as a workbook's date cells are read)."""
     kind = column.type.kind
     target = canonical_dtype(column.type)
     if kind is Kind.CATEGORY and dtype == pl.String:
         own = {fold(value): value for value in column.type.values}
         source = source or ColumnSource(column.name)
         source = attrs.evolve(source, labels={**own, **source.labels})
-    plain = source is None or not (
-        source.labels or source.dates or source.excel_dates or source.amount
+    dates_as_text = kind is Kind.DATE and dtype == pl.String
+    plain = not dates_as_text and (
+        source is None or not (source.labels or source.dates or source.excel_dates or source.amount)
     )
     if plain:
         value = cast_value(raw, dtype, column.type)
@@ -70,7 +72,7 @@ def read_column(
             too_large(raw, dtype, kind),
             EXPECTED[kind],
         )
-    assert source is not None
+    source = source or ColumnSource(column.name)
     if dtype != pl.String and not source.labels:
         return _typed(raw, dtype, column, source)
     text = raw if dtype == pl.String else raw.cast(pl.String)
