@@ -88,12 +88,14 @@ def main() -> None:
         pl.col("category").replace_strict(POLICE_TYPES).alias("Incident Type"),
     )
     half = police.height // 2
-    police[:half].select(pl.col("person_id").alias("Person Ref"), "Date", "Incident Type").write_csv(
-        EXAMPLE / "Police - North.csv"
+    police[:half].select(
+        pl.col("person_id").alias("Person Ref"), "Date", "Incident Type"
+    ).write_csv(EXAMPLE / "Police - North.csv")
+    south = (
+        police[half:]
+        .select(pl.col("person_id").alias("PERSON_ID"), "Date", "Incident Type")
+        .write_csv(separator=";")
     )
-    south = police[half:].select(
-        pl.col("person_id").alias("PERSON_ID"), "Date", "Incident Type"
-    ).write_csv(separator=";")
     (EXAMPLE / "Police - South.csv").write_bytes(south.encode("cp1252"))
 
     frames["school_terms"].select(
