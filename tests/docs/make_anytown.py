@@ -18,9 +18,9 @@ import xlsxwriter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from strategies.extract_strategies import pounds as pounds_text  # noqa: E402
+from strategies.extract_strategies import pounds as pounds_text
 
-from tfrules.data.synth import generate  # noqa: E402
+from tfrules.data.synth import generate
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "docs" / "examples" / "anytown"
