@@ -181,7 +181,7 @@ def test_an_unmapped_label_is_named_with_its_file_heading_line_and_count(tmp_pat
             "Families.csv": FAMILIES,
             "People.csv": PEOPLE,
             "North.csv": "Person Ref,Date,Type\nP1,01/03/2014,Arson\n",
-            "South.csv": "Person Ref,Date,Type\nP2,01/03/2014,Violence\nP3,01/03/2014,Arson\n"
+            "South.csv": "Person Ref,Date,Type\nP2,01/03/2014,violence\nP3,01/03/2014,Arson\n"
             "P3,02/03/2014,Arson\n",
         },
     )

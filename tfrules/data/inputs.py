@@ -26,6 +26,8 @@ class SourcePlace:
 
     name: str
     row_word: str = "row"
+    #: The line (or row) of the source's first row of data.
+    first_row: int = 1
     #: Provenance, as the mapping gives it: who supplied the source, and when.
     supplied_by: str | None = None
     extracted: dt.date | None = None

@@ -83,13 +83,11 @@ def mapped_input(
         values.append(source_values)
 
     raw = _stack_for_validation(sources, shown, values)
-    evaluation = pl.concat(
-        [
-            source.frame.select([v.alias(c.name) for v, c in zip(vals, columns, strict=True)])
-            for source, vals in zip(sources, values, strict=True)
-        ],
-        how="vertical",
-    )
+    parts = [
+        source.frame.select([v.alias(c.name) for v, c in zip(vals, columns, strict=True)])
+        for source, vals in zip(sources, values, strict=True)
+    ]
+    evaluation = parts[0] if len(parts) == 1 else pl.concat(parts, how="vertical")
     return TableInput(
         table,
         " + ".join(s.name for s in sources),
@@ -103,7 +101,8 @@ def mapped_input(
         expected=expected,
         headings=headings,
         places=tuple(
-            SourcePlace(s.name, s.row_word, s.spec.supplied_by, s.spec.extracted) for s in sources
+            SourcePlace(s.name, s.row_word, s.first_row, s.spec.supplied_by, s.spec.extracted)
+            for s in sources
         ),
         evaluation=evaluation,
         labelled=frozenset(name for name, c in mapping.columns.items() if c.labels),
@@ -213,7 +212,10 @@ def _stack_for_validation(
 ) -> pl.LazyFrame:
     """Every source's shown values, canonical values and locating columns, stacked.
 
-    A column whose sources hold it in different dtypes is shown as text in all."""
+    A column whose sources hold it in different dtypes is shown as text in all.
+    A single source needs no locating columns: its lines follow the rows."""
+    if len(sources) == 1:
+        return sources[0].frame.select(*shown[0], *values[0])
     parts = []
     for index, source in enumerate(sources):
         numbered = source.frame.with_row_index(LINE, offset=source.first_row)

@@ -51,14 +51,15 @@ def read_column(
 ) -> Reading:
     """The reading of `raw` (held as `dtype`) as canonical column `column`.
 
-    A category's own values are read without regard to capitals or spaces at
-    the ends (`Burglary` is burglary), as its labels are; a date written as
-    text may have a time after it (as a workbook's date cells are read)."""
+    In a category column with labels, the category's own values are read
+    without regard to capitals or spaces at the ends (`Burglary` is burglary),
+    as its labels are (without labels they are read exactly, which costs
+    nothing); a date written as text may have a time after it (as a
+    workbook's date cells are read)."""
     kind = column.type.kind
     target = canonical_dtype(column.type)
-    if kind is Kind.CATEGORY and dtype == pl.String:
+    if kind is Kind.CATEGORY and dtype == pl.String and source is not None and source.labels:
         own = {fold(value): value for value in column.type.values}
-        source = source or ColumnSource(column.name)
         source = attrs.evolve(source, labels={**own, **source.labels})
     dates_as_text = kind is Kind.DATE and dtype == pl.String
     plain = not dates_as_text and (
