@@ -304,8 +304,23 @@ def write_report(
         "including start-up).",
         "",
     ]
-    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out.write_text("\n".join(lines) + "\n" + kept_sections(out), encoding="utf-8")
     print(f"wrote {out}")
+
+
+#: Sections of docs/benchmarks.md that other scripts write (bench/mapping.py): kept as they are.
+KEPT_SECTIONS = ("## Reading a council's extract through a mapping",)
+
+
+def kept_sections(out: Path) -> str:
+    text = out.read_text(encoding="utf-8") if out.exists() else ""
+    kept = []
+    for title in KEPT_SECTIONS:
+        if title in text:
+            rest = text.split(title, 1)[1]
+            end = rest.find("\n## ")
+            kept.append(title + (rest if end < 0 else rest[: end + 1]))
+    return "".join("\n" + k.rstrip("\n") + "\n" for k in kept)
 
 
 if __name__ == "__main__":

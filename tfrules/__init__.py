@@ -29,6 +29,7 @@ _API = (
     "load",
     "load_data",
     "load_locals",
+    "load_mapping",
     "write_results",
 )
 

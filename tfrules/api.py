@@ -5,6 +5,9 @@
     data = tfrules.load_data(rules, "data/")                 # validated before use
     result = tfrules.evaluate(rules, data, as_of="2013-01-15")   # a Polars DataFrame
 
+    # a council's own extract, read through a mapping (data/mapping.tfr is found by itself)
+    data = tfrules.load_data(rules, "extract/", mapping="anytown.tfr")
+
 Every function raises `RulesError` (with the diagnostics) for mistakes in the
 rules and `DataError` (naming table, column and key) for bad data; arguments
 of the wrong kind are a TypeError or ValueError naming the argument. Dates
@@ -22,16 +25,19 @@ import polars as pl
 
 from tfrules import diagnostics as diag
 from tfrules.check import CheckReport, check_paths
+from tfrules.check.mapping import check_mapping_source
 from tfrules.check.overrides import apply_overrides
 from tfrules.check.ruleset import check_ruleset
 from tfrules.check.usage import required_columns
 from tfrules.check.workspace import RULE_SUFFIX, Workspace
 from tfrules.compile.plan import build_plan
 from tfrules.data.errors import DataError
+from tfrules.data.inventory import MAPPING_NAME
 from tfrules.data.load import Dataset, load_dataset
 from tfrules.data.validate import validate
 from tfrules.interpret.explain import Explanation, explain_household
 from tfrules.interpret.household import HouseholdData, households_from_frames
+from tfrules.model.mapping import CheckedMapping
 from tfrules.model.ruleset import CheckedRuleset
 from tfrules.run import arguments as args
 from tfrules.run import runner
@@ -43,6 +49,8 @@ from tfrules.run.runner import RunResult
 from tfrules.syntax import ast
 
 DataSource = str | Path | Mapping[str, pl.DataFrame | pl.LazyFrame] | Dataset
+MappingSource = str | Path | CheckedMapping
+MappingSource = str | Path | CheckedMapping
 
 
 class RulesError(Exception):
@@ -142,9 +150,77 @@ def as_date(value: str | dt.date) -> dt.date:
     return args.as_of_date(value)
 
 
-def load_data(ruleset: CheckedRuleset | Sequence[CheckedRuleset], source: DataSource) -> Dataset:
+def load_mapping(path: str | Path, *, workspace: Workspace | None = None) -> CheckedMapping:
+    """A checked mapping file (raises RulesError with its problems, PathError if missing)."""
+    workspace = workspace or Workspace()
+    source = workspace.add_paths([path])[0]
+    tree = source.ast
+    if not isinstance(tree, ast.MappingFile):
+        problems = source.parsed.diagnostics or (
+            diag.error(
+                "E103",
+                "this file is not a mapping",
+                ast.Span(source.display, 1, 1, 1, 1),
+                "a mapping file starts with 'mapping NAME'",
+            ),
+        )
+        raise RulesError(problems, workspace.sources)
+    mapping, problems = check_mapping_source(workspace, source)
+    if mapping is None or any(p.is_error for p in problems):
+        raise RulesError([*workspace.diagnostics, *problems], workspace.sources)
+    return mapping
+
+
+def mapping_beside(folder: str | Path) -> Path | None:
+    """The mapping that sits in a data folder by convention (`mapping.tfr`), if any."""
+    path = Path(folder) / MAPPING_NAME
+    return path if path.is_file() else None
+
+
+def mapping_for(
+    ruleset: CheckedRuleset | Sequence[CheckedRuleset] | None,
+    source: DataSource,
+    mapping: MappingSource | None = None,
+) -> CheckedMapping | None:
+    """The mapping a run reads `source` through: `mapping` (a file, or one
+    already loaded), or else a data folder's own `mapping.tfr`, or None.
+    Raises RulesError for a mapping with errors, or one that maps onto
+    another schema than the ruleset's (not checked with no ruleset)."""
+    if mapping is None and isinstance(source, str | Path):
+        mapping = mapping_beside(source)
+    checked = load_mapping(mapping) if isinstance(mapping, str | Path) else mapping
+    if isinstance(ruleset, Sequence) and not isinstance(ruleset, str):
+        ruleset = ruleset[0] if ruleset else None
+    if checked is None or ruleset is None:
+        return checked
+    first = args.loaded_ruleset(ruleset)
+    schema = first.schema
+    if checked.schema.name != schema.name:
+        span = ast.Span(checked.file or "<mapping>", 1, 1, 1, 1)
+        message = (
+            f"the mapping {checked.name} maps onto the schema '{checked.schema.name}', but "
+            f"{first.name} reads the schema '{schema.name}'"
+        )
+        raise RulesError([diag.error("E407", message, span)], diag.SourceCache())
+    return checked
+
+
+def load_data(
+    ruleset: CheckedRuleset | Sequence[CheckedRuleset],
+    source: DataSource,
+    *,
+    mapping: MappingSource | None = None,
+    connections: Mapping[str, str] | None = None,
+) -> Dataset:
     """Load and validate the tables the ruleset (or rulesets) read; raises
-    DataError before anything is evaluated."""
+    DataError before anything is evaluated.
+
+    `mapping` (a mapping file, or one already loaded) says how a council's own
+    extract maps onto the schema; without it, a folder's own `mapping.tfr` is
+    used if it has one. `connections` gives each database the mapping names
+    its address (`{"housing": "postgresql://..."}`), beside those given in
+    `TFRULES_DATABASE_<NAME>` environment variables.
+    """
     source = args.data_source(source)
     if isinstance(source, Dataset):
         return source
@@ -158,7 +234,14 @@ def load_data(ruleset: CheckedRuleset | Sequence[CheckedRuleset], source: DataSo
     for each in rulesets:
         for table, columns in required_columns(each).items():
             required.setdefault(table, set()).update(columns)
-    dataset = load_dataset(source, rulesets[0].schema, required)
+    checked = mapping_for(rulesets, source, mapping)
+    dataset = load_dataset(
+        source,  # type: ignore[arg-type]
+        rulesets[0].schema,
+        required,
+        mapping=checked,
+        connections=connections,
+    )
     validate(dataset)
     return dataset
 
@@ -196,6 +279,8 @@ def _job(
     local: object,
     slices: object = 0,
     reasons: object = False,
+    mapping: MappingSource | None = None,
+    connections: Mapping[str, str] | None = None,
 ) -> Job:
     """Every argument of a run checked, and the data loaded for all its rulesets."""
     national = args.loaded_ruleset(ruleset)
@@ -203,7 +288,9 @@ def _job(
     locals_ = args.local_rulesets(local)
     wanted = args.rule_names(national, rules)
     count = args.slice_count(slices)
-    dataset = load_data([national, *locals_], args.data_source(data))
+    dataset = load_data(
+        [national, *locals_], args.data_source(data), mapping=mapping, connections=connections
+    )
     return Job(national, dataset, day, wanted, locals_, count, bool(reasons))
 
 
@@ -216,6 +303,8 @@ def evaluate(
     local: Iterable[CheckedRuleset] = (),
     engine: str = "polars",
     reasons: bool = False,
+    mapping: MappingSource | None = None,
+    connections: Mapping[str, str] | None = None,
 ) -> pl.DataFrame:
     """Evaluate the ruleset over a data set: one row per household.
 
@@ -223,8 +312,11 @@ def evaluate(
     evaluated by its own local ruleset, the others by `ruleset` alone, and a
     column `ruleset_applied` says which. With `reasons`, each criterion has a
     column `<rule>_reason` beside it: the parts that made it true
-    (`education+work+local`), or why it is unknown."""
-    job = _job(ruleset, data, as_of, rules, local, reasons=reasons)
+    (`education+work+local`), or why it is unknown. `mapping` and
+    `connections` read a council's own extract, as `load_data` does."""
+    job = _job(
+        ruleset, data, as_of, rules, local, reasons=reasons, mapping=mapping, connections=connections
+    )
     return runner.evaluate(job, engine=engine)
 
 
@@ -240,6 +332,8 @@ def write_results(
     engine: str = "polars",
     on_progress: Callable[[str], None] | None = None,
     reasons: bool = False,
+    mapping: MappingSource | None = None,
+    connections: Mapping[str, str] | None = None,
 ) -> RunResult:
     """Stream the results into `out` (.parquet or .csv) without holding them
     in memory, a slice of households at a time (`slices`; 0: one slice per
@@ -248,9 +342,10 @@ def write_results(
     an input of the run is refused (`OutputError`, as is one that cannot be
     written). Returns the path, the time taken, the columns written and, for
     a multi-council run, the households of councils with no local ruleset.
-    `on_progress` is told each step in plain words."""
+    `on_progress` is told each step in plain words; `mapping` and
+    `connections` read a council's own extract, as `load_data` does."""
     target = args.output_path(out)
-    job = _job(ruleset, data, as_of, rules, local, slices, reasons)
+    job = _job(ruleset, data, as_of, rules, local, slices, reasons, mapping, connections)
     return runner.write_results(job, target, engine=engine, on_progress=on_progress)
 
 
@@ -285,14 +380,17 @@ def explain(
     household_id: str,
     *,
     rules: Iterable[str] | None = None,
+    mapping: MappingSource | None = None,
+    connections: Mapping[str, str] | None = None,
 ) -> Explanation:
     """Why one household got each value (see `tfrules.interpret.explain`);
-    raises KeyError if there is no such household."""
+    raises KeyError if there is no such household. `mapping` and
+    `connections` read a council's own extract, as `load_data` does."""
     ruleset = args.loaded_ruleset(ruleset)
     day = args.as_of_date(as_of)
     household_id = args.household_id(household_id)
     wanted = args.rule_names(ruleset, rules)
-    dataset = load_data(ruleset, data)
+    dataset = load_data(ruleset, data, mapping=mapping, connections=connections)
     found = household(ruleset, dataset, household_id)
     if found is None:
         raise KeyError(f"there is no household {household_id!r}")
@@ -314,5 +412,7 @@ __all__ = [
     "load",
     "load_data",
     "load_locals",
+    "load_mapping",
+    "mapping_for",
     "write_results",
 ]

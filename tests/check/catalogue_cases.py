@@ -746,6 +746,45 @@ CASES: tuple[Case, ...] = (
                 household H1
                 expect identified = false
             """), message="one 'as of' line"),
+    # ------------------------------------------------------------ mappings
+    Case("e601_two_digit_year", "E601", 5, 9,
+         tfr("""
+            mapping m
+            table households
+                from "a.csv"
+                "Date" -> attached_on
+                    written "dd/mm/yy"
+            """), message="two-digit year is ambiguous"),
+    Case("e602_label_of_a_bool", "E602", 5, 21,
+         tfr("""
+            mapping m
+            table offences
+                from "a.csv"
+                "Proven?" -> proven
+                    "Yes" means proven
+            """), message="a label means true, false or unknown"),
+    Case("e603_written_without_a_column", "E603", 4, 5,
+         tfr("""
+            mapping m
+            table persons
+                from "a.csv"
+                written "dd/mm/yyyy"
+            """), message="must follow the line of the column"),
+    Case("e604_label_twice", "E604", 6, 9,
+         tfr("""
+            mapping m
+            table offences
+                from "a.csv"
+                "Proven?" -> proven
+                    "Yes" means true
+                    "YES" means false
+            """), message='"YES" is given two meanings'),
+    Case("e605_not_a_readable_file", "E605", 3, 5,
+         tfr("""
+            mapping m
+            table persons
+                from "People.xls"
+            """), message="it reads CSV, Parquet and Excel files"),
     # ------------------------------------------------------------ warnings
     Case("w001_unused_parameter", "W001", 4, 1,
          local("""

@@ -13,7 +13,7 @@ options after the role:
 - `outside-link`: the file is saved outside the folder checked, which holds a link to it;
 - `text-link`: the file is saved as `NAME.txt`, and `NAME.tfr` is a link to it.
 
-An example that does not start with `ruleset` or `schema` is a fragment of a
+An example that does not start with `ruleset`, `schema` or `mapping` is a fragment of a
 council's ruleset: it is put under a `ruleset ... extends national.phase1`
 header, with `criterion local = true` added if it does not define `local`.
 """
@@ -93,7 +93,7 @@ def as_file(text: str) -> str:
     """A complete rule file from an example (fragments get a council header)."""
     lines = [line for line in text.splitlines() if line.strip()]
     content = [line for line in lines if not line.lstrip().startswith("#")]
-    if not content or content[0].startswith(("ruleset ", "schema ")):
+    if not content or content[0].startswith(("ruleset ", "schema ", "mapping ")):
         return text
     local = "" if _DEFINES_LOCAL.search(text) else "\ncriterion local = true\n"
     return DOC_HEADER + text + local

@@ -324,5 +324,79 @@ schema_files = st.builds(
 )
 
 
+# ---------------------------------------------------------------- mappings
+
+_options = st.fixed_dictionaries(
+    {},
+    optional={
+        "sheet": texts,
+        "delimiter": texts,
+        "encoding": texts,
+        "header_row": st.integers(0, 99),
+        "supplied_by": texts,
+        "extracted": dates,
+    },
+)
+file_sources = st.builds(
+    lambda target, options: ast.SourceDecl("file", target, **options), texts, _options
+)
+database_sources = st.builds(
+    lambda kind, target, database, options: ast.SourceDecl(kind, target, database, **options),
+    st.sampled_from(["table", "query"]),
+    texts,
+    names,
+    _options,
+)
+pieces = st.one_of(
+    st.builds(ast.Piece, texts),
+    st.builds(ast.Piece, texts, st.just(True)),
+    st.builds(ast.Piece, texts, st.just(True), st.sampled_from(["before", "after"]), texts),
+)
+value_labels = st.one_of(
+    st.builds(ast.ValueLabel, st.lists(texts, min_size=1, max_size=3).map(tuple), names),
+    st.builds(
+        ast.ValueLabel,
+        st.lists(texts, min_size=1, max_size=2).map(tuple),
+        st.sampled_from(["true", "false", "unknown"]),
+    ),
+    st.builds(
+        ast.ValueLabel, st.lists(texts, min_size=1, max_size=2).map(tuple), texts, st.just(True)
+    ),
+)
+_readings = {
+    "formats": st.lists(texts, max_size=2).map(tuple),
+    "excel_dates": st.booleans(),
+    "labels": st.lists(value_labels, max_size=3).map(tuple),
+}
+column_maps = st.one_of(
+    st.builds(
+        ast.ColumnMap,
+        names,
+        headings=st.lists(texts, min_size=1, max_size=3).map(tuple),
+        **_readings,
+    ),
+    st.builds(
+        ast.ColumnMap,
+        names,
+        pieces=st.lists(pieces, min_size=1, max_size=3).map(tuple),
+        **_readings,
+    ),
+)
+table_maps = st.builds(
+    ast.TableMap,
+    names,
+    st.lists(file_sources | database_sources, max_size=3).map(tuple),
+    st.lists(column_maps, max_size=4).map(tuple),
+)
+mapping_files = st.builds(
+    ast.MappingFile,
+    names,
+    titles,
+    st.none() | names,
+    st.lists(texts, max_size=3).map(tuple),
+    st.lists(table_maps, max_size=3).map(tuple),
+)
+
+
 def files(depth: int = 2) -> st.SearchStrategy[ast.File]:
-    return ruleset_files(depth) | schema_files
+    return ruleset_files(depth) | schema_files | mapping_files

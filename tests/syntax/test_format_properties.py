@@ -21,7 +21,11 @@ from tfrules.syntax.grammar import parser
 from tfrules.syntax.parser import find_comments, parse_text
 
 ROOT = Path(__file__).resolve().parents[2]
-SHIPPED = [*sorted(ROOT.glob("rulesets/**/*.tfr")), ROOT / "tests/syntax/sample_all_forms.tfr"]
+SHIPPED = [
+    *sorted(ROOT.glob("rulesets/**/*.tfr")),
+    ROOT / "tests/syntax/sample_all_forms.tfr",
+    ROOT / "tests/syntax/sample_mapping.tfr",
+]
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

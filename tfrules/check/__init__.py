@@ -13,6 +13,7 @@ from pathlib import Path
 import attrs
 
 from tfrules import diagnostics as diag
+from tfrules.check.mapping import check_mapping_source
 from tfrules.check.ruleset import CheckResult, check_ruleset
 from tfrules.check.schema_build import build_schema
 from tfrules.check.workspace import SourceFile, Workspace
@@ -58,6 +59,8 @@ def check_paths(
         tree = source.ast
         if isinstance(tree, ast.SchemaFile):
             found.extend(build_schema(tree)[1])
+        elif isinstance(tree, ast.MappingFile):
+            found.extend(check_mapping_source(workspace, source)[1])
         elif isinstance(tree, ast.RulesetFile) and workspace.rulesets.get(tree.name) is source:
             result = check_ruleset(workspace, tree.name)
             found.extend(result.diagnostics)

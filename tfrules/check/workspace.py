@@ -91,6 +91,8 @@ class Workspace:
         self.files: list[SourceFile] = []
         self.rulesets: dict[str, SourceFile] = {}
         self.schemas: dict[str, SourceFile] = {}
+        #: Mapping files, by name; a run names its mapping by file, never by name.
+        self.mappings: dict[str, SourceFile] = {}
         self.sources = diag.SourceCache()
         self.diagnostics: list[diag.Diagnostic] = []
         self._bundled_loaded = not include_bundled
@@ -162,6 +164,9 @@ class Workspace:
     def _index(self, source: SourceFile) -> None:
         tree = source.ast
         if tree is None:
+            return
+        if isinstance(tree, ast.MappingFile):
+            self.mappings.setdefault(tree.name, source)
             return
         table = self.schemas if isinstance(tree, ast.SchemaFile) else self.rulesets
         existing = table.get(tree.name)

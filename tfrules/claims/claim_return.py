@@ -22,6 +22,7 @@ from tfrules.compile.plan import build_plan
 from tfrules.data.councils import council_name
 from tfrules.data.load import Dataset, load_dataset
 from tfrules.data.validate import validate
+from tfrules.model.mapping import CheckedMapping
 from tfrules.model.ruleset import CheckedRuleset
 from tfrules.run.councils import APPLIED, plan_councils
 
@@ -61,9 +62,16 @@ class ClaimReturn:
         return self.lines.filter(pl.col(self.council_column) == council)
 
 
-def load_claims_data(rulesets: Sequence[CheckedRuleset], source: object) -> Dataset:
+def load_claims_data(
+    rulesets: Sequence[CheckedRuleset],
+    source: object,
+    *,
+    mapping: CheckedMapping | None = None,
+    connections: Mapping[str, str] | None = None,
+) -> Dataset:
     """Load and validate what the rules read, and the whole claims ledger (its
-    `claim` column too, which the rules themselves never read). Raises DataError."""
+    `claim` column too, which the rules themselves never read), through the
+    mapping of a council's own extract if one is given. Raises DataError."""
     if isinstance(source, Dataset):
         return source
     required: dict[str, set[str]] = {}
@@ -74,7 +82,13 @@ def load_claims_data(rulesets: Sequence[CheckedRuleset], source: object) -> Data
     ledger = schema.table(CLAIMS_TABLE)
     if ledger is not None:
         required.setdefault(CLAIMS_TABLE, set()).update(c.name for c in ledger.columns)
-    dataset = load_dataset(source, schema, required)  # type: ignore[arg-type]
+    dataset = load_dataset(
+        source,  # type: ignore[arg-type]
+        schema,
+        required,
+        mapping=mapping,
+        connections=connections,
+    )
     validate(dataset)
     return dataset
 

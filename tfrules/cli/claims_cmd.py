@@ -15,11 +15,14 @@ from tfrules.claims.outputs import write_claim_return
 from tfrules.cli.common import (
     AUDIT_BUNDLE_HELP,
     DATA_HELP,
+    DATABASE_HELP,
     EXIT_OK,
     INCLUDE_HELP,
+    MAPPING_HELP,
     PARAM_HELP,
     RULESET_HELP,
     app,
+    data_arguments,
     fail,
     load_checked_data,
     load_local_rules,
@@ -76,6 +79,10 @@ def claims(
     audit_bundle: Path = typer.Option(
         None, "--audit-bundle", metavar="DIR", help=AUDIT_BUNDLE_HELP
     ),
+    mapping: Path = typer.Option(None, "--mapping", metavar="FILE", help=MAPPING_HELP),
+    database: list[str] = typer.Option(
+        [], "--database", metavar="NAME=ADDRESS", help=DATABASE_HELP
+    ),
 ) -> None:
     """The claim return at a claim date, for each council.
 
@@ -98,7 +105,9 @@ def claims(
         fail(f"--out {out} is a file; give a folder to write the return into")
     checked = load_rules(ruleset, include, param)
     locals_ = load_local_rules(checked, local, include, param) if local else []
-    dataset = load_checked_data([checked, *locals_], data, ledger=True)
+    dataset = load_checked_data(
+        [checked, *locals_], data, ledger=True, mapping=mapping, databases=database
+    )
 
     def work() -> ClaimReturn:
         made = make_claims(checked, dataset, day, local=locals_)
@@ -117,7 +126,7 @@ def claims(
             "claims",
             (ruleset,),
             (
-                ("--data", str(data.resolve())),
+                *data_arguments(data, mapping),
                 ("--as-of", day.isoformat()),
                 *(("--local", str(p.resolve())) for p in local),
                 ("--sample", sample),

@@ -21,10 +21,14 @@ from tfrules.audit.manifest import RunArguments, build_manifest, write_manifest
 from tfrules.check.overrides import OverrideError
 from tfrules.check.workspace import PathError
 from tfrules.claims.claim_return import load_claims_data
+from tfrules.cli.data_notes import warn_about_data
 from tfrules.cli.interrupts import in_worker
 from tfrules.cli.output import DiagnosticFormat, console, print_diagnostics
+from tfrules.data.database import env_name, unaddressed
 from tfrules.data.errors import DataError
+from tfrules.data.inventory import MAPPING_NAME
 from tfrules.data.load import Dataset
+from tfrules.model.mapping import CheckedMapping
 from tfrules.model.ruleset import CheckedRuleset
 from tfrules.report.run_dates import period_warning
 from tfrules.run import arguments
@@ -63,6 +67,16 @@ DATA_HELP = "A folder with one Parquet or CSV file per table (households.parquet
 INCLUDE_HELP = "Folders of rule files to look in too (the shipped rulesets always are)."
 PARAM_HELP = "A what-if value for a parameter, name=value (e.g. absence_threshold=10%); repeatable."
 AS_OF_HELP = "The reference date, YYYY-MM-DD."
+MAPPING_HELP = (
+    "A mapping file (.tfr) saying how the data folder's own files, headings and values map "
+    f"onto the canonical tables. Without it, the folder's own {MAPPING_NAME} is used if it "
+    "has one."
+)
+DATABASE_HELP = (
+    "The address of a database the mapping reads, NAME=ADDRESS (such as "
+    "housing=postgresql://user:password@host/db); repeatable. Or set TFRULES_DATABASE_NAME. "
+    "Addresses are never printed, nor written into an audit bundle."
+)
 AUDIT_BUNDLE_HELP = (
     "A folder to write an audit bundle into: a manifest with the SHA-256 of every rule file, "
     "input and output, the what-ifs, the versions and the command line; "
@@ -178,20 +192,68 @@ def require_data_folder(data: Path, schema_tables: Sequence[str]) -> None:
         check_readable(data, schema_tables)
 
 
+def load_data_mapping(
+    rulesets: CheckedRuleset | Sequence[CheckedRuleset] | None, data: Path, mapping: Path | None
+) -> CheckedMapping | None:
+    """The mapping given (`--mapping`), or the one beside the data, checked
+    against the rules' schema (if rules are given); None without either. Exit 1 with its
+    problems, 2 if the file cannot be read."""
+    path = mapping or api.mapping_beside(data)
+    if path is None:
+        return None
+    checked = _loaded(lambda: api.mapping_for(rulesets, data, path))
+    if mapping is None:
+        note = f"reading {data} through its mapping {path}"
+        console(stderr=True).print(Text(note, style="dim"))
+    return checked
+
+
+def database_addresses(values: Sequence[str], mapping: CheckedMapping | None) -> dict[str, str]:
+    """`--database NAME=ADDRESS` options as a dictionary; exit 2 on a bad one,
+    or when the mapping reads a database whose address is given neither here
+    nor in the environment."""
+    found: dict[str, str] = {}
+    for value in values:
+        name, sep, address = value.partition("=")
+        if not sep or not name.strip() or not address.strip():
+            fail("--database takes NAME=ADDRESS, such as housing=postgresql://user@host/db")
+        found[name.strip()] = address.strip()
+    for name in unaddressed(mapping, found):
+        fail(
+            f"the mapping reads the database '{name}', but no address is given for it: "
+            f"run with --database {name}=ADDRESS, or set the environment variable {env_name(name)}"
+        )
+    return found
+
+
 def load_checked_data(
-    rulesets: CheckedRuleset | list[CheckedRuleset], data: Path, *, ledger: bool = False
+    rulesets: CheckedRuleset | list[CheckedRuleset],
+    data: Path,
+    *,
+    ledger: bool = False,
+    mapping: Path | None = None,
+    databases: Sequence[str] = (),
 ) -> Dataset:
     """The data, loaded and validated (in a worker: it may take a while), or
     exit 2 for files that cannot be read and 1 for data that breaks the
     contract. With `ledger`, the claims table is loaded whole (its `claim`
-    column too, which no rule reads)."""
+    column too, which no rule reads). A council's own extract is read through
+    `mapping` (or the folder's own mapping file) and the `databases` it names.
+    Files that feed no table and tables not supplied are warned about."""
     first = rulesets if isinstance(rulesets, CheckedRuleset) else rulesets[0]
     require_data_folder(data, [t.name for t in first.schema.tables])
     every = [rulesets] if isinstance(rulesets, CheckedRuleset) else rulesets
+    checked = load_data_mapping(every, data, mapping)
+    addresses = database_addresses(databases, checked)
     try:
         if ledger:
-            return in_worker(lambda: load_claims_data(every, data))
-        return in_worker(lambda: api.load_data(rulesets, data))
+            dataset = in_worker(
+                lambda: load_claims_data(every, data, mapping=checked, connections=addresses)
+            )
+        else:
+            dataset = in_worker(
+                lambda: api.load_data(every, data, mapping=checked, connections=addresses)
+            )
     except DataError as exc:
         typer.echo(
             f"The data cannot be used ({len(exc.problems)} problem(s)); nothing was written:",
@@ -199,6 +261,18 @@ def load_checked_data(
         )
         typer.echo(str(exc), err=True)
         raise typer.Exit(EXIT_ERRORS) from None
+    warn_about_data(dataset, every)
+    return dataset
+
+
+def data_arguments(data: Path, mapping: Path | None) -> list[tuple[str, str | None]]:
+    """How an audit bundle records where a run's data came from: the folder
+    and the mapping given (database addresses never: a re-run takes them from
+    the TFRULES_DATABASE_<NAME> environment variables)."""
+    found: list[tuple[str, str | None]] = [("--data", str(data.resolve()))]
+    if mapping is not None:
+        found.append(("--mapping", str(mapping.resolve())))
+    return found
 
 
 def record_run(

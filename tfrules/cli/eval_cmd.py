@@ -15,11 +15,14 @@ from tfrules.cli.common import (
     AS_OF_HELP,
     AUDIT_BUNDLE_HELP,
     DATA_HELP,
+    DATABASE_HELP,
     EXIT_OK,
     INCLUDE_HELP,
+    MAPPING_HELP,
     PARAM_HELP,
     RULESET_HELP,
     app,
+    data_arguments,
     fail,
     load_checked_data,
     load_local_rules,
@@ -31,10 +34,12 @@ from tfrules.cli.common import (
     split_rules,
     warn_outside_period,
 )
+from tfrules.cli.data_notes import print_sources
 from tfrules.cli.interrupts import in_worker
 from tfrules.cli.output import console
 from tfrules.data.councils import council_name
 from tfrules.model.ruleset import CheckedRuleset
+from tfrules.report.provenance import provenance_rows
 from tfrules.report.summary import Summary, summarise
 from tfrules.run.outputs import check_output_file
 from tfrules.run.runner import RESULT_SUFFIXES, RunResult
@@ -82,6 +87,10 @@ def evaluate(
     audit_bundle: Path = typer.Option(
         None, "--audit-bundle", metavar="DIR", help=AUDIT_BUNDLE_HELP
     ),
+    mapping: Path = typer.Option(None, "--mapping", metavar="FILE", help=MAPPING_HELP),
+    database: list[str] = typer.Option(
+        [], "--database", metavar="NAME=ADDRESS", help=DATABASE_HELP
+    ),
 ) -> None:
     """Evaluate a ruleset over household data: one row per household, one column per rule.
 
@@ -117,7 +126,9 @@ def evaluate(
         wanted = split_rules(checked, rules)
         locals_ = load_local_rules(checked, local, include, param) if local else []
         progress.update(task, description=f"loading and validating the data in {data}")
-        dataset = load_checked_data([checked, *locals_], data)
+        dataset = load_checked_data(
+            [checked, *locals_], data, mapping=mapping, databases=database
+        )
 
         def tell(step: str) -> None:
             progress.update(task, description=step)
@@ -132,10 +143,8 @@ def evaluate(
         progress.update(task, description="summarising")
         summary = in_worker(lambda: summarise(result.scan(), checked, wanted))
     if audit_bundle is not None:
-        options: list[tuple[str, str | None]] = [
-            ("--data", str(data.resolve())),
-            ("--as-of", day.isoformat()),
-        ]
+        options = data_arguments(data, mapping)
+        options += [("--as-of", day.isoformat())]
         options += [("--rules", rules)] if rules else []
         options += [("--param", p) for p in param]
         options += [("--include", str(p.resolve())) for p in include]
@@ -153,6 +162,7 @@ def evaluate(
         )
     if not quiet:
         print_summary(summary, checked, result)
+        print_sources(provenance_rows(dataset))
     warn_outside_period(checked, day)
     raise typer.Exit(EXIT_OK)
 

@@ -12,7 +12,9 @@ from tfrules import api
 from tfrules.cli.common import (
     AS_OF_HELP,
     DATA_HELP,
+    DATABASE_HELP,
     INCLUDE_HELP,
+    MAPPING_HELP,
     PARAM_HELP,
     RULESET_HELP,
     app,
@@ -67,6 +69,10 @@ def explain(
     out: Path = typer.Option(
         None, "--out", metavar="FILE", help="Write to FILE (e.g. case.html) instead of the screen."
     ),
+    mapping: Path = typer.Option(None, "--mapping", metavar="FILE", help=MAPPING_HELP),
+    database: list[str] = typer.Option(
+        [], "--database", metavar="NAME=ADDRESS", help=DATABASE_HELP
+    ),
 ) -> None:
     """Why one household got each value.
 
@@ -80,7 +86,7 @@ def explain(
     day = parse_date(as_of)
     checked = load_rules(ruleset, include, param)
     wanted = split_rules(checked, rules)
-    dataset = load_checked_data(checked, data)
+    dataset = load_checked_data(checked, data, mapping=mapping, databases=database)
     found = in_worker(lambda: api.household(checked, dataset, household))
     if found is None:
         fail(f"there is no household {household!r} in {data}")

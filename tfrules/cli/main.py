@@ -17,6 +17,7 @@ from tfrules import __version__
 from tfrules.cli import (  # noqa: F401  (each registers its commands)
     check_cmd,
     claims_cmd,
+    data_cmd,
     doc_cmd,
     eval_cmd,
     explain_cmd,

@@ -17,8 +17,11 @@ from tfrules.audit.manifest import RunArguments
 from tfrules.check.workspace import bundled_rulesets_dir
 from tfrules.cli.common import (
     AUDIT_BUNDLE_HELP,
+    DATABASE_HELP,
     EXIT_OK,
+    MAPPING_HELP,
     app,
+    data_arguments,
     fail,
     load_checked_data,
     load_local_rules,
@@ -26,6 +29,7 @@ from tfrules.cli.common import (
     record_run,
     require_data_folder,
 )
+from tfrules.cli.data_notes import print_sources
 from tfrules.cli.interrupts import in_worker
 from tfrules.cli.output import console
 from tfrules.data.load import Dataset
@@ -71,12 +75,16 @@ def run_report(
     html: Path | None = None,
     audit: RunArguments | None = None,
     audit_bundle: Path | None = None,
+    mapping: Path | None = None,
+    databases: list[str] | None = None,
 ) -> Dashboard:
     """Evaluate every programme (with the councils' local rulesets), each at
     its run date (`as_of`: one for all, or one per programme), and write the
     results and the dashboard into `out`, all or nothing; nothing is created
     before the rules and the data have been checked. With `html`, the
-    dashboard as a web page too; with `audit_bundle`, the run's manifest."""
+    dashboard as a web page too; with `audit_bundle`, the run's manifest. A
+    council's own extract is read through `mapping` and the `databases` it
+    names."""
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -98,7 +106,9 @@ def run_report(
         require_data_folder(data, tables)
         progress.update(task, description=f"loading and validating the data in {data}")
         everything = [r for p in programmes for r in (p.national, *p.local)]
-        dataset = load_checked_data(everything, data, ledger=html is not None)
+        dataset = load_checked_data(
+            everything, data, ledger=html is not None, mapping=mapping, databases=databases or ()
+        )
         households = dataset.frames[everything[0].schema.households.name]
         try:
             check_fits(results_format, households.select(pl.len()).collect().item())
@@ -160,6 +170,7 @@ def print_dashboard(dashboard: Dashboard, as_of: dt.date | None, out: Path) -> N
         lacking = without_local_text(dashboard, programme)
         if lacking:
             terminal.print(Text(lacking, style="yellow"))
+    print_sources(dashboard.sources)
     if dashboard.missing_tables:
         terminal.print(
             Text(
@@ -208,6 +219,10 @@ def report(
     audit_bundle: Path = typer.Option(
         None, "--audit-bundle", metavar="DIR", help=AUDIT_BUNDLE_HELP
     ),
+    mapping: Path = typer.Option(None, "--mapping", metavar="FILE", help=MAPPING_HELP),
+    database: list[str] = typer.Option(
+        [], "--database", metavar="NAME=ADDRESS", help=DATABASE_HELP
+    ),
 ) -> None:
     """The programme dashboard: per council and in total, households identified,
     attached and turned around (and by which route), progress to work, fees and
@@ -235,7 +250,7 @@ def report(
             "report",
             (),
             (
-                ("--data", str(data.resolve())),
+                *data_arguments(data, mapping),
                 *(("--as-of", text) for text in as_of),
                 ("--format", results_format.value),
                 *(("--local", str(p.resolve())) for p in local),
@@ -244,7 +259,7 @@ def report(
         )
     dashboard = run_report(
         data, dates, local, out, results_format=results_format,
-        html=html, audit=audit, audit_bundle=audit_bundle,
+        html=html, audit=audit, audit_bundle=audit_bundle, mapping=mapping, databases=database,
     )  # fmt: skip
     print_dashboard(dashboard, None, out)
     if html is not None:

@@ -22,19 +22,12 @@ from pathlib import Path
 
 import attrs
 
+from tfrules.model.mapping import ENCODINGS
+
 #: How much of a file is read to find its header line.
 HEADER_BYTES = 256 * 1024
 #: Delimiters tried when a source does not name its own, most likely first.
 DELIMITERS = (",", ";", "\t", "|")
-#: Encodings a source may name (as written in a mapping), by their codec.
-ENCODINGS = {
-    "utf-8": "utf-8-sig",
-    "utf8": "utf-8-sig",
-    "windows-1252": "cp1252",
-    "cp1252": "cp1252",
-    "latin-1": "latin-1",
-    "iso-8859-1": "latin-1",
-}
 _BLOCK = 4 * 1024 * 1024
 
 
@@ -49,9 +42,12 @@ class Duplicate:
     second: int
 
 
-def read_header(path: Path, delimiter: str = ",", encoding: str = "utf-8") -> list[str]:
-    """The headings of a CSV file's first record (a byte-order mark is dropped)."""
-    text = _head_text(path, encoding)
+def read_header(
+    path: Path, delimiter: str = ",", encoding: str = "utf-8", header_row: int = 1
+) -> list[str]:
+    """The headings on line `header_row` of a CSV file (a byte-order mark is dropped)."""
+    lines = _head_text(path, encoding, whole_lines=header_row).splitlines(keepends=True)
+    text = lines[header_row - 1] if len(lines) >= header_row else ""
     if not text.strip():
         return []
     record = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])

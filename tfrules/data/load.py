@@ -11,7 +11,7 @@ CSV field is null.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from functools import partial
 from pathlib import Path
 
@@ -21,70 +21,13 @@ import polars as pl
 from tfrules.data.casts import EXPECTED, canonical_dtype, cast_expr, too_large
 from tfrules.data.csv_files import CsvProblem, duplicate_message, duplicates, read_header
 from tfrules.data.errors import DataError, DataProblem
+from tfrules.data.inputs import SourcePlace, TableInput, needed_columns
+from tfrules.data.inventory import Inventory, list_files, take_inventory
+from tfrules.data.mapped import MappedLoadFailed, mapped_input
+from tfrules.model.mapping import CheckedMapping
 from tfrules.model.schema import Column, Level, Schema, Table
-from tfrules.model.types import TEXT
 
 Source = str | os.PathLike[str] | Mapping[str, pl.DataFrame | pl.LazyFrame]
-
-
-#: Columns of a stacked raw frame that locate each row in its own source.
-SOURCE = "__tfrules_source"
-LINE = "__tfrules_line"
-
-
-@attrs.frozen
-class SourcePlace:
-    """A source file (or sheet, or query) as an error names it: `Police North.csv`
-    and what its rows are called (`line` in a CSV file, `row` in a sheet)."""
-
-    name: str
-    row_word: str = "row"
-
-
-@attrs.frozen
-class TableInput:
-    """One supplied table as read, before and after casting.
-
-    `raw` has the table's needed columns that are present, under their schema
-    names, in the dtypes they were read with. `casts` converts each of them.
-    `problems` are column-level problems found while loading (a missing column,
-    a column of an unusable dtype); the validator reports them with the rest.
-    """
-
-    table: Table
-    origin: str
-    #: The needed columns, in schema order, whether present or not.
-    columns: tuple[Column, ...]
-    raw: pl.LazyFrame
-    casts: Mapping[str, pl.Expr]
-    missing: tuple[str, ...] = ()
-    problems: tuple[DataProblem, ...] = ()
-    #: The file read, if any (for "cannot read" errors).
-    path: str | None = None
-    #: Per column: true on a raw value too large for its fixed-point type.
-    too_large: Mapping[str, pl.Expr] = attrs.field(factory=dict)
-    #: Per column: what a value should look like, where it is not the canonical form.
-    expected: Mapping[str, str] = attrs.field(factory=dict)
-    #: Per column: its heading in the source, where it is not the column's name.
-    headings: Mapping[str, str] = attrs.field(factory=dict)
-    #: For a table stacked from several sources: each source, as a person would name
-    #: it; the raw frame's `SOURCE` column holds the index and `LINE` the line or row.
-    places: tuple[SourcePlace, ...] = ()
-
-    @property
-    def unusable(self) -> frozenset[str]:
-        """Columns that are missing or cannot be converted at all."""
-        return frozenset(p.column for p in self.problems if p.column is not None)
-
-    def frame(self) -> pl.LazyFrame:
-        """The cast frame; missing or unusable columns are all null."""
-        exprs = []
-        for column in self.columns:
-            if column.name in self.casts and column.name not in self.unusable:
-                exprs.append(self.casts[column.name].alias(column.name))
-            else:
-                exprs.append(pl.lit(None, dtype=canonical_dtype(column.type)).alias(column.name))
-        return self.raw.select(exprs)
 
 
 @attrs.frozen
@@ -102,26 +45,41 @@ class Dataset:
     schema: Schema
     source_description: str
     inputs: dict[str, TableInput] = attrs.field(factory=dict, repr=False, eq=False)
+    #: For a folder: which files feed which table, and which feed none.
+    inventory: Inventory | None = attrs.field(default=None, repr=False, eq=False)
+    #: The mapping the folder was read through, if any.
+    mapping: CheckedMapping | None = attrs.field(default=None, repr=False, eq=False)
+
+    def provenance(self) -> dict[str, tuple[SourcePlace, ...]]:
+        """The sources of each table read through a mapping, with who supplied them."""
+        return {name: inp.places for name, inp in self.inputs.items() if inp.places}
 
 
 def load_dataset(
     source: Source,
     schema: Schema,
     required: Mapping[str, set[str]] | None = None,
+    *,
+    mapping: CheckedMapping | None = None,
+    connections: Mapping[str, str] | None = None,
 ) -> Dataset:
     """Load the tables of `schema` from a directory or a mapping of frames.
 
     `required` maps table name to the columns a ruleset uses; only those, the
     table's key and its owner key must be present. When given, optional tables
     it does not name are not loaded. When None, every column of every table is
-    required. Raises `DataError` for problems that stop loading (a core table
-    missing, an unreadable file, both a CSV and a Parquet file for one table);
-    everything else is reported by `validate`.
+    required. A `mapping` says where, in a directory, tables and columns that
+    are not named as in the schema come from; `connections` gives the address
+    of each database it names. Raises `DataError` for problems that stop
+    loading (a core table missing, an unreadable file, both a CSV and a Parquet
+    file for one table); everything else is reported by `validate`.
     """
     _check_required(schema, required)
     if isinstance(source, Mapping):
+        if mapping is not None:
+            raise ValueError("a mapping reads a folder of data files, not frames")
         description = "frames given in Python"
-        finder = _FrameFinder(source)
+        finder: _DirectoryFinder | _FrameFinder = _FrameFinder(source)
     else:
         directory = Path(source)
         description = str(directory)
@@ -129,7 +87,7 @@ def load_dataset(
             message = f"{directory} is not a directory of data files (or does not exist)"
             problem = DataProblem("", None, None, None, str(directory), message, description)
             raise DataError([problem], description)
-        finder = _DirectoryFinder(directory)
+        finder = _DirectoryFinder(directory, schema, mapping, connections or {})
 
     inputs: dict[str, TableInput] = {}
     missing: set[str] = set()
@@ -140,9 +98,16 @@ def load_dataset(
             continue
         names = None if required is None else required.get(table.name, set())
         try:
+            mapped = finder.mapped(table, names) if isinstance(finder, _DirectoryFinder) else None
+            if mapped is not None:
+                inputs[table.name] = mapped
+                continue
             found = finder.find(table)
         except _LoadFailed as failed:
             fatal.append(failed.problem)
+            continue
+        except MappedLoadFailed as failed:
+            fatal.extend(failed.problems)
             continue
         if found is None:
             if core:
@@ -157,7 +122,8 @@ def load_dataset(
     if fatal:
         raise DataError(fatal, description)
     frames = {name: inp.frame() for name, inp in inputs.items()}
-    return Dataset(frames, frozenset(missing), schema, description, inputs)
+    inventory = finder.inventory() if isinstance(finder, _DirectoryFinder) else None
+    return Dataset(frames, frozenset(missing), schema, description, inputs, inventory, mapping)
 
 
 def inputs_from_frames(schema: Schema, frames: Mapping[str, pl.LazyFrame]) -> dict[str, TableInput]:
@@ -169,15 +135,6 @@ def inputs_from_frames(schema: Schema, frames: Mapping[str, pl.LazyFrame]) -> di
             names = set(lf.collect_schema().names()) & set(table.column_names)
             inputs[table.name] = _table_input(table, lf, f"table {table.name}", None, names)
     return inputs
-
-
-def needed_columns(table: Table, names: Iterable[str] | None) -> tuple[Column, ...]:
-    """The table's columns in schema order: key, owner key and `names` (all if None)."""
-    ids = [n for n in (table.key, table.owner_key) if n is not None]
-    wanted = set(table.column_names) if names is None else set(names) | set(ids)
-    # An id the schema declares without listing it as a column is text.
-    unlisted = tuple(Column(n, TEXT) for n in ids if table.column(n) is None)
-    return unlisted + tuple(c for c in table.columns if c.name in wanted)
 
 
 def owner_table(schema: Schema, table: Table) -> Table | None:
@@ -221,14 +178,47 @@ def _table_problem(table: Table, message: str, source: str | None = None) -> Dat
 
 
 class _DirectoryFinder:
-    def __init__(self, directory: Path) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        schema: Schema,
+        mapping: CheckedMapping | None = None,
+        connections: Mapping[str, str] | None = None,
+    ) -> None:
         self.directory = directory
+        self.schema = schema
+        self.mapping = mapping
+        self.connections = connections or {}
+        self._files: list[str] | None = None
+        self._inventory: Inventory | None = None
+
+    def inventory(self) -> Inventory:
+        if self._inventory is None:
+            self._inventory = take_inventory(self.directory, self.schema, self.mapping)
+        return self._inventory
+
+    def mapped(self, table: Table, names: set[str] | None) -> TableInput | None:
+        """The table read through the mapping, when the mapping gives its sources."""
+        found = self.mapping.table(table.name) if self.mapping is not None else None
+        if found is None or not found.sources:
+            return None
+        if self._files is None:
+            self._files = list_files(self.directory)
+        return mapped_input(table, found, names, self.directory, self._files, self.connections)
 
     def absent_message(self, table: Table) -> str:
-        return (
+        message = (
             f"the {table.name} table is required but there is no {table.name}.parquet "
             f"or {table.name}.csv in {self.directory}"
         )
+        others = [u.path for u in self.inventory().unmatched]
+        if others:
+            shown = ", ".join(others[:6]) + (", …" if len(others) > 6 else "")
+            message += (
+                f"; files there that feed no table: {shown}. A mapping says which file is "
+                "which (tfrules data init writes a first one)"
+            )
+        return message
 
     def find(self, table: Table) -> tuple[pl.LazyFrame, str, str | None] | None:
         parquet = self.directory / f"{table.name}.parquet"

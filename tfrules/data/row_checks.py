@@ -16,7 +16,7 @@ import polars as pl
 
 from tfrules.data.casts import EXPECTED
 from tfrules.data.errors import format_value
-from tfrules.data.load import TableInput
+from tfrules.data.inputs import TableInput
 from tfrules.model.schema import Column, Table
 from tfrules.model.types import Kind
 from tfrules.semantics.calendar import EARLIEST_DATE, LATEST_DATE
@@ -131,7 +131,12 @@ def column_checks(inp: TableInput, owner: Table | None, columns: list[Column]) -
             checks.append(Check(name, padded, _describe_padded(column)))
         if column.type.kind is Kind.CATEGORY and column.type.values:
             unknown = cast.is_not_null() & ~cast.is_in(list(column.type.values))
-            checks.append(Check(name, unknown, _describe_category(column)))
+            describe = (
+                _describe_unlabelled(column)
+                if name in inp.labelled or inp.places
+                else _describe_category(column)
+            )
+            checks.append(Check(name, unknown, describe))
         if column.type.kind is Kind.DATE:
             outside = (cast < EARLIEST_DATE) | (cast > LATEST_DATE)
             checks.append(Check(name, outside, _describe_outside(column)))
@@ -209,6 +214,23 @@ def _describe_category(column: Column) -> Describe:
         message = (
             f"{format_value(value)} is not an allowed value of {column.name} "
             f"(allowed: {allowed}; capitals matter)"
+        )
+        return value, message
+
+    return describe
+
+
+def _describe_unlabelled(column: Column) -> Describe:
+    """A value of a mapped category column that no label translates."""
+    allowed = ", ".join(column.type.values)
+
+    def describe(row: Mapping[str, Any]) -> tuple[Any, str]:
+        value = row[column.name]
+        example = column.type.values[-1]
+        message = (
+            f"{format_value(value)} is not a value of {column.name} and the mapping gives it no "
+            f"meaning (the values are {allowed}); add a line under the column's line, such as "
+            f"{format_value(str(value).strip())} means {example}"
         )
         return value, message
 

@@ -15,15 +15,8 @@ from typing import Any
 import polars as pl
 
 from tfrules.data.errors import DataError, DataProblem, format_value
-from tfrules.data.load import (
-    LINE,
-    SOURCE,
-    Dataset,
-    TableInput,
-    inputs_from_frames,
-    owner_table,
-    row_key_column,
-)
+from tfrules.data.inputs import LINE, SOURCE, TableInput
+from tfrules.data.load import Dataset, inputs_from_frames, owner_table, row_key_column
 from tfrules.data.row_checks import (
     ROW_RULES,
     RowRule,
@@ -163,12 +156,15 @@ def _place(inp: TableInput, row: Mapping[str, Any]) -> tuple[str, str, int]:
     if inp.places and row.get(SOURCE) is not None:
         place = inp.places[row[SOURCE]]
         return place.name, place.row_word, row[LINE]
+    if len(inp.places) == 1:  # one source: its lines follow the rows
+        place = inp.places[0]
+        return place.name, place.row_word, row[ROW] + place.first_row - 1
     return inp.origin, "row", row[ROW]
 
 
 def _located(inp: TableInput, row: Mapping[str, Any]) -> str:
     source, word, number = _place(inp, row)
-    return f"{word} {number}" if not inp.places else f"{source} {word} {number}"
+    return f"{source} {word} {number}"
 
 
 def _duplicate_problem(frame: pl.LazyFrame, inp: TableInput, key: str, extra: int) -> DataProblem:
@@ -180,10 +176,11 @@ def _duplicate_problem(frame: pl.LazyFrame, inp: TableInput, key: str, extra: in
     second = _collect(
         frame.filter((ids == value) & (pl.col(ROW) != first[ROW])).sort(ROW).head(1), inp
     ).row(0, named=True)
-    if inp.places:
+    if len(inp.places) > 1:
         where = f"{_located(inp, first)} and {_located(inp, second)}"
     else:
-        where = f"rows {first[ROW]} and {second[ROW]}"
+        _, word, number = _place(inp, first)
+        where = f"{word}s {number} and {_place(inp, second)[2]}"
     message = (
         f"{format_value(value)} is used on more than one row ({where}), but {key} must be unique"
     )

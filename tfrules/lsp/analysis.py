@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from tfrules import diagnostics as diag
+from tfrules.check.mapping import check_mapping_source
 from tfrules.check.ruleset import check_ruleset
 from tfrules.check.schema_build import build_schema
 from tfrules.check.workspace import _HEADER, SourceFile, Workspace
@@ -182,6 +183,8 @@ def _check(
     tree = source.ast
     if isinstance(tree, ast.SchemaFile):
         return None, list(build_schema(tree)[1])
+    if isinstance(tree, ast.MappingFile):
+        return None, check_mapping_source(workspace, source)[1]
     if isinstance(tree, ast.RulesetFile) and workspace.rulesets.get(tree.name) is source:
         result = check_ruleset(workspace, tree.name)
         return result.ruleset, list(result.diagnostics)

@@ -15,6 +15,7 @@ import attrs
 import polars as pl
 
 from tfrules.data.councils import council_name
+from tfrules.report.provenance import SourceRow, provenance_markdown
 
 TOTAL = "All councils"
 #: Short names of the programmes in column headings.
@@ -74,6 +75,8 @@ class Dashboard:
     #: programme -> the councils (codes) that had no local ruleset, so its abstract rules
     #: (`local`) were unknown for their households
     without_local: dict[str, tuple[str, ...]] = attrs.Factory(dict)
+    #: The sources a mapping read, with who supplied them and when.
+    sources: tuple[SourceRow, ...] = ()
 
 
 def _true(expr: pl.Expr) -> pl.Expr:
@@ -88,6 +91,7 @@ def build_dashboard(
     run_dates: Mapping[str, dt.date] | None = None,
     warnings: tuple[str, ...] = (),
     needs_local: tuple[str, ...] = (),
+    sources: tuple[SourceRow, ...] = (),
 ) -> Dashboard:
     """`results` maps "phase1", "phase2" and "dwp" to evaluation outputs
     (household_id, la_code and the rules); any of them may be left out.
@@ -196,6 +200,7 @@ def build_dashboard(
         dict(run_dates or {}),
         tuple(warnings),
         without_local,
+        tuple(sources),
     )
 
 
@@ -271,4 +276,5 @@ def to_markdown(dashboard: Dashboard) -> str:
             lines.append(f"| {row['council']} | " + " | ".join(values) + " |")
     if dashboard.notes:
         lines += ["", *(f"- {note}" for note in dashboard.notes)]
+    lines += provenance_markdown(dashboard.sources)
     return "\n".join(lines) + "\n"

@@ -20,6 +20,7 @@ from tfrules.data.load import Dataset
 from tfrules.model.ruleset import CheckedRuleset
 from tfrules.report.dashboard import Dashboard, build_dashboard, to_csv, to_markdown
 from tfrules.report.household_files import ResultsFormat, write_from_parquet
+from tfrules.report.provenance import provenance_rows
 from tfrules.report.run_dates import run_date_warnings
 from tfrules.report.savings import add_savings, build_savings
 from tfrules.run import runner
@@ -90,6 +91,7 @@ def write_report(
             run_dates=dates,
             warnings=tuple(run_date_warnings(nationals, dates)),
             needs_local=tuple(p.name for p in programmes if p.national.abstract_rules),
+            sources=provenance_rows(dataset),
         )
         if "savings" in results:
             national = next(p.national for p in programmes if p.name == "savings")

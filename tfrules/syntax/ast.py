@@ -546,4 +546,94 @@ class RulesetFile:
     period: ProgrammePeriod | None = attrs.field(default=None, kw_only=True)
 
 
-File = SchemaFile | RulesetFile
+# ---------------------------------------------------------------- mappings
+
+SourceKind = TypingLiteral["file", "table", "query"]
+
+
+@attrs.frozen
+class SourceDecl:
+    """`from "Police North.csv" supplied by "North Police" extracted 2015-01-05`,
+    or `from database housing table "rent_accounts"` (`query "select ..."`).
+
+    `target` is a file name or glob (kind "file"), a database table or a
+    query; `database` names the connection, whose address is given at run time.
+    """
+
+    kind: SourceKind
+    target: str
+    database: str | None = None
+    sheet: str | None = None
+    delimiter: str | None = None
+    encoding: str | None = None
+    header_row: int | None = None
+    supplied_by: str | None = None
+    extracted: dt.date | None = None
+    span: Span = span_field()
+
+
+@attrs.frozen
+class Piece:
+    """One part of a derived column: literal `text`, or (with `column`) the
+    source column headed `text`, cut `before` or `after` a separator."""
+
+    text: str
+    column: bool = False
+    cut: TypingLiteral["before", "after"] | None = None
+    separator: str | None = None
+    span: Span = span_field()
+
+
+@attrs.frozen
+class ValueLabel:
+    """`"Domestic Abuse", "DA" means domestic_abuse`: what values written in the
+    source mean. `value` is a name, a text (`quoted`), or true/false/unknown."""
+
+    labels: tuple[str, ...]
+    value: str
+    quoted: bool = False
+    span: Span = span_field()
+
+
+@attrs.frozen
+class ColumnMap:
+    """Where a canonical column comes from: the first of `headings` the source
+    has (`"DOB" -> date_of_birth`), or `pieces` joined (`la_code = "E08000035"`,
+    `household_id = column "Family Ref" before "/"`); and how its values are
+    written: date `formats` (pictures such as "dd/mm/yyyy", or Excel's day
+    numbers with `excel_dates`) or an amount's picture, and value `labels`."""
+
+    column: str
+    headings: tuple[str, ...] = ()
+    pieces: tuple[Piece, ...] = ()
+    formats: tuple[str, ...] = ()
+    excel_dates: bool = False
+    labels: tuple[ValueLabel, ...] = ()
+    span: Span = span_field()
+    #: Where the `written` line is (it carries no node of its own).
+    written_span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class TableMap:
+    """`table police_incidents`: its sources (stacked) and its columns."""
+
+    name: str
+    sources: tuple[SourceDecl, ...] = ()
+    columns: tuple[ColumnMap, ...] = ()
+    span: Span = span_field()
+
+
+@attrs.frozen
+class MappingFile:
+    """`mapping NAME "Title"`: how a council's extract maps onto a schema."""
+
+    name: str
+    title: str | None = None
+    schema: str | None = None
+    ignore: tuple[str, ...] = ()
+    tables: tuple[TableMap, ...] = ()
+    span: Span = span_field()
+
+
+File = SchemaFile | RulesetFile | MappingFile

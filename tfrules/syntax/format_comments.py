@@ -20,10 +20,10 @@ separated comments in the source is kept (at most one); elsewhere comment
 lines are packed.
 
 Some lines print parts of the tree that carry no span (a ruleset's `extends`,
-a declaration's `source`, a table's `key`); `clause_anchors` finds their
-positions in the Lark parse tree, keyed as the formatter asks for them. Without
-them those lines have no anchors and comments near them move to the nearest
-anchored line.
+a declaration's `source`, a table's `key`, who supplied a mapping's source);
+`clause_anchors` finds their positions in the Lark parse tree, keyed as the
+formatter asks for them. Without them those lines have no anchors and comments
+near them move to the nearest anchored line.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ _FILE_CLAUSES = {
     "uses_clause": "uses",
     "applies_clause": "applies",
     "runs_clause": "runs",
+    "ignore_clause": "ignore",
 }
 _TABLE_CLAUSES = {
     "table_clause": "table",
@@ -58,7 +59,9 @@ _TABLE_CLAUSES = {
     "term_clause": "termly",
     "empty_clause": "empty",
 }
-_DECLS = {"param_decl", "rule_decl", "test_decl", "entity_decl", "events_decl"}
+_DECLS = {"param_decl", "rule_decl", "test_decl", "entity_decl", "events_decl", "table_map"}
+_SOURCES = {"from_file", "from_database"}
+_PROVENANCE = {"supplied_option", "extracted_option"}
 
 
 # ---------------------------------------------------------------- clause anchors
@@ -83,9 +86,14 @@ def clause_anchors(tree: Tree) -> ClauseAnchors:
 
 
 def _decl_anchors(decl: Tree, i: int, found: defaultdict[tuple[object, ...], list[Pos]]) -> None:
-    sources = 0
+    sources = mapped = 0
     for child in _subtrees(decl):
-        if child.data == "source":
+        if child.data in _SOURCES:  # a mapping's `from`: who supplied it goes on a line below
+            for option in _subtrees(child):
+                if option.data in _PROVENANCE:
+                    found[("decl", i, "from", mapped, "provenance")].append(_pos(option))
+            mapped += 1
+        elif child.data == "source":
             found[("decl", i, "source", sources)].append(_pos(child))
             sources += 1
         elif child.data in _TABLE_CLAUSES:

@@ -36,7 +36,7 @@ from collections.abc import Sequence
 import attrs
 
 from tfrules import diagnostics as diag
-from tfrules.syntax import ast, format_expr
+from tfrules.syntax import ast, format_expr, format_mapping
 from tfrules.syntax.format_comments import ClauseAnchors, clause_anchors, render
 from tfrules.syntax.format_expr import (
     INDENT,
@@ -97,6 +97,8 @@ def layout_file(ast_file: ast.File, anchors: ClauseAnchors | None = None) -> lis
     builder = _Builder(anchors or {})
     if isinstance(ast_file, ast.SchemaFile):
         builder.schema_file(ast_file)
+    elif isinstance(ast_file, ast.MappingFile):
+        format_mapping.lay_out(builder, ast_file)
     else:
         builder.ruleset_file(ast_file)
     return builder.lines

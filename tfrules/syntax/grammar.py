@@ -9,7 +9,7 @@ from pathlib import Path
 from lark import Lark
 
 GRAMMAR_FILE = "tfrules.lark"
-START_RULES = ["start", "decls", "table_decls"]
+START_RULES = ["start", "decls", "table_decls", "table_maps"]
 
 
 def grammar_text() -> str:

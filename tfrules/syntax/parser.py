@@ -34,6 +34,8 @@ MAX_NESTING = 100
 MAX_SYNTAX_ERRORS = 50
 
 _DECL_START = DECL_START
+#: Where the declarations of a mapping file start (`table` is a clause of a schema's entity).
+_MAPPING_DECL_START = re.compile(r"^[ \t]*(table)\b", re.MULTILINE)
 
 _TERMINAL_WORDS = {
     "NAME": "a name",
@@ -123,7 +125,7 @@ def parse_text(text: str, file: str = "<text>") -> ParseResult:
         return ParseResult(None, (diag.error("E002", "the text is too large", span),), text)
     comments = find_comments(text)
     if not text.strip() or _only_comments(text):
-        hint = "a rule file starts with 'ruleset NAME \"Title\"' or 'schema NAME'"
+        hint = "a rule file starts with 'ruleset NAME \"Title\"', 'schema NAME' or 'mapping NAME'"
         return ParseResult(
             None,
             (diag.error("E016", "the file is empty", ast.Span(file, 1, 1, 1, 1), hint),),
@@ -181,19 +183,22 @@ def _parse_tree(text: str, file: str) -> tuple[Tree | None, list[diag.Diagnostic
     """The parse tree, or every syntax error found by resuming at each
     declaration after an error."""
     problems: list[diag.Diagnostic] = []
-    is_schema = re.match(r"\s*(#[^\n]*\s*)*schema\b", text) is not None
+    header = re.match(r"\s*(#[^\n]*\s*)*(schema|mapping)\b", text)
+    kind = header[2] if header else "ruleset"
+    resume_start = {"schema": "table_decls", "mapping": "table_maps"}.get(kind, "decls")
+    starts = _MAPPING_DECL_START if kind == "mapping" else _DECL_START
     start, source, resumed_at = "start", text, -1
     while True:
         try:
             tree = parser().parse(source, start=start)
         except UnexpectedInput as exc:
             problems.append(_syntax_diagnostic(exc, file, text))
-            resume = _resume_point(text, exc, resumed_at)
+            resume = _resume_point(text, exc, resumed_at, starts)
             if resume is None or len(problems) >= MAX_SYNTAX_ERRORS:
                 return None, problems
             resumed_at = resume
             source = _blank(text, resume)
-            start = "table_decls" if is_schema else "decls"
+            start = resume_start
             continue
         return (tree if not problems else None), problems
 
@@ -205,13 +210,15 @@ def _blank(text: str, upto: int) -> str:
     return head + text[upto:]
 
 
-def _resume_point(text: str, exc: UnexpectedInput, previous: int) -> int | None:
+def _resume_point(
+    text: str, exc: UnexpectedInput, previous: int, starts: re.Pattern[str] = _DECL_START
+) -> int | None:
     if isinstance(exc, UnexpectedEOF) or getattr(exc, "token", None) == "$END":
         return None
     pos = getattr(exc, "pos_in_stream", None)
     if pos is None:
         return None
-    for match in _DECL_START.finditer(text):
+    for match in starts.finditer(text):
         if match.start(1) >= pos and match.start() > previous:
             return match.start()
     return None

@@ -14,6 +14,7 @@ from lark import Token, Tree
 from lark.tree import Meta
 
 from tfrules.syntax import ast
+from tfrules.syntax.transform_mapping import MappingToAst
 from tfrules.syntax.transform_base import Clause, unescape
 from tfrules.syntax.transform_schema import SchemaToAst
 
@@ -31,7 +32,7 @@ _UNITS = {
 }
 
 
-class ToAst(SchemaToAst):
+class ToAst(MappingToAst, SchemaToAst):
     """Builds AST nodes bottom-up; collects diagnostics for bad literals
     (schema declarations in `transform_schema`, the frame in `transform_base`)."""
 

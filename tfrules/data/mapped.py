@@ -1,0 +1,242 @@
+"""A table read through a mapping: its sources opened, renamed, read and stacked.
+
+Each source gives, per needed column, the value as the source has it (shown
+in errors), the canonical value (`tfrules.data.readings`), and whether an
+amount is too large, with the source's number and each row's line or sheet row
+beside them: the validator locates every problem in the council's own file.
+The frame the rules run on is built from the same expressions without those
+locating columns, so that Polars can still push filters and column choices
+down into each source's scan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import polars as pl
+
+from tfrules.data.errors import DataProblem
+from tfrules.data.inputs import LINE, SOURCE, SourcePlace, TableInput, needed_columns
+from tfrules.data.inventory import matches
+from tfrules.data.readings import Reading, read_column
+from tfrules.data.sources import OpenSource, SourceProblem, open_database, open_file
+from tfrules.diagnostics import did_you_mean
+from tfrules.model.mapping import ColumnSource, TableMapping
+from tfrules.model.schema import Column, Table
+from tfrules.semantics.dtypes import dtype as canonical_dtype
+
+
+class MappedLoadFailed(Exception):
+    """A source of a mapped table cannot be opened at all."""
+
+    def __init__(self, problems: list[DataProblem]) -> None:
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def value_name(column: str) -> str:
+    return f"__tfrules_value_{column}"
+
+
+def large_name(column: str) -> str:
+    return f"__tfrules_large_{column}"
+
+
+def mapped_input(
+    table: Table,
+    mapping: TableMapping,
+    names: set[str] | None,
+    folder: Path,
+    files: list[str],
+    connections: Mapping[str, str],
+) -> TableInput:
+    """The `TableInput` of a table whose rows come from the mapping's sources."""
+    columns = needed_columns(table, names)
+    sources = _open_sources(table, mapping, columns, folder, files, connections)
+    problems: list[DataProblem] = []
+    shown: list[list[pl.Expr]] = []
+    values: list[list[pl.Expr]] = []
+    expected: dict[str, str] = {}
+    headings: dict[tuple[int, str], str] = {}
+    large_columns: set[str] = set()
+    for index, source in enumerate(sources):
+        source_shown, source_values = [], []
+        kinds = source.frame.collect_schema()
+        for column in columns:
+            found = _column_reading(table, column, mapping.columns.get(column.name), source, kinds)
+            if isinstance(found, DataProblem):
+                problems.append(found)
+                reading = _absent(column)
+            else:
+                reading, heading = found
+                if heading != column.name:
+                    headings[(index, column.name)] = heading
+            expected.setdefault(column.name, reading.expected)
+            source_shown.append(reading.shown.alias(column.name))
+            large = reading.too_large if reading.too_large is not None else pl.lit(False)
+            if reading.too_large is not None:
+                large_columns.add(column.name)
+            source_values.append(reading.value.alias(value_name(column.name)))
+            source_shown.append(large.alias(large_name(column.name)))
+        shown.append(source_shown)
+        values.append(source_values)
+
+    raw = _stack_for_validation(sources, shown, values)
+    parts = [
+        source.frame.select([v.alias(c.name) for v, c in zip(vals, columns, strict=True)])
+        for source, vals in zip(sources, values, strict=True)
+    ]
+    evaluation = parts[0] if len(parts) == 1 else pl.concat(parts, how="vertical")
+    return TableInput(
+        table,
+        " + ".join(s.name for s in sources),
+        columns,
+        raw,
+        {c.name: pl.col(value_name(c.name)) for c in columns},
+        tuple(dict.fromkeys(p.column for p in problems if p.column)),
+        tuple(problems),
+        None,
+        too_large={name: pl.col(large_name(name)) for name in large_columns},
+        expected=expected,
+        headings=headings,
+        places=tuple(
+            SourcePlace(s.name, s.row_word, s.first_row, s.spec.supplied_by, s.spec.extracted)
+            for s in sources
+        ),
+        evaluation=evaluation,
+        labelled=frozenset(name for name, c in mapping.columns.items() if c.labels),
+    )
+
+
+def _open_sources(
+    table: Table,
+    mapping: TableMapping,
+    columns: tuple[Column, ...],
+    folder: Path,
+    files: list[str],
+    connections: Mapping[str, str],
+) -> list[OpenSource]:
+    opened: list[OpenSource] = []
+    failed: list[DataProblem] = []
+    for spec in mapping.sources:
+        try:
+            if not spec.is_file:
+                wanted = _headings_wanted(mapping, columns)
+                opened.append(open_database(spec, connections, wanted))
+                continue
+            found = matches(spec.target, files)
+            if not found:
+                failed.append(_no_file(table, spec.target, folder, files))
+            for path in found:
+                opened.append(open_file(folder / path, path, spec))
+        except SourceProblem as problem:
+            failed.append(
+                DataProblem(table.name, None, None, None, None, str(problem), problem.where)
+            )
+    if failed:
+        raise MappedLoadFailed(failed)
+    return opened
+
+
+def _headings_wanted(mapping: TableMapping, columns: tuple[Column, ...]) -> set[str]:
+    wanted: set[str] = set()
+    for column in columns:
+        source = mapping.columns.get(column.name)
+        wanted |= set(source.headings_read) if source is not None else {column.name}
+    return wanted
+
+
+def _no_file(table: Table, pattern: str, folder: Path, files: list[str]) -> DataProblem:
+    hint = did_you_mean(pattern, files)
+    message = f'no file in {folder} is named "{pattern}", which the mapping gives for {table.name}'
+    return DataProblem(table.name, None, None, None, None, message + (f"; {hint}" if hint else ""))
+
+
+def _column_reading(
+    table: Table,
+    column: Column,
+    source: ColumnSource | None,
+    opened: OpenSource,
+    kinds: pl.Schema,
+) -> tuple[Reading, str] | DataProblem:
+    """The reading of one canonical column from one source, and the heading it is
+    read from; or the problem that the source lacks that heading."""
+    present = set(opened.headings) & set(kinds.names())
+    if source is not None and source.pieces:
+        lacking = [h for h in source.headings_read if h not in present]
+        if lacking:
+            return _missing(table, column, lacking, opened)
+        raw = _derived(source)
+        heading = " + ".join(f'"{p.text}"' if p.column else repr(p.text) for p in source.pieces)
+        return read_column(raw, pl.String, column, source), heading
+    wanted = source.headings if source is not None and source.headings else (column.name,)
+    heading = next((h for h in wanted if h in present), None)
+    if heading is None:
+        return _missing(table, column, list(wanted), opened)
+    return read_column(pl.col(heading), kinds[heading], column, source), heading
+
+
+def _derived(source: ColumnSource) -> pl.Expr:
+    parts: list[pl.Expr] = []
+    for piece in source.pieces:
+        if not piece.column:
+            parts.append(pl.lit(piece.text, dtype=pl.String))
+            continue
+        text = pl.col(piece.text).cast(pl.String).str.strip_chars()
+        if piece.cut is not None and piece.separator:
+            split = text.str.splitn(piece.separator, 2)
+            text = split.struct.field("field_0" if piece.cut == "before" else "field_1")
+        parts.append(text)
+    return pl.concat_str(parts)
+
+
+def _missing(table: Table, column: Column, wanted: list[str], opened: OpenSource) -> DataProblem:
+    quoted = " or ".join(f'"{h}"' for h in wanted)
+    hints = [did_you_mean(h, opened.headings) for h in wanted]
+    hint = next((h for h in hints if h), None)
+    message = f"the file has no column headed {quoted} for {column.name}"
+    if column.name == table.key:
+        message += f", the {table.name} table's id"
+    message += f"; {hint}" if hint else f" (its headings: {', '.join(opened.headings[:12])})"
+    return DataProblem(table.name, column.name, None, None, None, message, opened.name)
+
+
+def _absent(column: Column) -> Reading:
+    null = pl.lit(None, dtype=canonical_dtype(column.type))
+    return Reading(null, pl.lit(None, dtype=pl.String), None, "")
+
+
+def _stack_for_validation(
+    sources: list[OpenSource], shown: list[list[pl.Expr]], values: list[list[pl.Expr]]
+) -> pl.LazyFrame:
+    """Every source's shown values, canonical values and locating columns, stacked.
+
+    A column whose sources hold it in different dtypes is shown as text in all.
+    A single source needs no locating columns: its lines follow the rows."""
+    if len(sources) == 1:
+        return sources[0].frame.select(*shown[0], *values[0])
+    parts = []
+    for index, source in enumerate(sources):
+        numbered = source.frame.with_row_index(LINE, offset=source.first_row)
+        parts.append(
+            numbered.select(
+                *shown[index],
+                *values[index],
+                pl.lit(index, dtype=pl.UInt32).alias(SOURCE),
+                pl.col(LINE),
+            )
+        )
+    if len(parts) > 1:
+        kinds = [part.collect_schema() for part in parts]
+        differing = {
+            name
+            for name in kinds[0].names()
+            if len({str(k.get(name)) for k in kinds}) > 1 and not name.startswith("__tfrules")
+        }
+        if differing:
+            parts = [
+                part.with_columns(pl.col(name).cast(pl.String) for name in differing)
+                for part in parts
+            ]
+    return pl.concat(parts, how="vertical")
