@@ -315,7 +315,14 @@ def evaluate(
     (`education+work+local`), or why it is unknown. `mapping` and
     `connections` read a council's own extract, as `load_data` does."""
     job = _job(
-        ruleset, data, as_of, rules, local, reasons=reasons, mapping=mapping, connections=connections
+        ruleset,
+        data,
+        as_of,
+        rules,
+        local,
+        reasons=reasons,
+        mapping=mapping,
+        connections=connections,
     )
     return runner.evaluate(job, engine=engine)
 

@@ -16,7 +16,7 @@ from postgres_server import PASSWORD, Server, Unavailable, start
 from typer.testing import CliRunner
 
 import tfrules
-from tfrules.cli.main import _register, app
+from tfrules.cli.main import app
 from tfrules.data.database import DatabaseProblem, clean, read_database
 from tfrules.data.errors import DataError
 from tfrules.data.synth import generate
@@ -143,7 +143,6 @@ def test_a_data_error_in_a_database_row_is_located(server, data):
 
 
 def _cli(*args: object, env: dict[str, str] | None = None):
-    _register()
     runner = CliRunner(env={"COLUMNS": "200", "NO_COLOR": "1", **(env or {})})
     return runner.invoke(app, [str(a) for a in args])
 

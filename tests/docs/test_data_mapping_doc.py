@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 import tfrules
 from tfrules.check import check_paths
-from tfrules.cli.main import _register, app
+from tfrules.cli.main import app
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "data-mapping.md"
@@ -24,7 +24,6 @@ AS_OF = "2015-03-31"
 
 
 def _cli(*args: object):
-    _register()
     runner = CliRunner(env={"COLUMNS": "100", "NO_COLOR": "1"})
     return runner.invoke(app, [str(a) for a in args])
 

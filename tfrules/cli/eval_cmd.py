@@ -126,9 +126,7 @@ def evaluate(
         wanted = split_rules(checked, rules)
         locals_ = load_local_rules(checked, local, include, param) if local else []
         progress.update(task, description=f"loading and validating the data in {data}")
-        dataset = load_checked_data(
-            [checked, *locals_], data, mapping=mapping, databases=database
-        )
+        dataset = load_checked_data([checked, *locals_], data, mapping=mapping, databases=database)
 
         def tell(step: str) -> None:
             progress.update(task, description=step)

@@ -14,8 +14,8 @@ from lark import Token, Tree
 from lark.tree import Meta
 
 from tfrules.syntax import ast
-from tfrules.syntax.transform_mapping import MappingToAst
 from tfrules.syntax.transform_base import Clause, unescape
+from tfrules.syntax.transform_mapping import MappingToAst
 from tfrules.syntax.transform_schema import SchemaToAst
 
 #: how a ruleset clause is written, where that is not its kind
