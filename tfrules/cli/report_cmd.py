@@ -109,6 +109,7 @@ def run_report(
             progress.update(task, description=step)
 
         with plain_failures():
+
             def draw_page(results: dict[str, pl.LazyFrame]) -> None:
                 assert html is not None
                 tell(f"drawing the dashboard as a web page, {html}")
