@@ -512,6 +512,32 @@ def test_local_ruleset_without_councils_is_a_usage_error(data_dir, tmp_path):
     _no_output(out)
 
 
+UNMATCHED = """\
+ruleset local.typo.phase1 "Test: a council code with no households"
+    extends national.phase1
+    applies to E08000025
+
+criterion local "A member with an anti-social behaviour record"
+    = any member has asb
+"""
+
+
+def test_local_ruleset_whose_council_has_no_households_is_warned_about(data_dir, tmp_path):
+    """An `applies to` that matches no household (a typo of a real code, or the
+    wrong extract) is said, even with --quiet; the run still completes."""
+    folder = write_rules(tmp_path / "rules", "typo.tfr", UNMATCHED).parent
+    out = tmp_path / "out" / "r.parquet"
+    result = run(
+        "eval", NATIONAL, "--data", data_dir, "--as-of", AS_OF, "--out", out,
+        "--local", folder, "-q",
+    )  # fmt: skip
+    expect_exit(result, 0)
+    flat = " ".join(result.stderr.split())
+    assert "Warning: local.typo.phase1 applies to Birmingham (E08000025)" in flat
+    assert "no household in the data has the council code E08000025" in flat
+    assert out.exists()
+
+
 def test_local_ruleset_with_errors(data_dir, tmp_path):
     folder = write_rules(tmp_path / "rules", "broken.tfr", BROKEN).parent
     out = tmp_path / "out" / "r.parquet"

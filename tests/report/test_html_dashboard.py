@@ -30,7 +30,7 @@ FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-CHARTS = 7
+CHARTS = 8
 
 
 def _browser_available() -> None:
@@ -114,10 +114,26 @@ def test_the_page_is_one_file_with_no_outside_references(page_file: Path) -> Non
         "Money, per council",
         "Attachments and results by quarter",
         "Cost savings of the families attached, per council",
+        "Net savings by agency, per council",
     ):
         assert title in text
     assert "Barking and Dagenham" in text and "Newcastle upon Tyne" in text
     assert "programme average" in text
+
+
+def test_the_savings_tables_have_the_whole_summary_and_every_agency(page_file: Path) -> None:
+    """Issue 16: per council and in total, families counted, gross and net
+    savings, intervention cost and savings per £1; and the savings by agency."""
+    text = page_file.read_text(encoding="utf-8")
+    savings = text[text.index('<section id="savings">') :]
+    savings = savings[: savings.index("</section>")]
+    for heading in ("families counted", "gross saving", "net saving", "intervention cost"):
+        assert f">{heading}</th>" in savings
+    assert ">net per £1</th>" in savings and ">All councils</td>" in savings
+    agencies = text[text.index('<section id="savings_by_agency">') :]
+    agencies = agencies[: agencies.index("</section>")]
+    assert agencies.count('<th scope="col"') >= 7  # the council and six agencies
+    assert ">All councils</td>" in agencies
 
 
 def test_every_chart_is_drawn_with_no_errors_and_no_network(browser, page_file: Path) -> None:

@@ -41,6 +41,7 @@ from tfrules.data.councils import council_name
 from tfrules.model.ruleset import CheckedRuleset
 from tfrules.report.provenance import provenance_rows
 from tfrules.report.summary import Summary, summarise
+from tfrules.run.councils import unmatched_warnings
 from tfrules.run.outputs import check_output_file
 from tfrules.run.runner import RESULT_SUFFIXES, RunResult
 
@@ -162,6 +163,8 @@ def evaluate(
         print_summary(summary, checked, result)
         print_sources(provenance_rows(dataset))
     warn_outside_period(checked, day)
+    for warning in unmatched_warnings(result.unmatched):
+        console(stderr=True).print(Text(f"Warning: {warning}", style="bold yellow"))
     raise typer.Exit(EXIT_OK)
 
 

@@ -23,7 +23,13 @@ class FigureData:
     key: str
     title: str
     description: str
-    frame: pl.DataFrame  # long form, for the chart and the table
+    frame: pl.DataFrame  # long form, for the chart (and the table, unless `table` is given)
+    #: the figures under the chart, when a wide table reads better than the long form
+    table: pl.DataFrame | None = None
+
+    @property
+    def figures(self) -> pl.DataFrame:
+        return self.frame if self.table is None else self.table
 
 
 def _named(frame: pl.DataFrame, council_column: str) -> pl.DataFrame:
@@ -243,13 +249,19 @@ def by_quarter(households: pl.DataFrame, claims: pl.DataFrame | None, as_of: dt.
     )
 
 
+def _councils_named(table: pl.DataFrame) -> pl.DataFrame:
+    names = {n: short_council(n) for n in table[COUNCIL].to_list()}
+    return table.with_columns(pl.col(COUNCIL).replace_strict(names, return_dtype=pl.String))
+
+
 def savings(table: pl.DataFrame, summary: list[str], money: tuple[str, ...]) -> FigureData:
     """Cost savings per council (from the dashboard's savings section): the
-    amounts of its summary, an unknown one left unknown, never £0."""
+    amounts of its summary charted, an unknown one left unknown, never £0; the
+    table under it has the whole summary (families counted and not, savings
+    per £1 of intervention) and the total of all councils."""
     amounts = [c for c in summary if c in money]
-    councils = table.filter(pl.col(COUNCIL) != "All councils")
-    names = {n: short_council(n) for n in councils[COUNCIL].to_list()}
-    councils = councils.with_columns(pl.col(COUNCIL).replace_strict(names, return_dtype=pl.String))
+    named = _councils_named(table)
+    councils = named.filter(pl.col(COUNCIL) != "All councils")
     frame = councils.unpivot(
         index=COUNCIL, on=amounts, variable_name="amount of", value_name="amount"
     ).with_columns(pl.col("amount").cast(pl.Decimal(38, 2)))
@@ -260,4 +272,26 @@ def savings(table: pl.DataFrame, summary: list[str], money: tuple[str, ...]) -> 
         "education, benefits, housing, health) of the families counted, against the cost of "
         "intervention; a figure that cannot be known from the data is shown as unknown.",
         frame.sort(COUNCIL, "amount of"),
+        table=named.select(COUNCIL, *summary),
+    )
+
+
+def savings_by_agency(table: pl.DataFrame, net: list[str]) -> FigureData:
+    """Net savings per council by the agency that saves them (less deadweight)."""
+    named = _councils_named(table)
+    councils = named.filter(pl.col(COUNCIL) != "All councils")
+    frame = councils.unpivot(
+        index=COUNCIL, on=net, variable_name="agency", value_name="amount"
+    ).with_columns(
+        pl.col("agency").str.strip_suffix(" net"),
+        pl.col("amount").cast(pl.Decimal(38, 2)),
+    )
+    return FigureData(
+        "savings_by_agency",
+        "Net savings by agency, per council",
+        "Which public services save, per council: each agency's saving on the families "
+        "counted, less the share that would have happened anyway (deadweight); a saving "
+        "that cannot be known from the data is shown as unknown.",
+        frame.sort(COUNCIL, "agency"),
+        table=named.select(COUNCIL, *net),
     )

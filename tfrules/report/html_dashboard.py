@@ -111,6 +111,21 @@ def _chart(figure: FigureData) -> alt.TopLevelMixin:
             )
             .properties(width=_WIDTH)
         )
+    if figure.key == "savings_by_agency":
+        pounds = data.drop_nulls("amount").with_columns(
+            pl.col("amount").cast(pl.Float64).alias("pounds")
+        )
+        return (
+            alt.Chart(pounds)
+            .mark_bar()
+            .encode(
+                y=alt.Y(f"{COUNCIL}:N", title=None),
+                x=alt.X("pounds:Q", title="£", axis=alt.Axis(format=",.0f")),
+                color=alt.Color("agency:N", legend=alt.Legend(orient="bottom", columns=3)),
+                tooltip=[COUNCIL, "agency", alt.Tooltip("pounds:Q", format=",.2f")],
+            )
+            .properties(width=_WIDTH)
+        )
     if figure.key == "money":
         # the chart plots pounds as numbers; the exact amounts are in the table under it
         pounds = data.with_columns(pl.col("amount").cast(pl.Float64).alias("pounds"))
@@ -208,7 +223,7 @@ def render_page(
             f'<section id="{e(figure.key)}"><h2>{number}. {e(figure.title)}</h2>'
             f'<p class="note">{e(figure.description)}</p>'
             f'<div class="chart" id="{target}" role="img" aria-label="{e(figure.title)}"></div>'
-            f'<div class="tablewrap">{_table(figure.frame, figure.title + ": the figures")}</div>'
+            f'<div class="tablewrap">{_table(figure.figures, figure.title + ": the figures")}</div>'
             "</section>"
         )
         scripts.append(

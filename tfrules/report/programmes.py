@@ -25,6 +25,7 @@ from tfrules.report.run_dates import run_date_warnings
 from tfrules.report.savings import add_savings, build_savings
 from tfrules.run import runner
 from tfrules.run.atomic import staged_folder, write_file, write_text
+from tfrules.run.councils import unmatched_warnings
 from tfrules.run.engines import Job
 
 #: The programmes of the report, and their national rulesets.
@@ -78,18 +79,20 @@ def write_report(
     nationals = {p.name: p.national for p in programmes}
     with staged_folder(out) as stage:
         results: dict[str, pl.LazyFrame] = {}
+        unmatched: dict[str, str] = {}
         for programme in programmes:
             tell(f"evaluating {programme.national.name}")
             job = Job(programme.national, dataset, dates[programme.name], None, programme.local)
             written = runner.write_results(job, stage / f"{programme.name}.parquet")
             results[programme.name] = pl.scan_parquet(written.path)
+            unmatched.update(written.unmatched)
         tell("building the dashboard")
         dashboard = build_dashboard(
             results,
             {p.name: p.national.name for p in programmes},
             tuple(sorted(dataset.missing_tables)),
             run_dates=dates,
-            warnings=tuple(run_date_warnings(nationals, dates)),
+            warnings=(*run_date_warnings(nationals, dates), *unmatched_warnings(unmatched)),
             needs_local=tuple(p.name for p in programmes if p.national.abstract_rules),
             sources=provenance_rows(dataset),
         )

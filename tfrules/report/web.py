@@ -14,7 +14,7 @@ from tfrules.model.ruleset import CheckedRuleset
 from tfrules.report import figures
 from tfrules.report.gaps import identification_gaps
 from tfrules.report.html_dashboard import render_page
-from tfrules.report.savings import SUMMARY, build_savings
+from tfrules.report.savings import BY_AGENCY_NET, SUMMARY, build_savings
 
 
 def with_overclaims(frame: pl.DataFrame, ruleset: CheckedRuleset, as_of: dt.date) -> pl.DataFrame:
@@ -68,6 +68,9 @@ def dashboard_page(
         worked_out = build_savings(results["savings"].lazy(), nationals["savings"])
         found.append(
             figures.savings(worked_out.table, worked_out.sections[SUMMARY], worked_out.money)
+        )
+        found.append(
+            figures.savings_by_agency(worked_out.table, worked_out.sections[BY_AGENCY_NET])
         )
     notes = []
     if dataset.missing_tables:

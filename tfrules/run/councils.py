@@ -149,3 +149,31 @@ def households_without_local(
         .collect()
     )
     return dict(zip(counts[column], counts["len"], strict=True))
+
+
+def councils_without_households(
+    national: CheckedRuleset, frames: Mapping[str, pl.LazyFrame], covered: Mapping[str, str]
+) -> dict[str, str]:
+    """Each council a local ruleset applies to that no household of the data
+    belongs to, and that ruleset: a typo in `applies to`, or the wrong
+    extract, which would otherwise pass without a word."""
+    column = national.schema.council_column
+    assert column is not None
+    present = set(
+        frames[national.schema.households.name]
+        .select(pl.col(column).unique())
+        .collect()[column]
+        .to_list()
+    )
+    return {code: name for code, name in sorted(covered.items()) if code not in present}
+
+
+def unmatched_warnings(unmatched: Mapping[str, str]) -> list[str]:
+    """The warnings for local rulesets' councils that match no household."""
+    from tfrules.data.councils import council_name
+
+    return [
+        f"{name} applies to {council_name(code)}, but no household in the data has "
+        f"the council code {code}: check its 'applies to' line and the extract"
+        for code, name in unmatched.items()
+    ]

@@ -10,7 +10,11 @@ import attrs
 import polars as pl
 
 from tfrules.run.atomic import write_file
-from tfrules.run.councils import councils_covered, households_without_local
+from tfrules.run.councils import (
+    councils_covered,
+    councils_without_households,
+    households_without_local,
+)
 from tfrules.run.engines import Job, Progress, engine_named
 from tfrules.run.outputs import check_output_file
 
@@ -34,6 +38,8 @@ class RunResult:
     without_local: dict[str, int] = attrs.field(factory=dict)
     #: the national rules left abstract, so unknown where no local ruleset applied
     abstract: tuple[str, ...] = ()
+    #: councils a local ruleset applies to that no household belongs to, and the ruleset
+    unmatched: dict[str, str] = attrs.field(factory=dict)
 
     def scan(self) -> pl.LazyFrame:
         """The results as written, read lazily with the dtypes they were written with."""
@@ -73,7 +79,12 @@ def write_results(
     without = households_without_local(job.ruleset, job.dataset.frames, covered) if covered else {}
     wanted = job.rules if job.rules is not None else job.ruleset.output_rules
     abstract = tuple(r for r in job.ruleset.abstract_rules if r in wanted) if job.local else ()
-    return RunResult(out, job.ruleset.name, elapsed, written[0], covered, without, abstract)
+    unmatched = (
+        councils_without_households(job.ruleset, job.dataset.frames, covered) if covered else {}
+    )
+    return RunResult(
+        out, job.ruleset.name, elapsed, written[0], covered, without, abstract, unmatched
+    )
 
 
 def evaluate(job: Job, *, engine: str = "polars") -> pl.DataFrame:
