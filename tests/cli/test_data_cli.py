@@ -11,6 +11,7 @@ from cli_support import expect_exit, run
 
 from tfrules.check import check_paths
 from tfrules.data.synth import generate
+from tfrules.semantics import calendar
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +53,17 @@ def test_school_term_coverage_counts_the_children_without_a_row(canonical, tmp_p
     terms = pl.read_parquet(data / "school_terms.parquet")
     latest = terms.select(pl.col("academic_year").max()).item()
     autumn = (pl.col("academic_year") == latest) & (pl.col("term") == "autumn")
-    dropped = terms.filter(autumn)["person_id"].unique().head(3).to_list()
+    # three children of school age (5 to 15 on the term's first day) with a row that term
+    first_day = calendar.term_bounds(calendar.term_index_of(latest, "autumn"))[0]
+    born = dict(
+        pl.read_parquet(data / "persons.parquet").select("person_id", "date_of_birth").rows()
+    )
+    dropped = [
+        person
+        for person in terms.filter(autumn)["person_id"].unique().sort().to_list()
+        if 5 <= calendar.age(born[person], first_day) <= 15
+    ][:3]
+    assert len(dropped) == 3
     terms.filter(~(autumn & pl.col("person_id").is_in(dropped))).write_parquet(
         data / "school_terms.parquet"
     )

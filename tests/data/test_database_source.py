@@ -6,6 +6,7 @@ password never appears in anything tfrules prints."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -191,6 +192,29 @@ def test_a_password_in_the_environment_never_appears_either(server, data, tmp_pa
     assert result.exit_code == 1
     assert "no_such_table" in result.output
     _never_shown(result, PASSWORD, server.address)
+
+
+def test_an_audit_bundle_names_the_database_sources_but_never_their_address(
+    server, data, tmp_path
+):
+    _, extract, mapping = data
+    bundle = tmp_path / "bundle"
+    result = _cli(
+        "eval", "national.phase1", "--data", extract, "--mapping", mapping, "--as-of", AS_OF,
+        "--out", tmp_path / "r.parquet", "--database", f"council={server.address}",
+        "--audit-bundle", bundle, "-q",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = (bundle / "manifest.json").read_text(encoding="utf-8")
+    assert PASSWORD not in text and server.address not in text and "--database" not in text
+    sources = {s["table"]: s for s in json.loads(text)["database_sources"]}
+    assert sources["persons"]["source"] == "a query of database council"
+    assert sources["persons"]["extracted"] == "2015-03-01"
+    assert set(sources) == {"households", "persons"}
+    # a later check takes the address from the environment, as the bundle says
+    verified = _cli("verify", bundle, env={"TFRULES_DATABASE_COUNCIL": server.address})
+    assert verified.exit_code == 0, verified.output
+    _never_shown(verified, PASSWORD, server.address)
 
 
 def test_a_database_without_an_address_is_a_usage_problem(data, tmp_path, monkeypatch):

@@ -3,8 +3,11 @@ hashes, and how to run it again.
 
 `manifest.json` records the command and its arguments (paths made absolute),
 the command line as typed, every rule file of every ruleset used (national,
-local, the schema), the parameter what-ifs, every data file read, every output
-written, the versions of tfrules, Python and Polars, and when it ran.
+local, the schema, and the mapping the data was read through), the parameter
+what-ifs, every data file read (each file a mapping stacked into a table), the
+database tables and queries a mapping read (by name: an address is never
+recorded), every output written, the versions of tfrules, Python and Polars,
+and when it ran.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import polars as pl
 
 from tfrules import __version__
 from tfrules.audit.rule_files import file_digest, rule_files
+from tfrules.check.workspace import source_path
 from tfrules.data.load import Dataset
 from tfrules.model.ruleset import CheckedRuleset
 from tfrules.run.atomic import write_text
@@ -80,13 +84,42 @@ def output_digests(out: Path, files: Iterable[Path] = ()) -> dict[str, str]:
 
 
 def input_files(dataset: Dataset) -> dict[str, Path]:
-    """Table -> the file it was read from (tables not supplied are left out)."""
+    """Table -> the file it was read from (tables not supplied are left out);
+    a table read through a mapping has an entry per file, `table (file)`."""
     found: dict[str, Path] = {}
     for name, table_input in dataset.inputs.items():
         path = getattr(table_input, "path", None)
         if path:
             found[name] = Path(path)
+        for place in table_input.places:
+            if place.file:
+                found[f"{name} ({place.name})"] = Path(place.file)
     return found
+
+
+def mapping_files(dataset: Dataset) -> dict[str, Path]:
+    """The mapping file a run read its data through, as a rule file of the run."""
+    mapping = dataset.mapping
+    if mapping is None or not mapping.file:
+        return {}
+    path = source_path(mapping.file)
+    return {f"mapping {mapping.name}": path} if path.is_file() else {}
+
+
+def database_sources(dataset: Dataset) -> list[dict[str, str | None]]:
+    """The database tables and queries a mapping read (by the names the mapping
+    gives them: never an address), with who supplied each and when."""
+    return [
+        {
+            "table": name,
+            "source": place.name,
+            "supplied_by": place.supplied_by,
+            "extracted": place.extracted.isoformat() if place.extracted else None,
+        }
+        for name, table_input in dataset.inputs.items()
+        for place in table_input.places
+        if place.file is None
+    ]
 
 
 def build_manifest(
@@ -102,6 +135,8 @@ def build_manifest(
     for ruleset in rulesets:
         for name, path in rule_files(ruleset, include).items():
             rules[name] = {"path": str(path.resolve()), "sha256": file_digest(path)}
+    for name, path in mapping_files(dataset).items():
+        rules[name] = {"path": str(path.resolve()), "sha256": file_digest(path)}
     inputs = {
         table: {"path": str(path.resolve()), "sha256": file_digest(path)}
         for table, path in sorted(input_files(dataset).items())
@@ -122,6 +157,7 @@ def build_manifest(
         "rule_files": rules,
         "missing_tables": sorted(dataset.missing_tables),
         "inputs": inputs,
+        "database_sources": database_sources(dataset),
         "outputs": output_digests(out, [Path(f) for _, f in arguments.files]),
         "versions": versions(),
         "run_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

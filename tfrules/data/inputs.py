@@ -31,6 +31,8 @@ class SourcePlace:
     #: Provenance, as the mapping gives it: who supplied the source, and when.
     supplied_by: str | None = None
     extracted: dt.date | None = None
+    #: The file read, for an audit bundle (None for a database table or query).
+    file: str | None = None
 
 
 @attrs.frozen

@@ -101,7 +101,14 @@ def mapped_input(
         expected=expected,
         headings=headings,
         places=tuple(
-            SourcePlace(s.name, s.row_word, s.first_row, s.spec.supplied_by, s.spec.extracted)
+            SourcePlace(
+                s.name,
+                s.row_word,
+                s.first_row,
+                s.spec.supplied_by,
+                s.spec.extracted,
+                str(s.path) if s.path is not None else None,
+            )
             for s in sources
         ),
         evaluation=evaluation,

@@ -54,10 +54,16 @@ class OpenSource:
     row_word: str
     first_row: int
     spec: SourceSpec
+    #: The file read (None for a database table or query).
+    path: Path | None = None
 
 
 def open_file(path: Path, name: str, spec: SourceSpec) -> OpenSource:
     """Open a data file named by a mapping (`name` is how messages show it)."""
+    return attrs.evolve(_open_file(path, name, spec), path=path)
+
+
+def _open_file(path: Path, name: str, spec: SourceSpec) -> OpenSource:
     suffix = path.suffix.lower()
     try:
         if suffix in CSV_SUFFIXES:
