@@ -308,8 +308,12 @@ def write_report(
     print(f"wrote {out}")
 
 
-#: Sections of docs/benchmarks.md that other scripts write (bench/mapping.py): kept as they are.
-KEPT_SECTIONS = ("## Reading a council's extract through a mapping",)
+#: Sections of docs/benchmarks.md written by hand or by other scripts (bench/mapping.py):
+#: kept as they are.
+KEPT_SECTIONS = (
+    "## Reasons for every household (`eval --reasons`)",
+    "## Reading a council's extract through a mapping",
+)
 
 
 def kept_sections(out: Path) -> str:
