@@ -29,7 +29,7 @@ from tfrules.check.mapping import check_mapping_source
 from tfrules.check.overrides import apply_overrides
 from tfrules.check.ruleset import check_ruleset
 from tfrules.check.usage import required_columns
-from tfrules.check.workspace import RULE_SUFFIX, Workspace
+from tfrules.check.workspace import RULE_SUFFIX, PathError, Workspace
 from tfrules.compile.plan import build_plan
 from tfrules.data.errors import DataError
 from tfrules.data.inventory import MAPPING_NAME
@@ -151,9 +151,15 @@ def as_date(value: str | dt.date) -> dt.date:
 
 
 def load_mapping(path: str | Path, *, workspace: Workspace | None = None) -> CheckedMapping:
-    """A checked mapping file (raises RulesError with its problems, PathError if missing)."""
+    """A checked mapping file (raises RulesError with its problems, PathError if
+    missing or a folder)."""
     workspace = workspace or Workspace()
-    source = workspace.add_paths([path])[0]
+    if Path(path).is_dir():
+        raise PathError(f"{path} is a folder; give the mapping file itself")
+    added = workspace.add_paths([path])
+    if not added:  # not a rule file: the workspace says why
+        raise RulesError(workspace.diagnostics, workspace.sources)
+    source = added[0]
     tree = source.ast
     if not isinstance(tree, ast.MappingFile):
         problems = source.parsed.diagnostics or (

@@ -181,3 +181,32 @@ def test_an_audit_bundle_records_the_mapping_and_every_file_it_read(folders, tmp
     changed = " ".join(expect_exit(run("verify", bundle), 1).stdout.split())
     assert "input file police_incidents (Police Incidents 2.csv) has changed" in changed
     assert "rule file mapping extract has changed" in changed
+
+
+def test_an_output_may_not_be_a_file_the_mapping_reads(folders, tmp_path):
+    _, original, original_mapping = folders
+    extract = tmp_path / "extract"
+    extract.mkdir()
+    for path in original.iterdir():
+        (extract / path.name).write_bytes(path.read_bytes())
+    police = extract / "Police Incidents 1.csv"
+    before = police.read_bytes()
+    police_csv = run(
+        "eval", "national.phase2", "--data", extract, "--mapping", original_mapping,
+        "--as-of", CLAIM_DATE, "--out", police,
+    )  # fmt: skip
+    assert "is one of the files this run reads" in expect_exit(police_csv, 2).stderr
+    assert police.read_bytes() == before
+
+
+def test_a_mapping_that_is_not_a_rule_file_or_is_a_folder_is_refused(folders, tmp_path):
+    _, extract, mapping = folders
+    copy = tmp_path / "council.csv"
+    copy.write_bytes(mapping.read_bytes())
+    for given, code, said in ((copy, 1, "E005"), (tmp_path, 2, "is a folder")):
+        result = run(
+            "eval", "national.phase2", "--data", extract, "--mapping", given,
+            "--as-of", CLAIM_DATE, "--out", tmp_path / "r.csv",
+        )  # fmt: skip
+        assert said in expect_exit(result, code).output
+        assert not (tmp_path / "r.csv").exists()

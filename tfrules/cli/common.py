@@ -17,7 +17,13 @@ from rich.text import Text
 
 from tfrules import api
 from tfrules import diagnostics as diag
-from tfrules.audit.manifest import RunArguments, build_manifest, write_manifest
+from tfrules.audit.manifest import (
+    RunArguments,
+    build_manifest,
+    input_files,
+    mapping_files,
+    write_manifest,
+)
 from tfrules.check.overrides import OverrideError
 from tfrules.check.workspace import PathError
 from tfrules.claims.claim_return import load_claims_data
@@ -263,6 +269,12 @@ def load_checked_data(
         raise typer.Exit(EXIT_ERRORS) from None
     warn_about_data(dataset, every)
     return dataset
+
+
+def files_read(dataset: Dataset) -> list[Path]:
+    """Every file a loaded data set was read from, and the mapping it was read
+    through: none of them may be an output of the same run."""
+    return [*input_files(dataset).values(), *mapping_files(dataset).values()]
 
 
 def data_arguments(data: Path, mapping: Path | None) -> list[tuple[str, str | None]]:

@@ -24,6 +24,7 @@ from tfrules.cli.common import (
     app,
     data_arguments,
     fail,
+    files_read,
     load_checked_data,
     load_local_rules,
     load_rules,
@@ -128,6 +129,8 @@ def evaluate(
         locals_ = load_local_rules(checked, local, include, param) if local else []
         progress.update(task, description=f"loading and validating the data in {data}")
         dataset = load_checked_data([checked, *locals_], data, mapping=mapping, databases=database)
+        with plain_failures():  # a mapping's files have names of their own
+            check_output_file(out, inputs=files_read(dataset))
 
         def tell(step: str) -> None:
             progress.update(task, description=step)

@@ -23,6 +23,7 @@ from tfrules.cli.common import (
     app,
     data_arguments,
     fail,
+    files_read,
     load_checked_data,
     load_local_rules,
     plain_failures,
@@ -109,6 +110,12 @@ def run_report(
         dataset = load_checked_data(
             everything, data, ledger=html is not None, mapping=mapping, databases=databases or ()
         )
+        with plain_failures():  # a mapping's files have names of their own
+            check_output_folder(
+                out,
+                names=report_files((p.name for p in programmes), results_format),
+                inputs=files_read(dataset),
+            )
         households = dataset.frames[everything[0].schema.households.name]
         try:
             check_fits(results_format, households.select(pl.len()).collect().item())
