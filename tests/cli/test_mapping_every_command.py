@@ -133,6 +133,9 @@ def test_report_html_reads_the_whole_ledger_through_a_mapping(folders, tmp_path)
     assert a.equals(b)
     markdown = (tmp_path / "b" / "dashboard.md").read_text(encoding="utf-8")
     assert "| claims | Claims Made.csv |" in markdown
+    page = (tmp_path / "b.html").read_text(encoding="utf-8")
+    assert "Source of claims: Claims Made.csv" in page
+    assert "Source of" not in (tmp_path / "a.html").read_text(encoding="utf-8")
 
 
 def test_data_check_reads_the_ledger_through_the_mapping(folders):

@@ -14,6 +14,7 @@ from tfrules.model.ruleset import CheckedRuleset
 from tfrules.report import figures
 from tfrules.report.gaps import identification_gaps
 from tfrules.report.html_dashboard import render_page
+from tfrules.report.provenance import SourceRow, provenance_rows
 from tfrules.report.savings import BY_AGENCY_NET, SUMMARY, build_savings
 
 
@@ -78,9 +79,17 @@ def dashboard_page(
             "Tables not supplied (facts drawn from them are unknown): "
             + ", ".join(sorted(dataset.missing_tables))
         )
+    notes += [_source_note(row) for row in provenance_rows(dataset)]
     return render_page(
         found,
         as_of=as_of,
         rulesets={p: r.name for p, r in nationals.items()},
         notes=notes,
     )
+
+
+def _source_note(row: SourceRow) -> str:
+    """Where a table read through a mapping came from, who supplied it and when."""
+    said = [f"supplied by {row.supplied_by}"] if row.supplied_by else []
+    said += [f"extracted {row.extracted.isoformat()}"] if row.extracted else []
+    return f"Source of {row.table}: {row.source}" + (f" ({', '.join(said)})" if said else "")
