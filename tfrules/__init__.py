@@ -30,6 +30,7 @@ _API = (
     "load_data",
     "load_locals",
     "load_mapping",
+    "mapping_for",
     "write_results",
 )
 
