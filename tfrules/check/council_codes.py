@@ -10,7 +10,7 @@ import difflib
 import re
 
 from tfrules import diagnostics as diag
-from tfrules.data.councils import COUNCIL_NAMES
+from tfrules.data.councils import COUNCIL_NAMES, COUNCILS_2012, COUNCILS_LATER
 from tfrules.syntax import ast
 
 ONS_CODE = re.compile(r"[EWSN]\d{8}")
@@ -40,7 +40,9 @@ def council_code_problems(file: ast.RulesetFile) -> list[diag.Diagnostic]:
 
 def likely_code(written: str) -> str | None:
     """The code of the council a name or a mistyped code most likely means."""
-    by_name = {_plain(name): code for code, name in COUNCIL_NAMES.items()}
+    # a council recoded while the programme ran is suggested by its 2012 code
+    named = [*COUNCILS_LATER.items(), *COUNCILS_2012.items()]
+    by_name = {_plain(name): code for code, name in named}
     plain = _plain(written)
     if plain in by_name:
         return by_name[plain]

@@ -10,10 +10,12 @@ are anti-joins. Nothing here loops over rows in Python.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import polars as pl
 
+from tfrules.data.csv_locate import first_broken_line
 from tfrules.data.errors import DataError, DataProblem, format_value
 from tfrules.data.inputs import LINE, SOURCE, TableInput
 from tfrules.data.load import Dataset, inputs_from_frames, owner_table, row_key_column
@@ -76,6 +78,12 @@ def _collect(lf: pl.LazyFrame, inp: TableInput) -> pl.DataFrame:
         text = str(error).strip()
         detail = text.splitlines()[0] if text else type(error).__name__
         where = inp.path or f"the {inp.table.name} table"
+        if inp.path is not None and inp.path.endswith(".csv"):
+            broken = first_broken_line(Path(inp.path))
+            if broken is not None:
+                message = f"cannot read {where}: {broken.message}"
+                problem = DataProblem(inp.table.name, None, None, None, None, message, inp.origin)
+                raise _Unreadable(problem) from error
         message = f"cannot read {where}: {detail}"
         if inp.path is not None and inp.path.endswith(".csv"):
             message += " (is it a UTF-8 CSV file with the same number of fields on every line?)"
