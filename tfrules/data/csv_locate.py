@@ -22,12 +22,20 @@ class BrokenLine:
     message: str
 
 
-def first_broken_line(path: Path, delimiter: str = ",") -> BrokenLine | None:
+def first_broken_line(
+    path: Path, delimiter: str = ",", *, encoding: str = "utf-8-sig", header_row: int = 1
+) -> BrokenLine | None:
     """The first line that is not UTF-8 text or has the wrong number of
-    fields, or None when neither is found (the failure was something else)."""
+    fields, or None when neither is found (the failure was something else).
+    A file in another `encoding` (a mapping says so) is read in it; the
+    heading is on line `header_row` (a mapping may put a title above it)."""
     try:
-        return _first_undecodable(path) or _first_ragged(path, delimiter)
-    except OSError:
+        if encoding in ("utf-8", "utf-8-sig"):
+            undecodable = _first_undecodable(path)
+            if undecodable is not None:
+                return undecodable
+        return _first_ragged(path, delimiter, encoding, header_row)
+    except (OSError, UnicodeDecodeError):
         return None
 
 
@@ -46,9 +54,13 @@ def _first_undecodable(path: Path) -> BrokenLine | None:
     return None
 
 
-def _first_ragged(path: Path, delimiter: str) -> BrokenLine | None:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
+def _first_ragged(
+    path: Path, delimiter: str, encoding: str = "utf-8-sig", header_row: int = 1
+) -> BrokenLine | None:
+    with path.open(encoding=encoding, newline="") as handle:
         reader = csv.reader(handle, delimiter=delimiter)
+        for _ in range(header_row - 1):  # a title above the heading
+            next(reader, None)
         heading = next(reader, None)
         if heading is None:
             return None

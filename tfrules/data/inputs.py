@@ -33,6 +33,8 @@ class SourcePlace:
     extracted: dt.date | None = None
     #: The file read, for an audit bundle (None for a database table or query).
     file: str | None = None
+    #: How a CSV file is read: its delimiter, Python codec and heading row (None if not CSV).
+    csv: tuple[str, str, int] | None = None
 
 
 @attrs.frozen

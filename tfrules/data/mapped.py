@@ -108,6 +108,7 @@ def mapped_input(
                 s.spec.supplied_by,
                 s.spec.extracted,
                 str(s.path) if s.path is not None else None,
+                s.csv,
             )
             for s in sources
         ),

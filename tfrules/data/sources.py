@@ -22,6 +22,7 @@ import polars as pl
 from tfrules.data.csv_files import (
     CsvProblem,
     as_utf8,
+    codec_of,
     duplicate_message,
     duplicates,
     guess_delimiter,
@@ -56,6 +57,8 @@ class OpenSource:
     spec: SourceSpec
     #: The file read (None for a database table or query).
     path: Path | None = None
+    #: A CSV file's delimiter, Python codec and heading row, as it was read.
+    csv: tuple[str, str, int] | None = None
 
 
 def open_file(path: Path, name: str, spec: SourceSpec) -> OpenSource:
@@ -107,7 +110,8 @@ def _csv(path: Path, name: str, spec: SourceSpec) -> OpenSource:
     names = frame.collect_schema().names()
     if len(names) == len(headings):
         frame = frame.rename(dict(zip(names, headings, strict=True)))
-    return OpenSource(name, frame, tuple(headings), "line", spec.header_row + 1, spec)
+    csv = (delimiter, codec_of(encoding) or "utf-8-sig", spec.header_row)
+    return OpenSource(name, frame, tuple(headings), "line", spec.header_row + 1, spec, csv=csv)
 
 
 def _excel(path: Path, name: str, spec: SourceSpec) -> OpenSource:

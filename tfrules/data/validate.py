@@ -84,6 +84,18 @@ def _collect(lf: pl.LazyFrame, inp: TableInput) -> pl.DataFrame:
                 message = f"cannot read {where}: {broken.message}"
                 problem = DataProblem(inp.table.name, None, None, None, None, message, inp.origin)
                 raise _Unreadable(problem) from error
+        for place in inp.places:  # the CSV files a mapping read, each as it was read
+            if place.file is not None and place.csv is not None:
+                delimiter, encoding, header_row = place.csv
+                broken = first_broken_line(
+                    Path(place.file), delimiter, encoding=encoding, header_row=header_row
+                )
+                if broken is not None:
+                    message = f"cannot be read: {broken.message}"
+                    problem = DataProblem(
+                        inp.table.name, None, None, None, None, message, place.name
+                    )
+                    raise _Unreadable(problem) from error
         message = f"cannot read {where}: {detail}"
         if inp.path is not None and inp.path.endswith(".csv"):
             message += " (is it a UTF-8 CSV file with the same number of fields on every line?)"
