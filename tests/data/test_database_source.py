@@ -194,9 +194,7 @@ def test_a_password_in_the_environment_never_appears_either(server, data, tmp_pa
     _never_shown(result, PASSWORD, server.address)
 
 
-def test_an_audit_bundle_names_the_database_sources_but_never_their_address(
-    server, data, tmp_path
-):
+def test_an_audit_bundle_names_the_database_sources_but_never_their_address(server, data, tmp_path):
     _, extract, mapping = data
     bundle = tmp_path / "bundle"
     result = _cli(
