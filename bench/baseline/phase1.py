@@ -76,8 +76,9 @@ class Params:
         "acceptable_behaviour_contract",
         "housing_intervention",
     )
-    #: The Leeds local criterion used by the benchmark.
-    local_police_category = "burglary"
+    #: The Leeds local criterion used by the benchmark; None makes ``local`` false
+    #: for every household (bench/local_false.tfr), so nothing is read for it.
+    local_police_category: str | None = "burglary"
     local_window_months = 12
     attachment_fee: ClassVar[Mapping[int, Decimal]] = {
         2012: Decimal("3200"),
@@ -703,7 +704,8 @@ def phase1(
         parts.append(_asb(frames, persons, ctx))
     if has["work_referrals"]:
         parts.append(_referrals(frames, persons, ctx))
-    if has["police_incidents"]:
+    local_rule = p.local_police_category is not None
+    if local_rule and has["police_incidents"]:
         parts.append(_police(frames, persons, ctx))
     if has["claims"]:
         parts.append(_claimed(frames, ctx))
@@ -757,8 +759,16 @@ def phase1(
             if has["work_referrals"]
             else _unknown_if("has_adult_c", False, B)
         ),
-        local=_joined(has["police_incidents"], "local_hits", "has_member", False, B),
-        local_at_a=_joined(has["police_incidents"], "local_hits_a", "has_member", False, B),
+        local=(
+            _joined(has["police_incidents"], "local_hits", "has_member", False, B)
+            if local_rule
+            else pl.lit(False)
+        ),
+        local_at_a=(
+            _joined(has["police_incidents"], "local_hits_a", "has_member", False, B)
+            if local_rule
+            else pl.lit(False)
+        ),
         already_claimed=(
             pl.col("already_claimed").fill_null(_money(0)) if has["claims"] else _money(0)
         ),
