@@ -97,6 +97,8 @@ class Check:
     column: str
     bad: pl.Expr
     describe: Describe
+    #: "blank" or "padded" for those checks of an id (see validate's owner check).
+    kind: str = ""
 
 
 def _is_id(table: Table, column: Column) -> bool:
@@ -126,9 +128,9 @@ def column_checks(inp: TableInput, owner: Table | None, columns: list[Column]) -
             checks.append(Check(name, raw.is_null(), _describe_null(table, owner, column)))
         if _is_id(table, column):
             blank = cast.str.strip_chars() == ""
-            checks.append(Check(name, blank, _describe_blank(table, owner, column)))
+            checks.append(Check(name, blank, _describe_blank(table, owner, column), "blank"))
             padded = ~blank & (cast != cast.str.strip_chars())
-            checks.append(Check(name, padded, _describe_padded(column)))
+            checks.append(Check(name, padded, _describe_padded(column), "padded"))
         if column.type.kind is Kind.CATEGORY and column.type.values:
             unknown = cast.is_not_null() & ~cast.is_in(list(column.type.values))
             describe = (

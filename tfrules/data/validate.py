@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import attrs
 import polars as pl
 
 from tfrules.data.csv_locate import first_broken_line
@@ -21,6 +22,7 @@ from tfrules.data.inputs import LINE, SOURCE, TableInput
 from tfrules.data.load import Dataset, inputs_from_frames, owner_table, row_key_column
 from tfrules.data.row_checks import (
     ROW_RULES,
+    Check,
     RowRule,
     column_checks,
     rule_checks,
@@ -44,6 +46,8 @@ def validate(dataset: Dataset, row_rules: Mapping[str, tuple[RowRule, ...]] = RO
     """Raise `DataError` listing every problem in `dataset`; return if there is none."""
     problems: list[DataProblem] = []
     readable: dict[str, TableInput] = {}
+    clean: set[str] = set()  # tables whose ids are none of them blank or padded
+    owner_ids: dict[str, pl.LazyFrame] = {}
     # Schema order puts households and persons first, so an owner is checked
     # (and known to be readable) before the tables that point at it.
     inputs = dataset.inputs or inputs_from_frames(dataset.schema, dataset.frames)
@@ -51,15 +55,61 @@ def validate(dataset: Dataset, row_rules: Mapping[str, tuple[RowRule, ...]] = RO
         owner = owner_table(dataset.schema, inp.table)
         problems.extend(inp.problems)
         try:
-            problems.extend(_check_table(inp, owner, row_rules.get(name, ())))
-            if owner is not None and owner.name in readable:
-                problems.extend(_check_owner(inp, readable[owner.name]))
+            link = _link(inp, readable.get(owner.name) if owner else None, clean, owner_ids)
+            found, broken = _check_table(inp, owner, row_rules.get(name, ()), link)
         except _Unreadable as error:
             problems.append(error.problem)
             continue
+        problems.extend(found)
+        key = inp.table.key
+        if key is not None and not {(key, kind) for kind in ID_SHAPE} & broken:
+            clean.add(name)
         readable[name] = inp
     if problems:
         raise DataError(problems, dataset.source_description)
+
+
+#: The checks of an id's shape. An id that links a row to a clean owner (one
+#: whose own ids are none of them blank or padded) can break them only where it
+#: matches no owner, so they are made on those rows alone (same first row, same
+#: count), spared the string work on every other row.
+ID_SHAPE = frozenset({"blank", "padded"})
+
+
+@attrs.frozen
+class _Link:
+    """A table's owner key, the owner's ids to find it among, and whether the
+    owner is clean (so the link's shape checks need only its orphans)."""
+
+    column: str
+    owner: TableInput
+    ids: pl.LazyFrame
+    clean: bool
+
+
+def _link(
+    inp: TableInput,
+    owner: TableInput | None,
+    clean: set[str],
+    owner_ids: dict[str, pl.LazyFrame],
+) -> _Link | None:
+    """How `inp` links to its (readable) owner, or None if it cannot be checked."""
+    if owner is None:
+        return None
+    link, owner_key = inp.table.owner_key, owner.table.key
+    if link is None or owner_key is None or link not in set(inp.casts) - inp.unusable:
+        return None
+    if owner_key not in set(owner.casts) - owner.unusable:
+        return None
+    name = owner.table.name
+    if name not in owner_ids:  # read once, however many tables point at the owner
+        ids = owner.raw.select(owner.casts[owner_key].alias(OWNER_ID)).drop_nulls()
+        owner_ids[name] = _collect(ids, owner).lazy()
+    ids = owner_ids[name].rename({OWNER_ID: _cast(link)})
+    return _Link(link, owner, ids, name in clean)
+
+
+OWNER_ID = "__tfrules_owner_id"
 
 
 def _frame(inp: TableInput) -> pl.LazyFrame:
@@ -105,8 +155,10 @@ def _collect(lf: pl.LazyFrame, inp: TableInput) -> pl.DataFrame:
 
 
 def _check_table(
-    inp: TableInput, owner: Table | None, row_rules: tuple[RowRule, ...]
-) -> list[DataProblem]:
+    inp: TableInput, owner: Table | None, row_rules: tuple[RowRule, ...], link: _Link | None
+) -> tuple[list[DataProblem], set[tuple[str, str]]]:
+    """The table's problems, in the order of its checks, then its duplicate ids
+    and its rows that link to no owner; and the (column, kind) of each check broken."""
     table = inp.table
     usable = [c for c in inp.columns if c.name in inp.casts and c.name not in inp.unusable]
     checks = column_checks(inp, owner, usable)
@@ -114,32 +166,52 @@ def _check_table(
     checks += rule_checks(row_rules, usable)
     key = table.key if table.key in {c.name for c in usable} else None
 
+    def on_orphans(check: Check) -> bool:
+        return (
+            link is not None
+            and link.clean
+            and (check.column, check.kind) in {(link.column, kind) for kind in ID_SHAPE}
+        )
+
     frame = _frame(inp)
-    aggregates: list[pl.Expr] = []
+    everywhere: list[pl.Expr] = []
+    orphaned: list[pl.Expr] = []
     for i, check in enumerate(checks):
         bad = check.bad.fill_null(False)
+        aggregates = orphaned if on_orphans(check) else everywhere
         aggregates.append(pl.col(ROW).filter(bad).min().alias(f"first{i}"))
         aggregates.append(bad.sum().cast(pl.Int64).alias(f"count{i}"))
     if key is not None:
         ids = pl.col(_cast(key))
-        aggregates.append((ids.count() - ids.drop_nulls().n_unique()).alias("duplicates"))
-    if not aggregates:
-        return []
-    summary = _collect(frame.select(aggregates), inp).row(0, named=True)
+        everywhere.append((ids.count() - ids.drop_nulls().n_unique()).alias("duplicates"))
+    summary: dict[str, Any] = {}
+    if everywhere:
+        summary.update(_collect(frame.select(everywhere), inp).row(0, named=True))
+    if link is not None:
+        linked = pl.col(_cast(link.column))
+        orphans = frame.filter(linked.is_not_null()).join(
+            link.ids, on=_cast(link.column), how="anti"
+        )
+        counted = [pl.col(ROW).min().alias("orphan_first"), pl.len().alias("orphans"), *orphaned]
+        summary.update(_collect(orphans.select(counted), inp).row(0, named=True))
 
     failed = [
         (check, summary[f"first{i}"], summary[f"count{i}"])
         for i, check in enumerate(checks)
         if summary[f"count{i}"]
     ]
-    rows = _fetch_rows(frame, inp, [first for _, first, _ in failed])
+    orphan_first = summary.get("orphan_first") if summary.get("orphans") else None
+    wanted = [first for _, first, _ in failed]
+    rows = _fetch_rows(frame, inp, wanted + ([orphan_first] if orphan_first else []))
     problems = [
         _problem(inp, check.column, rows[first], count, *check.describe(rows[first]))
         for check, first, count in failed
     ]
     if key is not None and summary["duplicates"]:
         problems.append(_duplicate_problem(frame, inp, key, summary["duplicates"]))
-    return problems
+    if link is not None and orphan_first is not None:
+        problems.append(_orphan_problem(inp, link, rows[orphan_first], summary["orphans"]))
+    return problems, {(check.column, check.kind) for check, _, _ in failed}
 
 
 def _fetch_rows(frame: pl.LazyFrame, inp: TableInput, rows: list[int]) -> dict[int, dict]:
@@ -207,23 +279,12 @@ def _duplicate_problem(frame: pl.LazyFrame, inp: TableInput, key: str, extra: in
     return _problem(inp, key, {**first, key: value}, extra, value, message)
 
 
-def _check_owner(inp: TableInput, owner: TableInput) -> list[DataProblem]:
-    """Every owner key must be an id of the owner table (a person's household, …)."""
-    link, owner_key = inp.table.owner_key, owner.table.key
-    usable = set(inp.casts) - inp.unusable
-    if link is None or owner_key is None or link not in usable:
-        return []
-    if owner_key not in set(owner.casts) - owner.unusable:
-        return []
-    ids = owner.raw.select(owner.casts[owner_key].alias(_cast(link))).drop_nulls()
-    frame = _frame(inp)
-    orphans = frame.filter(pl.col(_cast(link)).is_not_null()).join(ids, on=_cast(link), how="anti")
-    summary = _collect(orphans.select(pl.col(ROW).min().alias("first"), pl.len()), inp)
-    first, count = summary.row(0)
-    if not count:
-        return []
-    row = _fetch_rows(frame, inp, [first])[first]
-    value = row[_cast(link)]
-    noun = owner.table.level.label
-    message = f"there is no {noun} with {owner_key} {format_value(value)} in {owner.origin}"
-    return [_problem(inp, link, row, count, value, message)]
+def _orphan_problem(
+    inp: TableInput, link: _Link, row: Mapping[str, Any], count: int
+) -> DataProblem:
+    """Rows whose owner key is an id of no owner (a person's household, …)."""
+    value = row[_cast(link.column)]
+    noun = link.owner.table.level.label
+    owner_key = link.owner.table.key
+    message = f"there is no {noun} with {owner_key} {format_value(value)} in {link.owner.origin}"
+    return _problem(inp, link.column, row, count, value, message)
