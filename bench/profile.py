@@ -1,6 +1,6 @@
 """Where the time of a compiled plan goes: each group_by stage on its own.
 
-    python bench/profile.py [DATA_DIR] [--as-of 2014-06-15] [--top 3]
+    python bench/profile.py [DATA_DIR] [--as-of 2014-06-15] [--top 3] [--rules FILE.tfr]
 
 Polars 2 has no LazyFrame.profile(), so this times the plan's stages itself:
 as the plan is built, each group_by (events -> persons, events -> households,
@@ -33,6 +33,7 @@ def main() -> None:
     options.add_argument("data", type=Path, nargs="?", default=ROOT / "bench/data/h1000000")
     options.add_argument("--as-of", default="2014-06-15")
     options.add_argument("--top", type=int, default=3)
+    options.add_argument("--rules", type=Path, default=ROOT / "bench" / "leeds_burglary.tfr")
     args = options.parse_args()
     sys.path.insert(0, str(ROOT))
     import tfrules.api as api
@@ -40,7 +41,7 @@ def main() -> None:
     from tfrules.compile.plan import build_plan
     from tfrules.data.load import load_dataset
 
-    rules = api.load(ROOT / "bench" / "leeds_burglary.tfr")
+    rules = api.load(args.rules)
     dataset = load_dataset(args.data, rules.schema, required_columns(rules))
     stages: list[tuple[str, int, float, float]] = []
 
