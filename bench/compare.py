@@ -13,10 +13,11 @@ shared machine falls on each alike):
 - ``python -m bench.baseline DIR --engine duckdb --local-false --out ...``;
 
 each under ``/usr/bin/time -v``, and prints a Markdown table of the medians of the
-wall time and the peak resident memory, with tfrules' ratio to each baseline. The
-three outputs are compared (phase 1's columns, nulls included); a difference
-fails the run. ``--rules bench/leeds_burglary.tfr`` with ``--local burglary``
-compares the Leeds burglary criterion instead.
+wall time, the CPU time (user + system) and the peak resident memory, with
+tfrules' ratio to each baseline. The three outputs are compared (phase 1's
+columns, nulls included); a difference fails the run.
+``--rules bench/leeds_burglary.tfr --local burglary`` compares the Leeds
+burglary criterion instead.
 """
 
 from __future__ import annotations
@@ -49,8 +50,8 @@ def _command(engine: str, data: Path, args: argparse.Namespace) -> list[str]:
     return [*base, "--engine", engine, *local]
 
 
-def _timed(command: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak resident MB of one run under /usr/bin/time -v."""
+def _timed(command: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, peak resident MB and CPU seconds of one run under /usr/bin/time -v."""
     result = subprocess.run(
         ["/usr/bin/time", "-v", *command], capture_output=True, text=True, cwd=ROOT, check=False
     )
@@ -58,9 +59,12 @@ def _timed(command: list[str]) -> tuple[float, float]:
         raise SystemExit(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
     wall = re.search(r"Elapsed \(wall clock\) time .*: (?:(\d+):)?(\d+):([\d.]+)", result.stderr)
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr)
-    assert wall and rss, result.stderr
+    user = re.search(r"User time \(seconds\): ([\d.]+)", result.stderr)
+    system = re.search(r"System time \(seconds\): ([\d.]+)", result.stderr)
+    assert wall and rss and user and system, result.stderr
     hours, minutes, seconds = wall.groups()
-    return int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds), int(rss.group(1)) / 1024
+    elapsed = int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds)
+    return elapsed, int(rss.group(1)) / 1024, float(user.group(1)) + float(system.group(1))
 
 
 def main() -> None:
@@ -71,16 +75,16 @@ def main() -> None:
     options.add_argument("--rules", type=Path, default=ROOT / "bench" / "local_false.tfr")
     options.add_argument("--local", choices=("false", "burglary"), default="false")
     args = options.parse_args()
-    print("| data | households attached | implementation | wall s (median) | peak MB (median) "
-          "| tfrules / it, time | tfrules / it, memory |")  # fmt: skip
-    print("|---|---:|---|---:|---:|---:|---:|")
+    print("| data | attached | implementation | wall s | CPU s | peak MB "
+          "| tfrules / it: wall | CPU | memory |")  # fmt: skip
+    print("|---|---:|---|---:|---:|---:|---:|---:|---:|")
     for data in (d.resolve() for d in args.data):
         attached = pl.scan_parquet(data / "households.parquet").select(
             pl.col("attached_on").is_not_null().mean()
         )
         share = attached.collect().item()
         with tempfile.TemporaryDirectory() as tmp:
-            runs: dict[str, list[tuple[float, float]]] = {e: [] for e in ENGINES}
+            runs: dict[str, list[tuple[float, float, float]]] = {e: [] for e in ENGINES}
             outs = {e: Path(tmp) / f"{e}.parquet" for e in ENGINES}
             for _ in range(args.repeat):
                 for engine in ENGINES:
@@ -97,15 +101,15 @@ def main() -> None:
             for engine in ("polars", "duckdb"):
                 assert_frame_equal(frames["tfrules"], frames[engine], check_dtypes=False)
         medians = {
-            e: (statistics.median(w for w, _ in r), statistics.median(m for _, m in r))
-            for e, r in runs.items()
+            e: [statistics.median(run[i] for run in r) for i in range(3)] for e, r in runs.items()
         }
         ours = medians["tfrules"]
-        for engine, (wall, mb) in medians.items():
-            ratio = "" if engine == "tfrules" else f"{ours[0] / wall:.2f}"
-            memory = "" if engine == "tfrules" else f"{ours[1] / mb:.2f}"
-            print(f"| {data.name} | {share:.0%} | {engine} | {wall:.1f} | {mb:,.0f} "
-                  f"| {ratio} | {memory} |")  # fmt: skip
+        for engine, (wall, mb, cpu) in medians.items():
+            ratios = ["", "", ""] if engine == "tfrules" else [
+                f"{ours[0] / wall:.2f}", f"{ours[2] / cpu:.2f}", f"{ours[1] / mb:.2f}"
+            ]  # fmt: skip
+            print(f"| {data.name} | {share:.0%} | {engine} | {wall:.1f} | {cpu:.1f} | {mb:,.0f} "
+                  f"| {' | '.join(ratios)} |")  # fmt: skip
 
 
 if __name__ == "__main__":
