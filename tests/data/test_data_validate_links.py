@@ -65,3 +65,23 @@ def test_same_problems_as_checking_every_row(
     fast = _problems(source)
     monkeypatch.setattr(validation, "ID_SHAPE", frozenset())  # every row, every check
     assert _problems(source) == fast
+
+
+def test_tables_sharing_an_owner_are_checked_together_each_its_own_orphans() -> None:
+    """One anti-join serves every table that points at persons; each table still
+    gets its own first row and count."""
+    frames = clean_frames()
+    frames["school_terms"] = frames["school_terms"].with_columns(
+        pl.Series("person_id", ["P2", "P9", "P9"])
+    )
+    frames["benefit_claims"] = frames["benefit_claims"].with_columns(
+        pl.Series("person_id", ["P8", "P1"])
+    )
+    orphans = {
+        p.table: (p.row, p.count, p.message)
+        for p in _problems(frames)
+        if "there is no person" in p.message
+    }
+    assert orphans["school_terms"][:2] == (2, 2)
+    assert orphans["benefit_claims"][:2] == (1, 1)
+    assert '"P8"' in orphans["benefit_claims"][2]

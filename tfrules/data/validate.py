@@ -9,7 +9,7 @@ are anti-joins. Nothing here loops over rows in Python.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -44,8 +44,8 @@ class _Unreadable(Exception):
 
 def validate(dataset: Dataset, row_rules: Mapping[str, tuple[RowRule, ...]] = ROW_RULES) -> None:
     """Raise `DataError` listing every problem in `dataset`; return if there is none."""
-    problems: list[DataProblem] = []
-    readable: dict[str, TableInput] = {}
+    found: dict[str, list[DataProblem]] = {}
+    checked: dict[str, _Checked] = {}
     clean: set[str] = set()  # tables whose ids are none of them blank or padded
     owner_ids: dict[str, pl.LazyFrame] = {}
     # Schema order puts households and persons first, so an owner is checked
@@ -53,18 +53,23 @@ def validate(dataset: Dataset, row_rules: Mapping[str, tuple[RowRule, ...]] = RO
     inputs = dataset.inputs or inputs_from_frames(dataset.schema, dataset.frames)
     for name, inp in inputs.items():
         owner = owner_table(dataset.schema, inp.table)
-        problems.extend(inp.problems)
+        found[name] = list(inp.problems)
+        readable = checked.get(owner.name) if owner is not None else None
         try:
-            link = _link(inp, readable.get(owner.name) if owner else None, clean, owner_ids)
-            found, broken = _check_table(inp, owner, row_rules.get(name, ()), link)
+            link = _link(inp, readable.inp if readable else None, clean, owner_ids)
+            checked[name] = _check_rows(inp, owner, row_rules.get(name, ()), link)
         except _Unreadable as error:
-            problems.append(error.problem)
+            found[name].append(error.problem)
             continue
-        problems.extend(found)
         key = inp.table.key
-        if key is not None and not {(key, kind) for kind in ID_SHAPE} & broken:
+        if key is not None and not {(key, kind) for kind in ID_SHAPE} & checked[name].broken:
             clean.add(name)
-        readable[name] = inp
+    for group in _by_owner(checked.values()):
+        for name, unreadable in _check_links(group).items():
+            found[name].extend(unreadable)
+    for name, table in checked.items():
+        found[name].extend(table.problems())
+    problems = [problem for name in inputs for problem in found[name]]
     if problems:
         raise DataError(problems, dataset.source_description)
 
@@ -154,64 +159,158 @@ def _collect(lf: pl.LazyFrame, inp: TableInput) -> pl.DataFrame:
         ) from error
 
 
-def _check_table(
+@attrs.define
+class _Checked:
+    """A table's checks, and what the one query over its rows found of them
+    (`summary`: per check i, `first{i}` and `count{i}`); the checks made only on
+    rows linking to no owner, and those rows, are added by `_check_links`."""
+
+    inp: TableInput
+    checks: list[Check]
+    frame: pl.LazyFrame
+    summary: dict[str, Any]
+    key: str | None
+    link: _Link | None
+    #: the indices of the checks made on the orphans alone
+    on_orphans: list[int]
+
+    @property
+    def broken(self) -> set[tuple[str, str]]:
+        """The (column, kind) of each check broken so far."""
+        return {
+            (check.column, check.kind)
+            for i, check in enumerate(self.checks)
+            if self.summary.get(f"count{i}")
+        }
+
+    def problems(self) -> list[DataProblem]:
+        """In the order of the checks, then duplicate ids, then rows with no owner."""
+        inp, summary = self.inp, self.summary
+        failed = [
+            (check, summary[f"first{i}"], summary[f"count{i}"])
+            for i, check in enumerate(self.checks)
+            if summary.get(f"count{i}")
+        ]
+        orphan_first = summary.get("orphan_first") if summary.get("orphans") else None
+        wanted = [first for _, first, _ in failed] + ([orphan_first] if orphan_first else [])
+        rows = _fetch_rows(self.frame, inp, wanted)
+        found = [
+            _problem(inp, check.column, rows[first], count, *check.describe(rows[first]))
+            for check, first, count in failed
+        ]
+        if self.key is not None and summary["duplicates"]:
+            found.append(_duplicate_problem(self.frame, inp, self.key, summary["duplicates"]))
+        if self.link is not None and orphan_first is not None:
+            found.append(_orphan_problem(inp, self.link, rows[orphan_first], summary["orphans"]))
+        return found
+
+
+def _check_rows(
     inp: TableInput, owner: Table | None, row_rules: tuple[RowRule, ...], link: _Link | None
-) -> tuple[list[DataProblem], set[tuple[str, str]]]:
-    """The table's problems, in the order of its checks, then its duplicate ids
-    and its rows that link to no owner; and the (column, kind) of each check broken."""
+) -> _Checked:
+    """Every check of the table's rows in one query, but those left to its orphans."""
     table = inp.table
     usable = [c for c in inp.columns if c.name in inp.casts and c.name not in inp.unusable]
     checks = column_checks(inp, owner, usable)
     checks += span_checks(table, usable)
     checks += rule_checks(row_rules, usable)
     key = table.key if table.key in {c.name for c in usable} else None
-
-    def on_orphans(check: Check) -> bool:
-        return (
-            link is not None
-            and link.clean
-            and (check.column, check.kind) in {(link.column, kind) for kind in ID_SHAPE}
-        )
+    shape = {(link.column, kind) for kind in ID_SHAPE} if link is not None and link.clean else set()
+    on_orphans = [i for i, check in enumerate(checks) if (check.column, check.kind) in shape]
 
     frame = _frame(inp)
-    everywhere: list[pl.Expr] = []
-    orphaned: list[pl.Expr] = []
+    aggregates: list[pl.Expr] = []
     for i, check in enumerate(checks):
-        bad = check.bad.fill_null(False)
-        aggregates = orphaned if on_orphans(check) else everywhere
-        aggregates.append(pl.col(ROW).filter(bad).min().alias(f"first{i}"))
-        aggregates.append(bad.sum().cast(pl.Int64).alias(f"count{i}"))
+        if i not in on_orphans:
+            aggregates.extend(_counted(check, i))
     if key is not None:
         ids = pl.col(_cast(key))
-        everywhere.append((ids.count() - ids.drop_nulls().n_unique()).alias("duplicates"))
-    summary: dict[str, Any] = {}
-    if everywhere:
-        summary.update(_collect(frame.select(everywhere), inp).row(0, named=True))
-    if link is not None:
-        linked = pl.col(_cast(link.column))
-        orphans = frame.filter(linked.is_not_null()).join(
-            link.ids, on=_cast(link.column), how="anti"
-        )
-        counted = [pl.col(ROW).min().alias("orphan_first"), pl.len().alias("orphans"), *orphaned]
-        summary.update(_collect(orphans.select(counted), inp).row(0, named=True))
+        aggregates.append((ids.count() - ids.drop_nulls().n_unique()).alias("duplicates"))
+    summary = _collect(frame.select(aggregates), inp).row(0, named=True) if aggregates else {}
+    return _Checked(inp, checks, frame, dict(summary), key, link, on_orphans)
 
-    failed = [
-        (check, summary[f"first{i}"], summary[f"count{i}"])
-        for i, check in enumerate(checks)
-        if summary[f"count{i}"]
+
+def _counted(check: Check, i: int) -> list[pl.Expr]:
+    """The first row breaking `check` and how many do, as aggregates."""
+    bad = check.bad.fill_null(False)
+    return [
+        pl.col(ROW).filter(bad).min().alias(f"first{i}"),
+        bad.sum().cast(pl.Int64).alias(f"count{i}"),
     ]
-    orphan_first = summary.get("orphan_first") if summary.get("orphans") else None
-    wanted = [first for _, first, _ in failed]
-    rows = _fetch_rows(frame, inp, wanted + ([orphan_first] if orphan_first else []))
-    problems = [
-        _problem(inp, check.column, rows[first], count, *check.describe(rows[first]))
-        for check, first, count in failed
+
+
+def _by_owner(checked: Iterable[_Checked]) -> list[list[_Checked]]:
+    """The tables with a link to check, grouped by owner, link column and cleanness."""
+    groups: dict[tuple[str, str, bool], list[_Checked]] = {}
+    for table in checked:
+        if table.link is not None:
+            link = table.link
+            groups.setdefault((link.owner.table.name, link.column, link.clean), []).append(table)
+    return list(groups.values())
+
+
+TABLE = "__tfrules_table"
+
+
+def _check_links(group: list[_Checked]) -> dict[str, list[DataProblem]]:
+    """Rows of every table of `group` whose link matches no owner: one anti-join
+    for them all (the owner's ids are hashed once), counted per table, with the
+    checks left to those rows. A table that cannot be read here is checked alone,
+    so that the problem names it; returns such tables' problems."""
+    unreadable: dict[str, list[DataProblem]] = {}
+    try:
+        _orphans(group)
+    except pl.exceptions.PolarsError:
+        for table in group:
+            try:
+                _orphans([table])
+            except pl.exceptions.PolarsError:
+                try:  # names the file that cannot be read; else a real failure
+                    _collect(_linked_rows(table, 0), table.inp)
+                except _Unreadable as error:
+                    unreadable[table.inp.table.name] = [error.problem]
+                    continue
+                raise
+    return unreadable
+
+
+def _linked_rows(table: _Checked, index: int) -> pl.LazyFrame:
+    assert table.link is not None
+    column = _cast(table.link.column)
+    return table.frame.select(pl.lit(index, pl.Int32).alias(TABLE), ROW, column)
+
+
+def _orphans(group: list[_Checked]) -> None:
+    """Count the orphans of each table of `group` (and make the checks left to
+    them) into its summary."""
+    first = group[0]
+    assert first.link is not None
+    column = _cast(first.link.column)
+    rows = pl.concat([_linked_rows(table, i) for i, table in enumerate(group)])
+    orphans = rows.filter(pl.col(column).is_not_null()).join(first.link.ids, on=column, how="anti")
+    # the checks left to the orphans are the same in every table of the group
+    left = {first.checks[i].kind: first.checks[i] for i in first.on_orphans}
+    counted = [
+        pl.col(ROW).min().alias("orphan_first"),
+        pl.len().alias("orphans"),
+        *(
+            e.alias(f"{kind}_{e.meta.output_name()}")
+            for kind, c in left.items()
+            for e in _counted(c, 0)
+        ),
     ]
-    if key is not None and summary["duplicates"]:
-        problems.append(_duplicate_problem(frame, inp, key, summary["duplicates"]))
-    if link is not None and orphan_first is not None:
-        problems.append(_orphan_problem(inp, link, rows[orphan_first], summary["orphans"]))
-    return problems, {(check.column, check.kind) for check, _, _ in failed}
+    found = {
+        row[TABLE]: row
+        for row in orphans.group_by(TABLE).agg(counted).collect().iter_rows(named=True)
+    }
+    for i, table in enumerate(group):
+        row = found.get(i, {})
+        table.summary["orphan_first"] = row.get("orphan_first")
+        table.summary["orphans"] = row.get("orphans", 0)
+        for index in table.on_orphans:
+            kind = table.checks[index].kind
+            table.summary[f"first{index}"] = row.get(f"{kind}_first0")
+            table.summary[f"count{index}"] = row.get(f"{kind}_count0", 0)
 
 
 def _fetch_rows(frame: pl.LazyFrame, inp: TableInput, rows: list[int]) -> dict[int, dict]:
