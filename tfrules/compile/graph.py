@@ -75,16 +75,10 @@ class _Joined:
 
 
 class Graph:
-    def __init__(
-        self, on_group_by: GroupByHook | None = None, *, merge_dated: bool = False
-    ) -> None:
+    def __init__(self, on_group_by: GroupByHook | None = None) -> None:
         #: given each group_by as it is made (source frame, key, target frame,
         #: result), returns what to use instead: bench/profile.py times each one
         self.on_group_by = on_group_by
-        #: whether the aggregates needed only by some households (at their own
-        #: dates) share the group_by of those needed by all: worth it where
-        #: most households need them, as in a results cohort (see `_aggregates`)
-        self.merge_dated = merge_dated
         self.specs: dict[str, FrameSpec] = {}
         self.base: dict[str, pl.LazyFrame] = {}
         self.base_columns: dict[str, set[str]] = {}
@@ -271,20 +265,14 @@ class Graph:
         grouped by the household column that picks them; their group reads the
         rows every one of them needs (the columns all require). Rows of other
         households only make groups of their own, whose values go unused:
-        every group lies within one household. With `merge_dated` (most
-        households need them), they share the group_by of the others instead,
-        which reads the rows any of them looks at (`_relevant_rows`): one pass
-        over each table, not one per date."""
+        every group lies within one household."""
         batch: dict[tuple[str, str, str, object], list[Derived]] = defaultdict(list)
         waiting: set[tuple[str, str, str, object]] = set()
         for derived in self.pending:
             if derived.kind != "agg":
                 continue
             assert derived.source is not None and derived.group_key is not None
-            if self.merge_dated:  # one group_by for every aggregate that can drop rows
-                filter_class: object = derived.keep is not None or bool(derived.require)
-            else:  # those needed by some households apart, on those households' rows
-                filter_class = derived.require[-1] if derived.require else derived.keep is not None
+            filter_class = derived.require[-1] if derived.require else derived.keep is not None
             group = (derived.source, derived.group_key, derived.frame, filter_class)
             if self._ready(derived):
                 batch[group].append(derived)
@@ -305,14 +293,14 @@ class Graph:
                     pl.all_horizontal([pl.col(c).is_not_null() for c in require])
                 )
                 present = self._closure(source, set(require))
-            # first drop the rows no aggregate of the group looks at (outside
-            # every window, or of no household that needs it), then compute
-            # what the rest need on fewer rows
-            relevant = _relevant_rows(items)
-            if relevant is not None:
-                looked_at, used = relevant
-                rows = self.frame_with(source, used, start=rows, present=present).filter(looked_at)
-                present = self._closure(source, used | set(require))
+            keeps = {d.keep for d in items if d.keep is not None}
+            if keeps and all(d.keep is not None for d in items):
+                # first drop the rows no aggregate of the group looks at (outside
+                # every window), then compute what the rest need on fewer rows
+                rows = self.frame_with(source, keeps, start=rows, present=present).filter(
+                    pl.any_horizontal([pl.col(k) for k in sorted(keeps)])
+                )
+                present = self._closure(source, set(keeps) | set(require))
             rows = self.frame_with(source, needed, start=rows, present=present)
             result = (
                 rows.group_by(group_key)
@@ -375,29 +363,3 @@ class Graph:
     def _done(self, items: list[Derived]) -> None:
         finished = {id(d) for d in items}
         self.pending = [d for d in self.pending if id(d) not in finished]
-
-
-def _relevant_rows(items: list[Derived]) -> tuple[pl.Expr, set[str]] | None:
-    """True on a row some aggregate of `items` looks at, and the columns that
-    says it from; None if one of them looks at every row.
-
-    An aggregate with a window looks at the rows its `keep` column marks; one
-    needed only by some households (`require`) at those households' rows. The
-    rows of other households left in only make groups whose values go unused
-    (every group lies within one household), so the aggregates needed at the
-    run date and at the households' own dates share one group_by: one pass
-    over the table however many households are attached."""
-    tests: dict[str, pl.Expr] = {}
-    used: set[str] = set()
-    for derived in items:
-        if derived.keep is not None:
-            tests.setdefault(derived.keep, pl.col(derived.keep))
-            used.add(derived.keep)
-        elif derived.require:
-            needed = sorted(derived.require)
-            test = pl.all_horizontal([pl.col(c).is_not_null() for c in needed])
-            tests.setdefault(",".join(needed), test)
-            used.update(needed)
-        else:
-            return None
-    return pl.any_horizontal([tests[name] for name in sorted(tests)]), used

@@ -142,7 +142,7 @@ def _graph(
     event table supplied (or read as empty)."""
     households, persons = schema.households, schema.persons
     assert households.key and persons.key and persons.owner_key
-    graph = Graph(on_group_by, merge_dated=_mostly_dated(schema, frames))
+    graph = Graph(on_group_by)
     graph.add_frame(
         FrameSpec(HOUSEHOLDS, households.key),
         frames[households.name],
@@ -167,29 +167,6 @@ def _graph(
             spec = FrameSpec(table.name, None, {HOUSEHOLDS: (table.owner_key, households.key)})
         graph.add_frame(spec, frame, list(table.column_names))
     return graph
-
-
-#: The share of households with their own dates known above which the
-#: aggregates at those dates share one pass with those at the run date.
-MERGE_DATED_SHARE = 0.5
-
-
-def _mostly_dated(schema: Schema, frames: Mapping[str, pl.LazyFrame]) -> bool:
-    """Whether most households have each of their own dates (attached_on): a
-    results cohort, where evaluating the rules at those dates in the same pass
-    over each table as at the run date saves a pass. Where few have (a national
-    extract), reading only their rows in a pass of their own is cheaper. One
-    small query over the households' date columns; the answer is the same
-    either way."""
-    households = schema.households
-    frame = frames[households.name]
-    present = set(frame.collect_schema().names())
-    dates = [c.name for c in households.columns if c.type.kind is T.Kind.DATE and c.name in present]
-    if not dates:
-        return False
-    shares = frame.select(pl.col(c).is_not_null().mean() for c in dates)
-    row = shares.collect().row(0)
-    return all(share is not None and share >= MERGE_DATED_SHARE for share in row)
 
 
 def _empty_schema(table: Table) -> dict[str, pl.DataType]:
