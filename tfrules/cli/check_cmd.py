@@ -6,8 +6,6 @@ from pathlib import Path
 
 import typer
 
-from tfrules.check import check_paths
-from tfrules.check.workspace import PathError
 from tfrules.cli.common import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, app, fail
 from tfrules.cli.output import UNREAD, DiagnosticFormat, plural, print_diagnostics
 
@@ -43,6 +41,9 @@ def check(
     Exit code 0 when there are no errors (warnings allowed), 1 when there are,
     2 when a path does not exist or a file cannot be read.
     """
+    from tfrules.check import check_paths
+    from tfrules.check.workspace import PathError
+
     try:
         report = check_paths(paths, include=include)
     except PathError as exc:

@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
-from tfrules.audit.manifest import RunArguments
-from tfrules.claims import ClaimReturn, SchemeError, make_claims
-from tfrules.claims.audit_sample import SampleSize
-from tfrules.claims.outputs import write_claim_return
 from tfrules.cli.common import (
     AUDIT_BUNDLE_HELP,
     DATA_HELP,
@@ -33,12 +28,16 @@ from tfrules.cli.common import (
 )
 from tfrules.cli.interrupts import in_worker
 from tfrules.cli.output import console
-from tfrules.report.dashboard import money_text
-from tfrules.report.terminal import short_council
+
+if TYPE_CHECKING:
+    from tfrules.claims import ClaimReturn
+    from tfrules.claims.audit_sample import SampleSize
 
 
 def parse_sample(text: str) -> SampleSize:
     """`2%` (a share of each council's claims of each kind) or `5` (a number of each)."""
+    from tfrules.claims.audit_sample import SampleSize
+
     try:
         if text.endswith("%"):
             share = float(text[:-1]) / 100
@@ -99,6 +98,10 @@ def claims(
     council), overclaims.csv, summary.csv, and audit-sample/ (a seeded sample
     of the claimed families, each with an evidence page).
     """
+    from tfrules.audit.manifest import RunArguments
+    from tfrules.claims import SchemeError, make_claims
+    from tfrules.claims.outputs import write_claim_return
+
     day = parse_date(as_of)
     size = parse_sample(sample)
     if out.exists() and not out.is_dir():
@@ -149,6 +152,12 @@ def claims(
 
 
 def _print_return(claim: ClaimReturn, out: Path) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from tfrules.report.dashboard import money_text
+    from tfrules.report.terminal import short_council
+
     terminal = console()
     scheme = claim.scheme
     terminal.print(Text(f"Claim return, {scheme.title}, claim date {claim.as_of}", style="bold"))

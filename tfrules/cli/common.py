@@ -10,37 +10,22 @@ import sys
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import NoReturn, TypeVar
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import typer
-from rich.text import Text
 
-from tfrules import api
-from tfrules import diagnostics as diag
-from tfrules.audit.manifest import (
-    RunArguments,
-    build_manifest,
-    input_files,
-    mapping_files,
-    write_manifest,
-)
-from tfrules.check.overrides import OverrideError
-from tfrules.check.workspace import PathError
-from tfrules.claims.claim_return import load_claims_data
-from tfrules.cli.data_notes import warn_about_data
 from tfrules.cli.interrupts import in_worker
 from tfrules.cli.output import DiagnosticFormat, console, print_diagnostics
-from tfrules.data.database import env_name, unaddressed
-from tfrules.data.errors import DataError
 from tfrules.data.inventory import MAPPING_NAME
-from tfrules.data.load import Dataset
-from tfrules.model.mapping import CheckedMapping
-from tfrules.model.ruleset import CheckedRuleset
-from tfrules.report.run_dates import period_warning
-from tfrules.run import arguments
-from tfrules.run.atomic import OutputError
-from tfrules.run.councils import CouncilError
-from tfrules.run.inputs import InputError, check_readable
+
+# Only Typer is imported when the command line starts: `tfrules --help` and
+# `tfrules check` must not wait for Polars, so each helper imports what it
+# uses when it is called.
+if TYPE_CHECKING:
+    from tfrules.audit.manifest import RunArguments
+    from tfrules.data.load import Dataset
+    from tfrules.model.mapping import CheckedMapping
+    from tfrules.model.ruleset import CheckedRuleset
 
 T = TypeVar("T")
 
@@ -96,6 +81,10 @@ _running = {"command": "tfrules"}
 def warn_outside_period(ruleset: CheckedRuleset, day: dt.date) -> None:
     """Say plainly, even with --quiet, when the run date lies outside the
     period the ruleset's programme ran in."""
+    from rich.text import Text
+
+    from tfrules.report.run_dates import period_warning
+
     warning = period_warning(ruleset, day)
     if warning is not None:
         console(stderr=True).print(Text(f"Warning: {warning}", style="bold yellow"))
@@ -122,6 +111,10 @@ def plain_failures() -> Iterator[None]:
     """Ordinary conditions met while running end the command with exit 2 and
     their message: an output that cannot be written, a data file that cannot
     be read, local rulesets that cannot run together."""
+    from tfrules.run.atomic import OutputError
+    from tfrules.run.councils import CouncilError
+    from tfrules.run.inputs import InputError
+
     try:
         yield
     except (OutputError, InputError, CouncilError) as exc:
@@ -129,6 +122,9 @@ def plain_failures() -> Iterator[None]:
 
 
 def _print_warnings(caught: Sequence[warnings.WarningMessage]) -> None:
+    from tfrules import api
+    from tfrules import diagnostics as diag
+
     for item in caught:
         if isinstance(item.message, api.RulesWarning):
             text = diag.render_text(item.message.diagnostic, item.message.sources)
@@ -142,6 +138,11 @@ def _print_warnings(caught: Sequence[warnings.WarningMessage]) -> None:
 def _loaded(load: Callable[[], T]) -> T:
     """Rules loaded by `load()`: exit 1 with the diagnostics for mistakes in
     them, 2 for a path or value that cannot be used; warnings on stderr."""
+    from tfrules import api
+    from tfrules.check.overrides import OverrideError
+    from tfrules.check.workspace import PathError
+    from tfrules.run.councils import CouncilError
+
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", api.RulesWarning)
         try:
@@ -157,6 +158,8 @@ def _loaded(load: Callable[[], T]) -> T:
 
 def load_rules(ruleset: str, include: Sequence[Path], params: Sequence[str]) -> CheckedRuleset:
     """The checked ruleset, or the command ends (1: diagnostics; 2: a bad path)."""
+    from tfrules import api
+
     return _loaded(lambda: api.load(ruleset, include=include, params=params))
 
 
@@ -167,11 +170,15 @@ def load_local_rules(
     params: Sequence[str],
 ) -> list[CheckedRuleset]:
     """The local rulesets in `folders` that build on `national`."""
+    from tfrules import api
+
     return _loaded(lambda: api.load_locals(national, folders, include=include, params=params))
 
 
 def parse_date(text: str, option: str = "--as-of") -> dt.date:
     """The date of an option, YYYY-MM-DD and supported, or exit 2."""
+    from tfrules.run import arguments
+
     try:
         return arguments.parse_as_of(text)
     except ValueError as exc:
@@ -180,6 +187,8 @@ def parse_date(text: str, option: str = "--as-of") -> dt.date:
 
 def split_rules(ruleset: CheckedRuleset, rules: str | None) -> list[str]:
     """The rules of `--rules a,b` (all household rules without it), or exit 2."""
+    from tfrules import diagnostics as diag
+
     if not rules:
         return ruleset.output_rules
     wanted = [r.strip() for r in rules.split(",") if r.strip()]
@@ -192,6 +201,8 @@ def split_rules(ruleset: CheckedRuleset, rules: str | None) -> list[str]:
 
 def require_data_folder(data: Path, schema_tables: Sequence[str]) -> None:
     """A data folder that exists and whose table files can be read, or exit 2."""
+    from tfrules.run.inputs import check_readable
+
     if not data.is_dir():
         fail(f"--data {data} is not a folder of data files")
     with plain_failures():
@@ -204,6 +215,10 @@ def load_data_mapping(
     """The mapping given (`--mapping`), or the one beside the data, checked
     against the rules' schema (if rules are given); None without either. Exit 1 with its
     problems, 2 if the file cannot be read."""
+    from rich.text import Text
+
+    from tfrules import api
+
     path = mapping or api.mapping_beside(data)
     if path is None:
         return None
@@ -218,6 +233,8 @@ def database_addresses(values: Sequence[str], mapping: CheckedMapping | None) ->
     """`--database NAME=ADDRESS` options as a dictionary; exit 2 on a bad one,
     or when the mapping reads a database whose address is given neither here
     nor in the environment."""
+    from tfrules.data.database import env_name, unaddressed
+
     found: dict[str, str] = {}
     for value in values:
         name, sep, address = value.partition("=")
@@ -246,6 +263,12 @@ def load_checked_data(
     column too, which no rule reads). A council's own extract is read through
     `mapping` (or the folder's own mapping file) and the `databases` it names.
     Files that feed no table and tables not supplied are warned about."""
+    from tfrules import api
+    from tfrules.claims.claim_return import load_claims_data
+    from tfrules.cli.data_notes import warn_about_data
+    from tfrules.data.errors import DataError
+    from tfrules.model.ruleset import CheckedRuleset
+
     first = rulesets if isinstance(rulesets, CheckedRuleset) else rulesets[0]
     require_data_folder(data, [t.name for t in first.schema.tables])
     every = [rulesets] if isinstance(rulesets, CheckedRuleset) else rulesets
@@ -274,6 +297,8 @@ def load_checked_data(
 def files_read(dataset: Dataset) -> list[Path]:
     """Every file a loaded data set was read from, and the mapping it was read
     through: none of them may be an output of the same run."""
+    from tfrules.audit.manifest import input_files, mapping_files
+
     return [*input_files(dataset).values(), *mapping_files(dataset).values()]
 
 
@@ -298,6 +323,9 @@ def record_run(
     include: Sequence[Path] = (),
 ) -> None:
     """Write the audit bundle of a finished run (`--audit-bundle`), or exit 2."""
+    from tfrules.audit.manifest import build_manifest, write_manifest
+    from tfrules.run import arguments
+
     manifest = build_manifest(arguments, out, rulesets, dataset, params=params, include=include)
     try:
         write_manifest(bundle, manifest)

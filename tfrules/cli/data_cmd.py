@@ -5,12 +5,10 @@ from __future__ import annotations
 import enum
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
-from tfrules import api
 from tfrules.cli.common import (
     DATABASE_HELP,
     EXIT_ERRORS,
@@ -25,12 +23,12 @@ from tfrules.cli.common import (
     plain_failures,
 )
 from tfrules.cli.output import console
-from tfrules.data.data_check import DataCheck, check_data
-from tfrules.data.first_mapping import FirstMappingError, first_mapping
 from tfrules.data.inventory import MAPPING_NAME
-from tfrules.model.mapping import CheckedMapping
-from tfrules.model.schema import Schema
-from tfrules.run.atomic import write_text
+
+if TYPE_CHECKING:
+    from tfrules.data.data_check import DataCheck
+    from tfrules.model.mapping import CheckedMapping
+    from tfrules.model.schema import Schema
 
 data_app = typer.Typer(
     name="data",
@@ -76,6 +74,8 @@ def check(
     school-age children with no school-terms row, term by term; and every
     problem that would stop `tfrules eval`. Exit 1 when there is such a problem.
     """
+    from tfrules.data.data_check import check_data
+
     if not data.is_dir():
         fail(f"--data {data} is not a folder of data files")
     day = parse_date(as_of) if as_of else None
@@ -99,6 +99,8 @@ def check(
 
 
 def _schema(mapping: CheckedMapping | None) -> Schema:
+    from tfrules import api
+
     if mapping is not None:
         return mapping.schema
     return api.load("national.phase1").schema
@@ -147,6 +149,9 @@ def to_json(report: DataCheck) -> dict[str, object]:
 
 
 def print_check(report: DataCheck) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
     out = console()
     head = f"Data in {report.folder}"
     if report.mapping:
@@ -210,6 +215,12 @@ def init(
     marked '# check' in the file; `tfrules check FILE` and `tfrules data
     check` then show what is left to do.
     """
+    from rich.text import Text
+
+    from tfrules import api
+    from tfrules.data.first_mapping import FirstMappingError, first_mapping
+    from tfrules.run.atomic import write_text
+
     if not data.is_dir():
         fail(f"--data {data} is not a folder of data files")
     target = out or data / MAPPING_NAME

@@ -5,19 +5,21 @@ not supplied), and the sources a mapping read, who supplied each and when."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from tfrules.cli.output import console
-from tfrules.data.load import Dataset
-from tfrules.model.ruleset import CheckedRuleset
-from tfrules.report.provenance import SourceRow
+
+if TYPE_CHECKING:
+    from tfrules.data.load import Dataset
+    from tfrules.model.ruleset import CheckedRuleset
+    from tfrules.report.provenance import SourceRow
 
 
 def warn_about_data(dataset: Dataset, rulesets: Sequence[CheckedRuleset]) -> None:
     """Say, on standard error, which files fed no table and which tables the
     rules read were not supplied (every fact drawn from them is unknown)."""
+    from rich.text import Text
+
     lines = data_warnings(dataset, rulesets)
     if lines:
         out = console(stderr=True)
@@ -47,6 +49,8 @@ def data_warnings(dataset: Dataset, rulesets: Sequence[CheckedRuleset]) -> list[
 
 def print_sources(rows: tuple[SourceRow, ...]) -> None:
     """The sources a mapping read, who supplied each and when (nothing if none)."""
+    from rich.table import Table
+
     if not rows:
         return
     table = Table(title="Sources of the data", title_justify="left")

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from tfrules.check import check_paths
-from tfrules.check.workspace import PathError
 from tfrules.cli.common import (
     EXIT_ERRORS,
     EXIT_OK,
@@ -19,19 +18,23 @@ from tfrules.cli.common import (
     plain_failures,
 )
 from tfrules.cli.output import UNREAD, DiagnosticFormat, print_diagnostics
-from tfrules.model.ruleset import CheckedRuleset
-from tfrules.report.ruleset_doc import render_html, render_markdown
-from tfrules.run.atomic import write_text
-from tfrules.run.outputs import check_output_file, check_output_folder
+
+if TYPE_CHECKING:
+    from tfrules.model.ruleset import CheckedRuleset
 
 PAGE_SUFFIXES = (".md", ".html")
 
 
 def _render(ruleset: CheckedRuleset, suffix: str) -> str:
+    from tfrules.report.ruleset_doc import render_html, render_markdown
+
     return render_html(ruleset) if suffix == ".html" else render_markdown(ruleset)
 
 
 def _one_page(ruleset: str, out: Path | None) -> None:
+    from tfrules.run.atomic import write_text
+    from tfrules.run.outputs import check_output_file
+
     suffix = out.suffix if out is not None else ".md"
     if suffix not in PAGE_SUFFIXES:
         fail("--out must end in .md or .html")
@@ -58,6 +61,12 @@ def _current(page: Path) -> str | None:
 
 def _all_pages(folder: Path, out_dir: Path, check_only: bool) -> int:
     """Render (or, checking, compare) a page per ruleset; the exit code."""
+    from tfrules.check import check_paths
+    from tfrules.check.workspace import PathError
+    from tfrules.report.ruleset_doc import render_markdown
+    from tfrules.run.atomic import write_text
+    from tfrules.run.outputs import check_output_folder
+
     try:
         report = check_paths([folder])
     except PathError as exc:

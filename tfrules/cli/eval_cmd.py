@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
-from rich.text import Text
 
-from tfrules import api
-from tfrules.audit.manifest import RunArguments
 from tfrules.cli.common import (
     AS_OF_HELP,
     AUDIT_BUNDLE_HELP,
@@ -35,16 +31,13 @@ from tfrules.cli.common import (
     split_rules,
     warn_outside_period,
 )
-from tfrules.cli.data_notes import print_sources
 from tfrules.cli.interrupts import in_worker
 from tfrules.cli.output import console
-from tfrules.data.councils import council_name
-from tfrules.model.ruleset import CheckedRuleset
-from tfrules.report.provenance import provenance_rows
-from tfrules.report.summary import Summary, summarise
-from tfrules.run.councils import unmatched_warnings
-from tfrules.run.outputs import check_output_file
-from tfrules.run.runner import RESULT_SUFFIXES, RunResult
+
+if TYPE_CHECKING:
+    from tfrules.model.ruleset import CheckedRuleset
+    from tfrules.report.summary import Summary
+    from tfrules.run.runner import RunResult
 
 
 @app.command("eval")
@@ -108,6 +101,18 @@ def evaluate(
     alone (its abstract rules unknown) where a council has none; the output's
     ruleset_applied column says which.
     """
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.text import Text
+
+    from tfrules import api
+    from tfrules.audit.manifest import RunArguments
+    from tfrules.cli.data_notes import print_sources
+    from tfrules.report.provenance import provenance_rows
+    from tfrules.report.summary import summarise
+    from tfrules.run.councils import unmatched_warnings
+    from tfrules.run.outputs import check_output_file
+    from tfrules.run.runner import RESULT_SUFFIXES
+
     if out.suffix not in RESULT_SUFFIXES:
         fail("--out must end in .parquet or .csv")
     day = parse_date(as_of)
@@ -172,6 +177,11 @@ def evaluate(
 
 
 def print_summary(summary: Summary, ruleset: CheckedRuleset, result: RunResult) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from tfrules.data.councils import council_name
+
     terminal = console()
     terminal.print(
         Text(

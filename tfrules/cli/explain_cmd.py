@@ -8,7 +8,6 @@ from pathlib import Path
 
 import typer
 
-from tfrules import api
 from tfrules.cli.common import (
     AS_OF_HELP,
     DATA_HELP,
@@ -28,10 +27,6 @@ from tfrules.cli.common import (
 )
 from tfrules.cli.interrupts import in_worker
 from tfrules.cli.output import console
-from tfrules.interpret.explain import explain_household, render_text, to_json
-from tfrules.interpret.explain_html import render_html
-from tfrules.interpret.explain_text import render_summary
-from tfrules.run.atomic import write_text
 
 
 class ExplainFormat(enum.StrEnum):
@@ -83,6 +78,12 @@ def explain(
     --full, the whole evaluation: every part of the rule, every member and
     row each quantifier looked at. Then the parameters used.
     """
+    from tfrules import api
+    from tfrules.interpret.explain import explain_household, render_text, to_json
+    from tfrules.interpret.explain_html import render_html
+    from tfrules.interpret.explain_text import render_summary
+    from tfrules.run.atomic import write_text
+
     day = parse_date(as_of)
     checked = load_rules(ruleset, include, param)
     wanted = split_rules(checked, rules)

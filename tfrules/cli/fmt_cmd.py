@@ -4,22 +4,23 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from tfrules import diagnostics as diag
-from tfrules.check.rule_files import PathError, not_a_rule_file, rule_files_in
-from tfrules.check.workspace import display_path
 from tfrules.cli.common import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, app, fail, plain_failures
 from tfrules.cli.output import UNREAD, DiagnosticFormat, plural, print_diagnostics
-from tfrules.run.atomic import replace_text
-from tfrules.syntax.formatter import format_text
-from tfrules.syntax.parser import read_source
+
+if TYPE_CHECKING:
+    from tfrules import diagnostics as diag
 
 
 def _rule_files(paths: list[Path]) -> tuple[list[Path], list[diag.Diagnostic]]:
     """The rule files to format, found as `tfrules check` finds them, and
     the files that are not read (links out of a folder, files not .tfr)."""
+    from tfrules.check.rule_files import PathError, not_a_rule_file, rule_files_in
+    from tfrules.check.workspace import display_path
+
     files: list[Path] = []
     refused: list[diag.Diagnostic] = []
     for path in paths:
@@ -57,6 +58,11 @@ def fmt(
     disk never leaves half a file), keeping its permissions; a linked file
     is rewritten where it lives.
     """
+    from tfrules import diagnostics as diag
+    from tfrules.run.atomic import replace_text
+    from tfrules.syntax.formatter import format_text
+    from tfrules.syntax.parser import read_source
+
     sources = diag.SourceCache()
     files, problems = _rule_files(paths)
     changed: list[Path] = []

@@ -6,11 +6,12 @@ from __future__ import annotations
 import enum
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.text import Text
+if TYPE_CHECKING:  # imported when something is printed, not at start-up
+    from rich.console import Console
 
-from tfrules import diagnostics as diag
+    from tfrules import diagnostics as diag
 
 #: Diagnostics of files that were not read (unreadable, a link out of the
 #: folder, not a rule file): a command that meets one exits 2, not 1.
@@ -24,6 +25,8 @@ class DiagnosticFormat(enum.StrEnum):
 
 
 def console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
     return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
@@ -33,6 +36,8 @@ def print_diagnostics(
     fmt: DiagnosticFormat,
     summary: str | None = None,
 ) -> None:
+    from tfrules import diagnostics as diag
+
     if fmt is DiagnosticFormat.JSON:
         sys.stdout.write(diag.render_json(found) + "\n")
         return
@@ -44,6 +49,8 @@ def print_diagnostics(
         if summary:
             sys.stdout.write(summary + "\n")
         return
+    from rich.text import Text
+
     out = console()
     for item in found:
         text = diag.render_text(item, sources)

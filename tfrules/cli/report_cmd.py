@@ -6,15 +6,10 @@ import datetime as dt
 import json
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import polars as pl
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.text import Text
 
-from tfrules import api
-from tfrules.audit.manifest import RunArguments
-from tfrules.check.workspace import bundled_rulesets_dir
 from tfrules.cli.common import (
     AUDIT_BUNDLE_HELP,
     DATABASE_HELP,
@@ -30,19 +25,17 @@ from tfrules.cli.common import (
     record_run,
     require_data_folder,
 )
-from tfrules.cli.data_notes import print_sources
 from tfrules.cli.interrupts import in_worker
 from tfrules.cli.output import console
-from tfrules.data.load import Dataset
-from tfrules.data.synth import generate_to_dir
-from tfrules.report.dashboard import Dashboard, without_local_text
-from tfrules.report.household_files import ResultsFormat, TooManyRows, check_fits
-from tfrules.report.programmes import PROGRAMMES, Programme, report_files, write_report
-from tfrules.report.run_dates import RunDateError, parse_run_dates
-from tfrules.report.terminal import print_dashboard_tables
-from tfrules.report.web import dashboard_page
-from tfrules.run.atomic import write_text
-from tfrules.run.outputs import check_output_folder
+from tfrules.report.results_format import ResultsFormat
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from tfrules.audit.manifest import RunArguments
+    from tfrules.data.load import Dataset
+    from tfrules.report.dashboard import Dashboard
+    from tfrules.report.programmes import Programme
 
 DEMO_AS_OF = dt.date(2015, 3, 31)
 DEMO_HOUSEHOLDS = 20_000
@@ -52,6 +45,9 @@ DEMO_SEED = 2012
 def _programmes(local: list[Path]) -> list[Programme]:
     """Each programme whose national ruleset can be loaded, with its councils'
     local rulesets from the `local` folders."""
+    from tfrules import api
+    from tfrules.report.programmes import PROGRAMMES, Programme
+
     found: list[Programme] = []
     for programme, name in PROGRAMMES.items():
         try:
@@ -86,6 +82,14 @@ def run_report(
     dashboard as a web page too; with `audit_bundle`, the run's manifest. A
     council's own extract is read through `mapping` and the `databases` it
     names."""
+    import polars as pl
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from tfrules.report.household_files import TooManyRows, check_fits
+    from tfrules.report.programmes import report_files, write_report
+    from tfrules.run.atomic import write_text
+    from tfrules.run.outputs import check_output_folder
+
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -151,6 +155,8 @@ def _page(
     results: dict[str, pl.LazyFrame],
 ) -> str:
     """The web page; its claims and gaps are those at phase 1's run date."""
+    from tfrules.report.web import dashboard_page
+
     day = as_of.get("phase1", min(as_of.values())) if isinstance(as_of, dict) else as_of
     return dashboard_page(
         {p.name: results[p.name].collect() for p in programmes},
@@ -162,6 +168,12 @@ def _page(
 
 
 def print_dashboard(dashboard: Dashboard, as_of: dt.date | None, out: Path) -> None:
+    from rich.text import Text
+
+    from tfrules.cli.data_notes import print_sources
+    from tfrules.report.dashboard import without_local_text
+    from tfrules.report.terminal import print_dashboard_tables
+
     terminal = console()
     dates = sorted(set(dashboard.run_dates.values()))
     if as_of is not None or len(dates) == 1:
@@ -248,6 +260,10 @@ def report(
     The files appear in the output folder together, once all are complete: a
     report that fails or is interrupted leaves the folder as it was.
     """
+    from tfrules.audit.manifest import RunArguments
+    from tfrules.report.programmes import PROGRAMMES
+    from tfrules.report.run_dates import RunDateError, parse_run_dates
+
     try:
         dates = parse_run_dates(as_of, PROGRAMMES)
     except RunDateError as exc:
@@ -290,6 +306,10 @@ def demo(
     each council's local rulesets, and prints the programme dashboard. Everything
     is written under the output folder (the data is reused on later runs).
     """
+    from tfrules.check.workspace import bundled_rulesets_dir
+    from tfrules.data.synth import generate_to_dir
+    from tfrules.run.atomic import write_text
+
     started = time.perf_counter()
     data = out / "data"
     stamp = data / "synth.json"

@@ -8,14 +8,10 @@ import time
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from tfrules.cli.common import EXIT_OK, app, fail, plain_failures
 from tfrules.cli.interrupts import in_worker
 from tfrules.cli.output import console
-from tfrules.data.synth import DEFAULT_LA_CODES, DEFAULT_RATES, LA_NAMES, generate_to_dir
-from tfrules.data.synth.schema import TABLE_NAMES
-from tfrules.run.outputs import check_output_folder
 
 
 @app.command()
@@ -29,9 +25,11 @@ def synth(
         "appear together once all are written.",
     ),
     la_codes: str = typer.Option(
-        ",".join(DEFAULT_LA_CODES),
+        None,
         "--la-codes",
-        help="Councils (ONS codes, comma-separated) the households are spread over.",
+        metavar="CODES",
+        help="Councils (ONS codes, comma-separated) the households are spread over; "
+        "by default the ten councils of the shipped local rulesets.",
     ),
     output_format: str = typer.Option("parquet", "--format", help="parquet or csv."),
     attached: float = typer.Option(
@@ -52,6 +50,14 @@ def synth(
     canonical data model. Real data never needs to leave a council to try the
     rules. The rates used and their sources are in docs/synthetic-data.md.
     """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from tfrules.data.synth import DEFAULT_LA_CODES, DEFAULT_RATES, LA_NAMES, generate_to_dir
+    from tfrules.data.synth.schema import TABLE_NAMES
+    from tfrules.run.outputs import check_output_folder
+
+    if la_codes is None:
+        la_codes = ",".join(DEFAULT_LA_CODES)
     codes = [c.strip() for c in la_codes.split(",") if c.strip()]
     bad = [c for c in codes if not re.fullmatch(r"[EWSN]\d{8}", c)]
     if bad:

@@ -5,22 +5,17 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
-from tfrules.check import check_paths
-from tfrules.check.workspace import PathError
 from tfrules.cli.common import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, app, fail, plain_failures
 from tfrules.cli.output import UNREAD, DiagnosticFormat, console, plural, print_diagnostics
-from tfrules.interpret.explain import show
-from tfrules.model.ruleset import CheckedRuleset
-from tfrules.run.outputs import check_output_file
-from tfrules.testing.coverage import Coverage, measure
-from tfrules.testing.junit import write_junit
-from tfrules.testing.report import failure_report
-from tfrules.testing.runner import CaseResult, cases_of, run_case
+
+if TYPE_CHECKING:
+    from tfrules.model.ruleset import CheckedRuleset
+    from tfrules.testing.coverage import Coverage
+    from tfrules.testing.runner import CaseResult
 
 
 @app.command()
@@ -55,6 +50,13 @@ def test(
     the household got it (the explain trace of the failing rule). Exit code 0
     when every test passes (and coverage is met), 1 otherwise.
     """
+    from tfrules.check import check_paths
+    from tfrules.check.workspace import PathError
+    from tfrules.run.outputs import check_output_file
+    from tfrules.testing.coverage import measure
+    from tfrules.testing.junit import write_junit
+    from tfrules.testing.runner import cases_of, run_case
+
     coverage = coverage or fail_under is not None
     if junit is not None:
         with plain_failures():
@@ -114,6 +116,10 @@ def test(
 
 
 def _print_result(out, ruleset: CheckedRuleset, result: CaseResult, elapsed: float) -> None:
+    from rich.text import Text
+
+    from tfrules.testing.report import failure_report
+
     status = Text("PASS", style="bold green") if result.passed else Text("FAIL", style="bold red")
     out.print(status, Text(f"{ruleset.name}: {result.case.title}  ({elapsed:.2f} s)"))
     for line in failure_report(ruleset, result):
@@ -121,6 +127,9 @@ def _print_result(out, ruleset: CheckedRuleset, result: CaseResult, elapsed: flo
 
 
 def _print_coverage(out, coverages: list[Coverage], fail_under: float | None) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title="Test coverage")
     table.add_column("ruleset")
     table.add_column("rules", justify="right")
@@ -155,6 +164,8 @@ def _print_coverage(out, coverages: list[Coverage], fail_under: float | None) ->
 
 
 def _json(results: list[tuple[str, CaseResult, float]], coverages: list[Coverage]) -> dict:
+    from tfrules.interpret.explain import show
+
     return {
         "tests": [
             {

@@ -5,9 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.text import Text
 
-from tfrules.audit.verify import BundleError, verify
 from tfrules.cli.common import EXIT_ERRORS, EXIT_OK, app, fail
 from tfrules.cli.output import console
 
@@ -27,6 +25,10 @@ def verify_command(
     names each difference (a changed input file by name, a changed rule file,
     a different version, an output that differs) and exits 1.
     """
+    from rich.text import Text
+
+    from tfrules.audit.verify import BundleError, verify
+
     try:
         with console(stderr=True).status("running the recorded command again"):
             result = verify(bundle)

@@ -10,25 +10,16 @@ refused before anything is computed.
 
 from __future__ import annotations
 
-import enum
 from pathlib import Path
 
 import polars as pl
+
+from tfrules.report.results_format import ResultsFormat
 
 #: Rows of a worksheet, less the heading row.
 EXCEL_ROWS = 1_048_575
 MONEY_FORMAT = "£#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
-
-
-class ResultsFormat(enum.StrEnum):
-    PARQUET = "parquet"
-    CSV = "csv"
-    XLSX = "xlsx"
-
-    @property
-    def suffix(self) -> str:
-        return f".{self.value}"
 
 
 class TooManyRows(ValueError):

@@ -1,15 +1,45 @@
-"""Finds the Lark grammar and builds the parser once per process."""
+"""Finds the Lark grammar and builds the parser once per machine.
+
+Building the LALR tables from the grammar takes about half a second, longer
+than everything else `tfrules check` does for a council's file. So the built
+parser is kept in the user's cache folder (`TFRULES_CACHE_DIR`, or the
+platform's cache folder for tfrules), in a file named by a digest of the
+grammar, the parser's options and the versions of Lark and Python: a changed
+grammar or an upgraded Lark is a new name, so a stale parser is never loaded.
+A cache that cannot be read or written is passed over, never an error.
+"""
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
+import lark
 from lark import Lark
 
 GRAMMAR_FILE = "tfrules.lark"
+<<<<<<< HEAD
 START_RULES = ["start", "decls", "table_decls", "table_maps"]
+=======
+START_RULES = ["start", "decls", "table_decls"]
+#: The options the parser is built with (the cache's name depends on them).
+OPTIONS: dict[str, Any] = {
+    "parser": "lalr",
+    "lexer": "contextual",
+    "strict": True,
+    "propagate_positions": True,
+    "maybe_placeholders": True,
+    "start": START_RULES,
+}
+CACHE_ENV = "TFRULES_CACHE_DIR"
+>>>>>>> 3518174 (Start-up: the command line imports only Typer before a command runs (each command imports its modules when called; the results formats in a module without Polars), and the built parser is kept in the user's cache folder, named by a digest of the grammar, its options and the versions of Lark and Python)
 
 
 def grammar_text() -> str:
@@ -22,14 +52,70 @@ def grammar_text() -> str:
     return checkout.read_text(encoding="utf-8")
 
 
+def cache_key(text: str) -> str:
+    """What the built parser depends on: the grammar, the options, Lark and Python."""
+    python = "{}.{}".format(*sys.version_info[:2])
+    material = "\0".join([text, repr(sorted(OPTIONS.items())), lark.__version__, python])
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()[:32]
+
+
+def cache_dir() -> Path:
+    """Where built parsers are kept: `TFRULES_CACHE_DIR`, else the user's cache folder."""
+    configured = os.environ.get(CACHE_ENV)
+    if configured:
+        return Path(configured)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("tfrules", appauthor=False))
+
+
+def cache_file(text: str) -> Path:
+    return cache_dir() / f"parser-{cache_key(text)}.lark"
+
+
+def build(text: str) -> Lark:
+    """The parser built from the grammar (slow: the LALR tables are computed)."""
+    return Lark(text, **OPTIONS)
+
+
+def _load(path: Path) -> Lark | None:
+    try:
+        with path.open("rb") as file:
+            return Lark.load(file)
+    except FileNotFoundError:
+        return None
+    except Exception:  # a damaged or foreign file: rebuild it
+        return None
+
+
+def _save(built: Lark, path: Path) -> None:
+    """Write the parser atomically, so a reader never sees half a file;
+    an unwritable cache folder only means the next run builds it again."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=".parser-", dir=path.parent)
+        try:
+            with os.fdopen(handle, "wb") as file:
+                built.save(file)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except (OSError, pickle.PicklingError):
+        pass
+
+
+def load_or_build(text: str) -> Lark:
+    """The parser for `text`, from the cache when it is there."""
+    path = cache_file(text)
+    cached = _load(path)
+    if cached is not None:
+        return cached
+    built = build(text)
+    _save(built, path)
+    return built
+
+
 @functools.cache
 def parser() -> Lark:
-    return Lark(
-        grammar_text(),
-        parser="lalr",
-        lexer="contextual",
-        strict=True,
-        propagate_positions=True,
-        maybe_placeholders=True,
-        start=START_RULES,
-    )
+    return load_or_build(grammar_text())
