@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import os
 import pickle
 import sys
 import tempfile
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import lark
 from lark import Lark
@@ -78,17 +79,25 @@ def build(text: str) -> Lark:
     return Lark(text, **OPTIONS)
 
 
-def _load(path: Path) -> Lark | None:
+def _serialise(built: Lark) -> bytes:
+    buffer = io.BytesIO()
+    built.save(buffer)
+    return buffer.getvalue()
+
+
+def _read(path: Path) -> dict[str, Any] | None:
+    """A saved parser as `Lark.save` writes it, or None when the file is
+    missing, damaged or not one."""
     try:
-        with path.open("rb") as file:
-            return Lark.load(file)
-    except FileNotFoundError:
+        saved = pickle.loads(path.read_bytes())
+    except Exception:  # missing, unreadable or not a pickle: build it again
         return None
-    except Exception:  # a damaged or foreign file: rebuild it
-        return None
+    if isinstance(saved, dict) and {"data", "memo"} <= saved.keys():
+        return saved
+    return None
 
 
-def _save(built: Lark, path: Path) -> None:
+def _write(path: Path, data: bytes) -> None:
     """Write the parser atomically, so a reader never sees half a file;
     an unwritable cache folder only means the next run builds it again."""
     try:
@@ -96,26 +105,46 @@ def _save(built: Lark, path: Path) -> None:
         handle, temporary = tempfile.mkstemp(prefix=".parser-", dir=path.parent)
         try:
             with os.fdopen(handle, "wb") as file:
-                built.save(file)
+                file.write(data)
             os.replace(temporary, path)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
-    except (OSError, pickle.PicklingError):
+    except OSError:
         pass
 
 
-def load_or_build(text: str) -> Lark:
-    """The parser for `text`, from the cache when it is there."""
-    path = cache_file(text)
-    cached = _load(path)
-    if cached is not None:
-        return cached
-    built = build(text)
-    _save(built, path)
-    return built
+def _fresh(text: str) -> dict[str, Any]:
+    data = _serialise(build(text))
+    _write(cache_file(text), data)
+    return pickle.loads(data)
+
+
+@functools.cache
+def saved_parser() -> dict[str, Any]:
+    """The built parser, as `Lark.save` keeps it: from the cache, or built
+    (and then kept there)."""
+    text = grammar_text()
+    return _read(cache_file(text)) or _fresh(text)
+
+
+L = TypeVar("L", bound=Lark)
+
+
+def load_parser(kind: type[L] = Lark, **options: Any) -> L:  # type: ignore[assignment]
+    """A parser of class `kind` from the saved tables, with `options` (those
+    Lark allows when loading: a transformer, propagate_positions)."""
+    saved = saved_parser()
+    try:
+        return kind._load_from_dict(saved["data"], saved["memo"], **options)
+    except Exception:  # written by something else under the same name: build afresh
+        saved_parser.cache_clear()
+        fresh = _fresh(grammar_text())
+        return kind._load_from_dict(fresh["data"], fresh["memo"], **options)
 
 
 @functools.cache
 def parser() -> Lark:
-    return load_or_build(grammar_text())
+    """The parser that builds Lark's tree, with positions (the formatter,
+    the editor's completion and the hints for syntax errors use it)."""
+    return load_parser()

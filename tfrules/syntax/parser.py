@@ -10,21 +10,22 @@ checked or compiled further.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import functools
+import gc
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import attrs
-from lark import Token, Tree
+from lark import Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.lexer import PatternStr
 
 from tfrules import diagnostics as diag
 from tfrules.syntax import ast
-from tfrules.syntax.grammar import parser
+from tfrules.syntax.ast_parser import ast_parser
 from tfrules.syntax.repairs import DECL_START, repair_hint
-from tfrules.syntax.transform import ToAst
 from tfrules.syntax.words import RESERVED_WORDS
 
 MAX_FILE_BYTES = 5_000_000
@@ -132,24 +133,36 @@ def parse_text(text: str, file: str = "<text>") -> ParseResult:
             text,
             comments,
         )
-    tree, problems = _parse_tree(text, file)
-    if tree is None or problems:
+    with _collection_paused(), ast.numbered_from(ast.file_id_base(file, text)):
+        result, problems = _parse_ast(text, file)
+    if result is None:
         return ParseResult(None, tuple(problems), text, comments)
-    builder = ToAst(file)
-    with ast.numbered_from(ast.file_id_base(file, text)):
-        result = builder.transform(tree)
     deep = _too_deep(result)
     if deep is not None:
         message = f"the expression is nested more than {MAX_NESTING} levels deep"
         hint = "split it into named rules"
         return ParseResult(None, (diag.error("E013", message, deep.span, hint),), text, comments)
-    return ParseResult(result, tuple(builder.diagnostics), text, comments)
+    return ParseResult(result, tuple(problems), text, comments)
+
+
+@contextlib.contextmanager
+def _collection_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a file is parsed: parsing makes
+    tens of thousands of small objects and no cycles, and the collections
+    those objects would set off took as long as the parsing itself."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @functools.cache
 def _comment_scanner() -> re.Pattern[str]:
     """Quoted strings or comments, with the grammar's own patterns for both."""
-    patterns = {t.name: t.pattern.to_regexp() for t in parser().terminals}
+    patterns = {t.name: t.pattern.to_regexp() for t in ast_parser().terminals}
     return re.compile(f"(?:{patterns['STRING']})|(?P<comment>{patterns['COMMENT']})")
 
 
@@ -179,9 +192,9 @@ def _only_comments(text: str) -> bool:
     return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
 
 
-def _parse_tree(text: str, file: str) -> tuple[Tree | None, list[diag.Diagnostic]]:
-    """The parse tree, or every syntax error found by resuming at each
-    declaration after an error."""
+def _parse_ast(text: str, file: str) -> tuple[ast.File | None, list[diag.Diagnostic]]:
+    """The file's AST and the diagnostics of its literals, or no AST and
+    every syntax error, found by resuming at each declaration after one."""
     problems: list[diag.Diagnostic] = []
     header = re.match(r"\s*(#[^\n]*\s*)*(schema|mapping)\b", text)
     kind = header[2] if header else "ruleset"
@@ -190,7 +203,7 @@ def _parse_tree(text: str, file: str) -> tuple[Tree | None, list[diag.Diagnostic
     start, source, resumed_at = "start", text, -1
     while True:
         try:
-            tree = parser().parse(source, start=start)
+            tree, literal_problems = ast_parser().parse(source, file, start)
         except UnexpectedInput as exc:
             problems.append(_syntax_diagnostic(exc, file, text))
             resume = _resume_point(text, exc, resumed_at, starts)
@@ -200,7 +213,9 @@ def _parse_tree(text: str, file: str) -> tuple[Tree | None, list[diag.Diagnostic
             source = _blank(text, resume)
             start = resume_start
             continue
-        return (tree if not problems else None), problems
+        if problems:
+            return None, problems
+        return tree, literal_problems
 
 
 def _blank(text: str, upto: int) -> str:
@@ -226,7 +241,7 @@ def _resume_point(
 
 def _describe(names: Iterable[str]) -> list[str]:
     words = set()
-    terminals = {t.name: t for t in parser().terminals}
+    terminals = {t.name: t for t in ast_parser().terminals}
     for name in names:
         terminal = terminals.get(name)
         if name in _TERMINAL_WORDS:
