@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 import enum
+import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
+
+import typer
 
 if TYPE_CHECKING:  # imported when something is printed, not at start-up
     from rich.console import Console
@@ -49,20 +52,19 @@ def print_diagnostics(
         if summary:
             sys.stdout.write(summary + "\n")
         return
-    from rich.text import Text
-
-    out = console()
+    # Plain text through Typer, styled only on a terminal: printing the
+    # diagnostics of `tfrules check` does not wait for rich to be imported.
+    color = False if os.environ.get("NO_COLOR") else None
     for item in found:
-        text = diag.render_text(item, sources)
+        text = diag.render_text(item, sources).expandtabs(8)
         header, _, rest = text.partition("\n")
-        styled = Text(header, style="bold red" if item.is_error else "bold yellow")
-        out.print(styled)
+        typer.secho(header, fg="red" if item.is_error else "yellow", bold=True, color=color)
         if rest:
-            out.print(Text(rest))
-        out.print()
+            typer.echo(rest, color=color)
+        typer.echo()
     if summary:
-        errors = sum(1 for d in found if d.is_error)
-        out.print(Text(summary, style="bold red" if errors else "bold green"))
+        errors = any(d.is_error for d in found)
+        typer.secho(summary, fg="red" if errors else "green", bold=True, color=color)
 
 
 def plural(count: int, word: str) -> str:

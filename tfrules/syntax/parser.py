@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import datetime as dt
 import functools
 import gc
 import re
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import attrs
@@ -403,17 +405,28 @@ def _too_deep(root: object) -> ast.Expr | None:
     stack: list[tuple[object, int, ast.Expr | None]] = [(root, 0, None)]
     while stack:
         node, depth, top = stack.pop()
+        if isinstance(node, tuple | list):
+            stack.extend((item, depth, top) for item in node)
+            continue
         if isinstance(node, ast.Expr):
             depth += 1
             top = top or node
             if depth > MAX_NESTING:
                 return top
-        if isinstance(node, tuple | list):
-            stack.extend((item, depth, top) for item in node)
-        elif attrs.has(type(node)):
-            for field in attrs.fields(type(node)):
-                if field.name != "span":
-                    value = getattr(node, field.name)
-                    if isinstance(value, tuple | list) or attrs.has(type(value)):
-                        stack.append((value, depth, top))
+        for name in _node_fields(type(node)):
+            value = getattr(node, name)
+            if value is not None and not isinstance(value, _LEAVES):
+                stack.append((value, depth, top))
     return None
+
+
+#: Field values that hold no node.
+_LEAVES = (str, int, Decimal, dt.date, ast.Duration, ast.Span)
+
+
+@functools.cache
+def _node_fields(kind: type) -> tuple[str, ...]:
+    """The fields of an AST class that may hold nodes (none for other values)."""
+    if not attrs.has(kind):
+        return ()
+    return tuple(f.name for f in attrs.fields(kind) if f.name not in ("span", "node_id"))
