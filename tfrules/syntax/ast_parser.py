@@ -21,6 +21,7 @@ from typing import Any
 
 from lark import Lark, Token, Tree
 from lark.grammar import Rule
+from lark.parse_tree_builder import maybe_create_child_filter
 
 from tfrules.syntax.grammar import load_parser
 from tfrules.syntax.transform import ToAst
@@ -42,64 +43,81 @@ class Placed:
         return self.line is None
 
 
-class _Reductions:
-    """The transformer's methods as Lark calls them from the parser, one
-    argument (the children), with the extent of the rule being reduced."""
-
-    def __init__(self, builder: ToAst) -> None:
-        self.meta: Placed | None = None
-        for name in dir(type(builder)):
-            if name.startswith("_") or not name[0].islower():
-                continue
-            method = getattr(builder, name)
-            if callable(method):
-                setattr(self, name, self._bind(method))
-
-    def _bind(self, method: Callable[[Any, list[Any]], Any]) -> Callable[[list[Any]], Any]:
-        return lambda children: method(self.meta, children)
-
-    def __default__(self, data: str, children: list[Any], meta: Any) -> Tree:
-        return Tree(data, children)
+Reduce = Callable[[list[Any]], Any]
 
 
-def _placing(inner: Callable[[list[Any]], Any], reductions: _Reductions) -> Callable:
-    """The callback of one rule: its extent, then Lark's filtering and the method."""
+def _positioned(value: Any) -> bool:
+    return value.__class__ is Token or (value.__class__ is Placed and value.line is not None)
+
+
+def _reducer(rule: Rule, builder: ToAst) -> Reduce:
+    """The callback of one rule: its extent, then Lark's filtering of its
+    parts (keywords dropped, `_rules` inlined, placeholders for `[...]`),
+    then the builder's method, or the part itself for a `?rule` with one."""
+    if _passes_on(rule):
+        return _passed_on
+    name = str(rule.alias or rule.options.template_source or rule.origin.name)
+    method = getattr(builder, name, None)
+    inline = method is None and name.startswith("_")
+    include, append_none = _included(rule)
+    expand1 = bool(rule.options.expand1) and not rule.alias
 
     def reduce(children: list[Any]) -> Placed:
-        first = last = None
-        for child in children:
-            kind = child.__class__
-            if kind is Token or (kind is Placed and child.line is not None):
-                first = child
-                break
+        first = next((c for c in children if _positioned(c)), None)
         if first is None:
             placed = Placed(None, 0, 0, 0)
         else:
-            for child in reversed(children):
-                kind = child.__class__
-                if kind is Token or (kind is Placed and child.line is not None):
-                    last = child
-                    break
+            last = next(c for c in reversed(children) if _positioned(c))
             placed = Placed(first.line, first.column, last.end_line, last.end_column)
-        reductions.meta = placed
-        placed.value = inner([c.value if c.__class__ is Placed else c for c in children])
+        values: list[Any] = []
+        for index, expand, add_none in include:
+            if add_none:
+                values += [None] * add_none
+            child = children[index]
+            value = child.value if child.__class__ is Placed else child
+            if not expand:
+                values.append(value)
+            elif values:
+                values += value
+            else:  # the left-recursive list of a `*`, extended in place
+                values = value
+        if append_none:
+            values += [None] * append_none
+        if expand1 and len(values) == 1:
+            placed.value = values[0]
+        elif inline:
+            placed.value = values
+        elif method is not None:
+            placed.value = method(placed, values)
+        else:
+            placed.value = Tree(name, values)
         return placed
 
     return reduce
 
 
+def _included(rule: Rule) -> tuple[list[tuple[int, bool, int]], int]:
+    """Which parts of a rule are kept (index, inlined, placeholders before),
+    and the placeholders after them, as Lark's tree builder decides."""
+    made = maybe_create_child_filter(
+        rule.expansion, rule.options.keep_all_tokens, False, rule.options.empty_indices
+    )
+    if made is None:
+        return [(i, False, 0) for i in range(len(rule.expansion))], 0
+    if len(made.args) == 2:
+        return list(made.args[0]), made.args[1]
+    return [(i, expand, 0) for i, expand in made.args[0]], 0
+
+
 class _AstLark(Lark):
-    """Lark with the callbacks above around the transformer's (its
-    `transformer` option is the `_Reductions`)."""
+    """Lark with the callbacks above in place of its tree builder's (its
+    `transformer` option is the `ToAst` whose methods they call)."""
 
     def _prepare_callbacks(self) -> None:
         super()._prepare_callbacks()
-        reductions = self.options.transformer
-        for key, callback in list(self._callbacks.items()):
-            if isinstance(key, Rule):
-                self._callbacks[key] = (
-                    _passed_on if _passes_on(key) else _placing(callback, reductions)
-                )
+        builder = self.options.transformer
+        for rule in self.rules:
+            self._callbacks[rule] = _reducer(rule, builder)
 
 
 def _passes_on(rule: Rule) -> bool:
@@ -126,8 +144,7 @@ class AstParser:
 
     def __init__(self) -> None:
         self.builder = ToAst("<text>")
-        reductions = _Reductions(self.builder)
-        self.lark = load_parser(_AstLark, transformer=reductions, propagate_positions=False)
+        self.lark = load_parser(_AstLark, transformer=self.builder, propagate_positions=False)
         self.lock = threading.Lock()
 
     @property
