@@ -31,6 +31,7 @@ from tfrules.model.ruleset import (
 )
 from tfrules.model.schema import Level, Schema
 from tfrules.syntax import ast
+from tfrules.syntax.collection import collection_paused
 from tfrules.syntax.words import RESERVED_WORDS
 
 
@@ -53,7 +54,8 @@ def check_schema_file(source: SourceFile) -> tuple[Schema | None, list[diag.Diag
 
 
 def check_ruleset(workspace: Workspace, name: str) -> CheckResult:
-    return _RulesetChecker(workspace, name).run()
+    with collection_paused():
+        return _RulesetChecker(workspace, name).run()
 
 
 class _RulesetChecker:

@@ -10,12 +10,10 @@ checked or compiled further.
 from __future__ import annotations
 
 import bisect
-import contextlib
 import datetime as dt
 import functools
-import gc
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 
@@ -27,6 +25,7 @@ from lark.lexer import PatternStr
 from tfrules import diagnostics as diag
 from tfrules.syntax import ast
 from tfrules.syntax.ast_parser import ast_parser
+from tfrules.syntax.collection import collection_paused
 from tfrules.syntax.repairs import DECL_START, repair_hint
 from tfrules.syntax.words import RESERVED_WORDS
 
@@ -135,7 +134,7 @@ def parse_text(text: str, file: str = "<text>") -> ParseResult:
             text,
             comments,
         )
-    with _collection_paused(), ast.numbered_from(ast.file_id_base(file, text)):
+    with collection_paused(), ast.numbered_from(ast.file_id_base(file, text)):
         result, problems = _parse_ast(text, file)
     if result is None:
         return ParseResult(None, tuple(problems), text, comments)
@@ -145,20 +144,6 @@ def parse_text(text: str, file: str = "<text>") -> ParseResult:
         hint = "split it into named rules"
         return ParseResult(None, (diag.error("E013", message, deep.span, hint),), text, comments)
     return ParseResult(result, tuple(problems), text, comments)
-
-
-@contextlib.contextmanager
-def _collection_paused() -> Iterator[None]:
-    """Python's cycle collector paused while a file is parsed: parsing makes
-    tens of thousands of small objects and no cycles, and the collections
-    those objects would set off took as long as the parsing itself."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 @functools.cache
