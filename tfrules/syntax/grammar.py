@@ -70,8 +70,9 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("tfrules", appauthor=False))
 
 
-def cache_file(text: str) -> Path:
-    return cache_dir() / f"parser-{cache_key(text)}.lark"
+def cache_file(text: str, folder: Path | None = None) -> Path:
+    """The file the parser built from grammar `text` is kept in."""
+    return (folder or cache_dir()) / f"parser-{cache_key(text)}.lark"
 
 
 def build(text: str) -> Lark:
@@ -114,18 +115,17 @@ def _write(path: Path, data: bytes) -> None:
         pass
 
 
-def _fresh(text: str) -> dict[str, Any]:
+def built_tables(text: str, folder: Path | None = None) -> dict[str, Any]:
+    """The parser built from grammar `text` as `Lark.save` writes it, kept
+    in the cache `folder` (by default `cache_dir()`)."""
     data = _serialise(build(text))
-    _write(cache_file(text), data)
+    _write(cache_file(text, folder), data)
     return pickle.loads(data)
 
 
-@functools.cache
-def saved_parser() -> dict[str, Any]:
-    """The built parser, as `Lark.save` keeps it: from the cache, or built
-    (and then kept there)."""
-    text = grammar_text()
-    return _read(cache_file(text)) or _fresh(text)
+def cached_tables(text: str, folder: Path | None = None) -> dict[str, Any]:
+    """The saved parser for grammar `text`: from the cache, or built and kept there."""
+    return _read(cache_file(text, folder)) or built_tables(text, folder)
 
 
 L = TypeVar("L", bound=Lark)
@@ -134,13 +134,19 @@ L = TypeVar("L", bound=Lark)
 def load_parser(kind: type[L] = Lark, **options: Any) -> L:  # type: ignore[assignment]
     """A parser of class `kind` from the saved tables, with `options` (those
     Lark allows when loading: a transformer, propagate_positions)."""
-    saved = saved_parser()
+    text = grammar_text()
+    saved = _tables()
     try:
         return kind._load_from_dict(saved["data"], saved["memo"], **options)
     except Exception:  # written by something else under the same name: build afresh
-        saved_parser.cache_clear()
-        fresh = _fresh(grammar_text())
+        _tables.cache_clear()
+        fresh = built_tables(text)
         return kind._load_from_dict(fresh["data"], fresh["memo"], **options)
+
+
+@functools.cache
+def _tables() -> dict[str, Any]:
+    return cached_tables(grammar_text())
 
 
 @functools.cache
