@@ -156,9 +156,14 @@ def make_server() -> TfrulesServer:
         elif not roots and params.root_path:
             roots = [Path(params.root_path).resolve()]
         ls.project = Project(roots)
+        from tfrules.syntax.ast_parser import ast_parser
         from tfrules.syntax.grammar import parser
 
-        parser()  # built once, here, rather than at the first keystroke
+        # loaded once, here, rather than at the first keystroke: the parser
+        # that builds the AST (diagnostics) and the one that builds Lark's
+        # tree (completion, formatting)
+        ast_parser()
+        parser()
 
     @server.feature(L.INITIALIZED)
     def initialized(ls: TfrulesServer, params: L.InitializedParams) -> None:

@@ -46,10 +46,6 @@ class Placed:
 Reduce = Callable[[list[Any]], Any]
 
 
-def _positioned(value: Any) -> bool:
-    return value.__class__ is Token or (value.__class__ is Placed and value.line is not None)
-
-
 def _reducer(rule: Rule, builder: ToAst) -> Reduce:
     """The callback of one rule: its extent, then Lark's filtering of its
     parts (keywords dropped, `_rules` inlined, placeholders for `[...]`),
@@ -63,11 +59,20 @@ def _reducer(rule: Rule, builder: ToAst) -> Reduce:
     expand1 = bool(rule.options.expand1) and not rule.alias
 
     def reduce(children: list[Any]) -> Placed:
-        first = next((c for c in children if _positioned(c)), None)
+        # the first and last parts with a place (a token, or a value with
+        # an extent), written out: this runs for every reduction
+        first = last = None
+        for child in children:
+            if child.__class__ is Token or child.line is not None:
+                first = child
+                break
         if first is None:
             placed = Placed(None, 0, 0, 0)
         else:
-            last = next(c for c in reversed(children) if _positioned(c))
+            for child in reversed(children):
+                if child.__class__ is Token or child.line is not None:
+                    last = child
+                    break
             placed = Placed(first.line, first.column, last.end_line, last.end_column)
         values: list[Any] = []
         for index, expand, add_none in include:
