@@ -7,6 +7,8 @@ platform's cache folder for tfrules), in a file named by a digest of the
 grammar, the parser's options and the versions of Lark and Python: a changed
 grammar or an upgraded Lark is a new name, so a stale parser is never loaded.
 A cache that cannot be read or written is passed over, never an error.
+The file is a pickle, as Lark saves a parser: the cache folder must be one
+only its user can write to (the platform's is; the file itself is private).
 """
 
 from __future__ import annotations
