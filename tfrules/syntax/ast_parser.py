@@ -50,7 +50,7 @@ def _reducer(rule: Rule, builder: ToAst) -> Reduce:
     """The callback of one rule: its extent, then Lark's filtering of its
     parts (keywords dropped, `_rules` inlined, placeholders for `[...]`),
     then the builder's method, or the part itself for a `?rule` with one."""
-    if _passes_on(rule):
+    if _passes_on(rule, builder):
         return _passed_on
     name = str(rule.alias or rule.options.template_source or rule.origin.name)
     method = getattr(builder, name, None)
@@ -125,13 +125,16 @@ class _AstLark(Lark):
             self._callbacks[rule] = _reducer(rule, builder)
 
 
-def _passes_on(rule: Rule) -> bool:
-    """A `?rule` reduced from one part that stays (most reductions of an
-    expression: `expr` from `or_expr` from `and_expr` ... from `atom`): its
-    value and extent are its part's."""
-    if not rule.options.expand1 or rule.alias or len(rule.expansion) != 1:
+def _passes_on(rule: Rule, builder: ToAst) -> bool:
+    """A rule reduced from one part that stays, as it is (most reductions of
+    an expression: `expr` from `or_expr` from `and_expr` ... from `atom`):
+    its value and extent are its part's. So is a `?rule`'s, and so is that
+    of a rule whose method gives back its only part unchanged."""
+    if len(rule.expansion) != 1 or any(rule.options.empty_indices or ()):
         return False
-    if any(rule.options.empty_indices or ()):
+    if rule.alias and rule.alias not in builder.ONE_PART_UNCHANGED:
+        return False
+    if not rule.alias and not rule.options.expand1:
         return False
     symbol = rule.expansion[0]
     if symbol.is_term:

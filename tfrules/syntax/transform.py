@@ -36,6 +36,11 @@ class ToAst(MappingToAst, SchemaToAst):
     """Builds AST nodes bottom-up; collects diagnostics for bad literals
     (schema declarations in `transform_schema`, the frame in `transform_base`)."""
 
+    #: Methods that return their only part unchanged (an expression without
+    #: `or`, `and` or an operator): the parser passes such a part on without
+    #: calling them (`tfrules/syntax/ast_parser.py`).
+    ONE_PART_UNCHANGED = frozenset({"or_", "and_", "arith"})
+
     # ---------------------------------------------------------------- files
     def start(self, meta: Meta, children: list[Any]) -> Any:
         return children[0]
