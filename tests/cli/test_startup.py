@@ -89,3 +89,18 @@ def test_check_with_errors_needs_no_polars(tmp_path: Path) -> None:
     code, modules = loaded_by("check", str(broken))
     assert code == 1
     assert heavy_in(modules) == []
+
+
+def test_synth_help_names_the_default_councils() -> None:
+    """`synth --la-codes` has no computed default (the councils' list lives
+    beside numpy); its help names them, and must keep naming them all."""
+    from typer.testing import CliRunner
+
+    from tfrules.cli.main import app
+    from tfrules.data.synth.areas import LA_NAMES
+
+    shown = " ".join(
+        CliRunner(env={"COLUMNS": "400"}).invoke(app, ["synth", "--help"]).output.split()
+    )
+    for name in LA_NAMES.values():
+        assert name.split(" (")[0] in shown, name

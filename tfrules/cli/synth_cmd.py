@@ -28,8 +28,9 @@ def synth(
         None,
         "--la-codes",
         metavar="CODES",
-        help="Councils (ONS codes, comma-separated) the households are spread over; "
-        "by default the ten councils of the shipped local rulesets.",
+        help="Councils (ONS codes, comma-separated) the households are spread over; by "
+        "default six: Leeds, Essex, Barking and Dagenham, Devon, Newcastle upon Tyne and "
+        "Manchester.",
     ),
     output_format: str = typer.Option("parquet", "--format", help="parquet or csv."),
     attached: float = typer.Option(
