@@ -28,10 +28,7 @@ import lark
 from lark import Lark
 
 GRAMMAR_FILE = "tfrules.lark"
-<<<<<<< HEAD
 START_RULES = ["start", "decls", "table_decls", "table_maps"]
-=======
-START_RULES = ["start", "decls", "table_decls"]
 #: The options the parser is built with (the cache's name depends on them).
 OPTIONS: dict[str, Any] = {
     "parser": "lalr",
@@ -42,7 +39,6 @@ OPTIONS: dict[str, Any] = {
     "start": START_RULES,
 }
 CACHE_ENV = "TFRULES_CACHE_DIR"
->>>>>>> 3518174 (Start-up: the command line imports only Typer before a command runs (each command imports its modules when called; the results formats in a module without Polars), and the built parser is kept in the user's cache folder, named by a digest of the grammar, its options and the versions of Lark and Python)
 
 
 def grammar_text() -> str:
