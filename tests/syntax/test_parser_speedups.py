@@ -24,7 +24,12 @@ from tfrules.syntax.parser import parse_text
 from tfrules.syntax.transform import ToAst
 
 ROOT = Path(__file__).resolve().parents[2]
-SHIPPED = [*sorted(ROOT.glob("rulesets/**/*.tfr")), ROOT / "tests/syntax/sample_all_forms.tfr"]
+SHIPPED = [
+    *sorted(ROOT.glob("rulesets/**/*.tfr")),
+    ROOT / "tests/syntax/sample_all_forms.tfr",
+    ROOT / "tests/syntax/sample_mapping.tfr",
+    *sorted(ROOT.glob("docs/examples/**/*.tfr")),
+]
 
 
 def _by_transformer(text: str, file: str) -> tuple[Any, list[Any]]:
