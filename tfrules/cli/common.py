@@ -16,7 +16,7 @@ import typer
 
 from tfrules.cli.interrupts import in_worker
 from tfrules.cli.output import DiagnosticFormat, console, print_diagnostics
-from tfrules.data.inventory import MAPPING_NAME
+from tfrules.data.file_names import MAPPING_NAME
 
 # Only Typer is imported when the command line starts: `tfrules --help` and
 # `tfrules check` must not wait for Polars, so each helper imports what it

@@ -23,7 +23,7 @@ from tfrules.cli.common import (
     plain_failures,
 )
 from tfrules.cli.output import console
-from tfrules.data.inventory import MAPPING_NAME
+from tfrules.data.file_names import MAPPING_NAME
 
 if TYPE_CHECKING:
     from tfrules.data.data_check import DataCheck

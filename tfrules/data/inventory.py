@@ -19,13 +19,12 @@ from pathlib import Path, PurePosixPath
 
 import attrs
 
+from tfrules.data.file_names import MAPPING_NAME as MAPPING_NAME  # said once, there
 from tfrules.model.mapping import FILE_SUFFIXES, CheckedMapping
 from tfrules.model.schema import Schema
 
 #: Files that look like data, and so are reported when they feed no table.
 DATA_SUFFIXES = (*FILE_SUFFIXES, ".xls", ".ods")
-#: Where a mapping may sit beside the data, found without --mapping.
-MAPPING_NAME = "mapping.tfr"
 CANONICAL_SUFFIXES = (".parquet", ".csv")
 
 
