@@ -324,7 +324,6 @@ def record_run(
 ) -> None:
     """Write the audit bundle of a finished run (`--audit-bundle`), or exit 2."""
     from tfrules.audit.manifest import build_manifest, write_manifest
-    from tfrules.run import arguments
 
     manifest = build_manifest(arguments, out, rulesets, dataset, params=params, include=include)
     try:
