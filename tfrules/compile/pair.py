@@ -4,7 +4,7 @@
 households. Both are lowered into one column graph: the base first, then
 the new version with a memo seeded from the base's. A rule the caller
 names as unchanged (the same definition, over unchanged rules and equal
-parameters: see `tfrules.diff.changes`) is the base's column; every other
+parameters: see `tfrules.diffing.changes`) is the base's column; every other
 rule of the new version is lowered again, and what it reads that the base
 computed already (the same row expression, the same aggregation, the same
 window) is found in the memo by content and computed once.
