@@ -95,6 +95,7 @@ def compare_versions(
         as_of=as_of,
         households=frame.height,
         rules=tuple(wanted),
+        criteria=tuple(counts.criteria(new, wanted)),
         transitions=counts.transition_counts(frame, new, wanted, council),
         money=counts.amount_totals(frame, new, wanted, council, counts.MONEY_KINDS),
         measures=counts.amount_totals(frame, new, wanted, council, counts.MEASURE_KINDS),

@@ -51,6 +51,8 @@ class DiffResult:
     as_of: dt.date
     households: int
     rules: tuple[str, ...]
+    #: the rules of `rules` that are criteria (true, false or unknown)
+    criteria: tuple[str, ...]
     transitions: pl.DataFrame
     money: pl.DataFrame
     measures: pl.DataFrame
@@ -60,6 +62,12 @@ class DiffResult:
     #: household rules in one version only (not compared)
     only_base: tuple[str, ...] = ()
     only_new: tuple[str, ...] = ()
+
+    @property
+    def other_rules(self) -> tuple[str, ...]:
+        """The rules compared that are neither criteria nor amounts (dates, categories)."""
+        amounts = set(self.money["rule"].to_list()) | set(self.measures["rule"].to_list())
+        return tuple(r for r in self.rules if r not in self.criteria and r not in amounts)
 
     @property
     def samples_frame(self) -> pl.DataFrame:
