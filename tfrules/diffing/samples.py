@@ -1,8 +1,8 @@
 """Households to look at: up to N per rule and transition, and why each moved.
 
-The households of each transition are taken in the order of a seeded hash
-of their key (a Polars expression: the same seed picks the same households,
-and the same households tend to be picked for every rule). Each is
+The households of each transition are taken in the order of a seeded
+shuffle of all of them (the same seed picks the same households, and the
+same households tend to be picked for every rule). Each is
 evaluated by the reference interpreter in both versions: the first rule, in
 dependency order, whose value differs is the change's cause as far as the
 rules go (a sub-rule, or the rule itself when only its own definition or
@@ -16,6 +16,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 import attrs
+import numpy as np
 import polars as pl
 
 from tfrules.data.load import Dataset
@@ -24,13 +25,14 @@ from tfrules.diffing.counts import TRANSITIONS, transition_name
 from tfrules.diffing.plan import BASE_APPLIED, NEW, NEW_APPLIED
 from tfrules.diffing.versions import Versions
 from tfrules.interpret.deciding import Decider
-from tfrules.interpret.explain import Explanation, explain_household
+from tfrules.interpret.explain import Explanation, TraceNode, explain_household
 from tfrules.interpret.explain_text import fact_line
 from tfrules.interpret.household import HouseholdData, households_from_frames
 from tfrules.interpret.plain_values import plain
 from tfrules.model import types as T
 from tfrules.model.ruleset import CheckedRuleset
 from tfrules.model.schema import Level
+from tfrules.syntax.format_expr import flat
 
 #: How deep the facts of each side go: a short explanation, not the whole tree.
 FACT_DEPTH = 3
@@ -67,7 +69,10 @@ def pick(
     rule, transition, household (and the rulesets that applied to it)."""
     if per_transition <= 0 or frame.height == 0:
         return _empty_picks()
-    ordered = frame.with_columns(pl.col(key).hash(seed).alias("__order")).sort("__order", key)
+    # a seeded shuffle of the households (sorted by key): the same seed and data
+    # give the same households, whichever version of Polars hashes them
+    shuffle = np.random.default_rng(seed).permutation(frame.height)
+    ordered = frame.sort(key).with_columns(pl.Series("__order", shuffle)).sort("__order")
     found: list[pl.DataFrame] = []
     for rule in rules:
         before, after = pl.col(rule), pl.col(NEW + rule)
@@ -197,7 +202,18 @@ def _facts(ruleset: CheckedRuleset, household: HouseholdData, tree: object) -> t
 
     for fact in decider.rule(tree):  # type: ignore[arg-type]
         add(fact, 0)
+    if not lines and isinstance(tree, TraceNode):
+        # decided by its definition alone, with no parts worth naming: show it
+        found = _type_or_none(ruleset, tree.node)
+        lines.append(f"{flat(tree.node)} = {plain(tree.value, found)}")
     return tuple(lines)
+
+
+def _type_or_none(ruleset: CheckedRuleset, node: object) -> T.Type | None:
+    try:
+        return ruleset.annotations.type_of(node)  # type: ignore[arg-type]
+    except KeyError:
+        return None
 
 
 def _households(

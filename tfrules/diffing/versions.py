@@ -6,8 +6,10 @@ itself with what-ifs (`params`, applied to the new version only); or a rule
 file against its own text at a git revision (`base_rev`), the case of a pull
 request. For a revision, the rule file, the files its chain is read from,
 and the include and local folders are written as they were at that revision
-(`git show REV:path`) into a temporary folder, and the base is loaded from
-there, so that everything it extends or includes is read at the revision.
+(`git show REV:path`, in the git repository of the current folder: the
+checkout a pull request is tested in) into a temporary folder, and the base
+is loaded from there, so that everything it extends or includes is read at
+the revision.
 """
 
 from __future__ import annotations
@@ -73,7 +75,8 @@ def load_versions(
         ):
             warnings.simplefilter("ignore", api.RulesWarning)
             base_rules = api.load(path, include=folders)
-            base_local = _locals(base_rules, locals_, folders, ())
+            # the local rulesets build on the base as it was: the same file
+            base_local = _locals(base_rules, locals_, [*folders, path.parent], ())
         label = f"{new_rules.name} at {base_rev}"
         versions = Versions(
             Version(base_rules, base_local, label),
@@ -175,23 +178,41 @@ def _at_revision(
     local: Sequence[str | Path],
 ) -> Iterator[tuple[Path, list[Path], list[Path]]]:
     """The ruleset's file, include folders and local folders as they were at
-    `revision`, in a temporary folder: (file, include folders, local folders)."""
+    `revision` in the git repository of the current folder, in a temporary
+    folder: (file, include folders, local folders). Files outside that
+    repository are read as they are now."""
     path = source_path(ruleset.files[ruleset.name])
-    top = _git_top(path.parent)
+    top = _git_top(Path.cwd())
+    chain = [source_path(f) for f in ruleset.files.values()]
+    if not any(_is_within(f, top) for f in chain) and not any(
+        _is_within(Path(f), top) for f in (*include, *local)
+    ):
+        raise DiffError(
+            f"none of the rule files compared lies in the git repository {top}, so there is "
+            f"nothing to read at {revision!r}: run the command inside the repository"
+        )
+    _check_revision(top, revision)
     folder = Path(tempfile.mkdtemp(prefix="tfrules-diff-"))
     try:
-        wanted_files = [source_path(f) for f in ruleset.files.values()]
-        inside = [f for f in wanted_files if _is_within(f, top)]
-        for file in inside:
-            _export(top, revision, file, folder, required=file == path)
-        folders = [folder / f.resolve().relative_to(top).parent for f in inside if f != path]
+        folders: list[Path] = []
+        for file in chain:
+            if _is_within(file, top):
+                _export(top, revision, file, folder, required=file == path)
+                if file != path:
+                    folders.append(folder / file.resolve().relative_to(top).parent)
         for each in include:
             folders.append(_export_folder(top, revision, Path(each), folder))
         locals_ = [_export_folder(top, revision, Path(each), folder) for each in local]
-        target = folder / path.resolve().relative_to(top)
+        target = folder / path.resolve().relative_to(top) if _is_within(path, top) else path
         yield target, list(dict.fromkeys(folders)), locals_
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _check_revision(top: Path, revision: str) -> None:
+    done = _git(top, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
+    if done.returncode != 0:
+        raise DiffError(f"there is no revision {revision!r} in the git repository {top}")
 
 
 def _git(top: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
@@ -204,7 +225,10 @@ def _git(top: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
 def _git_top(folder: Path) -> Path:
     done = _git(folder, "rev-parse", "--show-toplevel")
     if done.returncode != 0:
-        raise DiffError(f"{folder} is not inside a git repository, so --base-rev cannot be read")
+        raise DiffError(
+            "--base-rev reads the rule files from the git repository of the current folder, "
+            f"and {folder} is not inside one"
+        )
     return Path(done.stdout.decode().strip()).resolve()
 
 
