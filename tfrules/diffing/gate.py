@@ -54,10 +54,15 @@ class Verdict:
     def describe(self) -> str:
         limit = self.limit
         if limit.measure == "money":
-            moved = f"£{abs(self.actual):,.2f} ({'+' if self.actual >= 0 else '-'})"
-            return f"{limit.rule}: the total moves by {moved}, at most £{limit.amount:,.2f}"
-        allowed = f"{limit.amount}% of the households" if limit.percent else f"{limit.amount}"
-        return f"{limit.rule}: {int(self.actual):,} households change, at most {allowed}"
+            sign = "-" if self.actual < 0 else "+"
+            return (
+                f"{limit.rule}: the total moves by {sign}£{abs(self.actual):,.2f}, "
+                f"at most £{limit.amount:,.2f} either way"
+            )
+        allowed = f"{limit.amount}% of the households" if limit.percent else f"{limit.amount:,}"
+        count = int(self.actual)
+        noun = "household changes" if count == 1 else "households change"
+        return f"{limit.rule}: {count:,} {noun} value, at most {allowed}"
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -77,10 +77,14 @@ def load_versions(
             base_rules = api.load(path, include=folders)
             # the local rulesets build on the base as it was: the same file
             base_local = _locals(base_rules, locals_, [*folders, path.parent], ())
-        label = f"{new_rules.name} at {base_rev}"
+        label = f"{_label(base, new_rules)} at {base_rev}"
         versions = Versions(
             Version(base_rules, base_local, label),
-            Version(new_rules, _locals(new_rules, local, include, params), new_rules.name),
+            Version(
+                new_rules,
+                _locals(new_rules, local, include, params),
+                _label(base, new_rules) + (f" with {', '.join(params)}" if params else ""),
+            ),
         )
     else:
         if new is None and not params:
@@ -91,15 +95,23 @@ def load_versions(
         new_rules = _load(new if new is not None else base, include, params)
         what_ifs = f" with {', '.join(params)}" if params else ""
         versions = Versions(
-            Version(base_rules, _locals(base_rules, local, include, ()), base_rules.name),
+            Version(base_rules, _locals(base_rules, local, include, ()), _label(base, base_rules)),
             Version(
                 new_rules,
                 _locals(new_rules, local, include, params),
-                new_rules.name + what_ifs,
+                _label(new if new is not None else base, new_rules) + what_ifs,
             ),
         )
     same_schema(versions.base.ruleset, versions.new.ruleset)
     return versions
+
+
+def _label(source: RulesetSource, ruleset: CheckedRuleset) -> str:
+    """The ruleset's name, and the file it was given as (two versions of one
+    ruleset are often two files declaring the same name)."""
+    if isinstance(source, str | Path) and str(source) != ruleset.name:
+        return f"{ruleset.name} ({source})"
+    return ruleset.name
 
 
 def _load(
