@@ -47,9 +47,13 @@ class DiffFormat(enum.StrEnum):
 
 @app.command("diff")
 def diff(
-    base: str = typer.Argument(..., help="The base version: " + RULESET_HELP),
+    base: str = typer.Argument(
+        ..., help="The base version. " + RULESET_HELP, metavar="BASE", show_default=False
+    ),
     new: str = typer.Argument(
         None,
+        metavar="NEW",
+        show_default=False,
         help="The new version (a ruleset name or .tfr file). Left out: BASE with the --param "
         "what-ifs, or BASE against its own text at --base-rev.",
     ),
@@ -62,9 +66,10 @@ def diff(
         None,
         "--base-rev",
         metavar="REV",
-        help="Compare BASE (a .tfr file in a git repository) with its text at this git revision "
-        "(main, a commit, a tag): the case of a pull request. The files it builds on and the "
-        "--include and --local folders are read at the revision too.",
+        help="Compare BASE with its text at this git revision (main, a commit, a tag): the "
+        "case of a pull request. Every rule file of the comparison that lies in the git "
+        "repository of the current folder (BASE, what it builds on, the --include and --local "
+        "folders) is read as it was at the revision for the base version.",
     ),
     include: list[Path] = typer.Option([], "--include", metavar="DIR", help=INCLUDE_HELP),
     local: list[Path] = typer.Option(
@@ -89,6 +94,7 @@ def diff(
         DEFAULT_SEED,
         "--seed",
         min=0,
+        metavar="N",
         help="Which sample households: the same seed picks the same households.",
     ),
     output_format: DiffFormat = typer.Option(
