@@ -67,12 +67,18 @@ def pick(
 ) -> pl.DataFrame:
     """Up to `per_transition` households per rule and transition: columns
     rule, transition, household (and the rulesets that applied to it)."""
-    if per_transition <= 0 or frame.height == 0:
+    if per_transition <= 0 or frame.height == 0 or not rules:
         return _empty_picks()
     # a seeded shuffle of the households (sorted by key): the same seed and data
     # give the same households, whichever version of Polars hashes them
     shuffle = np.random.default_rng(seed).permutation(frame.height)
-    ordered = frame.sort(key).with_columns(pl.Series("__order", shuffle)).sort("__order")
+    differs = pl.any_horizontal([~pl.col(r).eq_missing(pl.col(NEW + r)) for r in rules])
+    ordered = (
+        frame.sort(key)
+        .with_columns(pl.Series("__order", shuffle))
+        .filter(differs)  # only the households that moved: usually few
+        .sort("__order")
+    )
     found: list[pl.DataFrame] = []
     for rule in rules:
         before, after = pl.col(rule), pl.col(NEW + rule)
