@@ -84,7 +84,9 @@ def compare_versions(
     shared = compared_rules(versions)
     wanted = _wanted(shared, rules)
     parts = pairings(versions)
-    frame = paired_plan(versions, parts, dataset, as_of, wanted).collect()
+    # every rule both compute, not only those wanted: a sample's first
+    # difference may be in a rule it uses
+    frame = paired_plan(versions, parts, dataset, as_of, shared).collect()
     council = base.schema.council_column
     key = base.schema.households.key
     assert key is not None
@@ -101,7 +103,7 @@ def compare_versions(
         measures=counts.amount_totals(frame, new, wanted, council, counts.MEASURE_KINDS),
         changes=_ruleset_changes(parts),
         params=_param_changes(versions),
-        samples=tuple(explain_picks(picks, versions, dataset, as_of)),
+        samples=tuple(explain_picks(picks, frame, key, versions, dataset, as_of)),
         only_base=tuple(r for r in base.output_rules if r not in shared),
         only_new=tuple(r for r in new.output_rules if r not in shared),
     )

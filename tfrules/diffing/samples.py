@@ -114,24 +114,52 @@ def _empty_picks() -> pl.DataFrame:
 
 
 def explain_picks(
-    picks: pl.DataFrame, versions: Versions, dataset: Dataset, as_of: dt.date
+    picks: pl.DataFrame,
+    frame: pl.DataFrame,
+    key: str,
+    versions: Versions,
+    dataset: Dataset,
+    as_of: dt.date,
 ) -> list[Sample]:
-    """Each picked household explained in both versions."""
+    """Each picked household explained in both versions. `frame` is the paired
+    plan's result, with every rule both versions compute: the first rule whose
+    value differs is read from it, and only that rule is explained again, by
+    the reference interpreter, in each version."""
     if picks.height == 0:
         return []
     base_named = {r.name: r for r in versions.base.all}
     new_named = {r.name: r for r in versions.new.all}
-    national = versions.base.ruleset
-    found = _households(national, dataset, set(picks["household"].to_list()))
-    cache: dict[tuple[str, str], Explanation] = {}
+    ids = sorted(set(picks["household"].to_list()))
+    values = {row[key]: row for row in frame.filter(pl.col(key).is_in(ids)).iter_rows(named=True)}
+    found = _households(versions.base.ruleset, dataset, set(ids))
+    cache: dict[tuple[str, str, str], Explanation] = {}
     samples = []
-    for row in picks.iter_rows(named=True):
-        household = found[row["household"]]
-        base, new = base_named[row[BASE_APPLIED]], new_named[row[NEW_APPLIED]]
-        order = _sub_rules(base, new, row["rule"])
-        before = _explained(cache, "base", base, household, as_of, order)
-        after = _explained(cache, "new", new, household, as_of, order)
-        samples.append(_sample(row, household, base, new, before, after, order))
+    for pick in picks.iter_rows(named=True):
+        row = values[pick["household"]]
+        base, new = base_named[pick[BASE_APPLIED]], new_named[pick[NEW_APPLIED]]
+        order = [r for r in _sub_rules(base, new, pick["rule"]) if r in row and NEW + r in row]
+        rule = pick["rule"]
+        cause = next((r for r in order if row[r] != row[NEW + r]), rule)
+        household = found[pick["household"]]
+        before = _explained(cache, "base", base, household, as_of, cause)
+        after = _explained(cache, "new", new, household, as_of, cause)
+        council_column = new.schema.council_column
+        council = row.get(council_column) if council_column else None
+        samples.append(
+            Sample(
+                rule=rule,
+                transition=pick["transition"],
+                household=household.id,
+                council=str(council) if council is not None else None,
+                before=plain(row[rule], base.rules[rule].type),
+                after=plain(row[NEW + rule], new.rules[rule].type),
+                cause=cause,
+                cause_before=plain(row[cause], base.rules[cause].type),
+                cause_after=plain(row[NEW + cause], new.rules[cause].type),
+                base_facts=_facts(base, household, before.rules[0].tree),
+                new_facts=_facts(new, household, after.rules[0].tree),
+            )
+        )
     return samples
 
 
@@ -149,52 +177,19 @@ def _sub_rules(base: CheckedRuleset, new: CheckedRuleset, rule: str) -> list[str
 
 
 def _explained(
-    cache: dict[tuple[str, str], Explanation],
+    cache: dict[tuple[str, str, str], Explanation],
     side: str,
     ruleset: CheckedRuleset,
     household: HouseholdData,
     as_of: dt.date,
-    rules: list[str],
-) -> dict[str, tuple[object, object]]:
-    """Each rule's value and evaluation tree for the household (explained once
-    per household and version, for every rule it is asked about)."""
-    wanted = list(rules)
-    known = cache.get((side, household.id))
-    have = {r.rule for r in known.rules} if known is not None else set()
-    if known is None or not set(wanted) <= have:
-        every = list(dict.fromkeys([*(r.rule for r in known.rules), *wanted])) if known else wanted
-        known = explain_household(ruleset, household, as_of, every)
-        cache[(side, household.id)] = known
-    return {r.rule: (r.value, r.tree) for r in known.rules}
-
-
-def _sample(
-    row: dict[str, str],
-    household: HouseholdData,
-    base: CheckedRuleset,
-    new: CheckedRuleset,
-    before: dict[str, tuple[object, object]],
-    after: dict[str, tuple[object, object]],
-    order: list[str],
-) -> Sample:
-    rule = row["rule"]
-    cause = next((r for r in order if before[r][0] != after[r][0]), rule)
-    kind = new.rules[cause].type
-    council_column = new.schema.council_column
-    council = household.household.get(council_column) if council_column else None
-    return Sample(
-        rule=rule,
-        transition=row["transition"],
-        household=household.id,
-        council=str(council) if council is not None else None,
-        before=plain(before[rule][0], base.rules[rule].type),
-        after=plain(after[rule][0], new.rules[rule].type),
-        cause=cause,
-        cause_before=plain(before[cause][0], base.rules[cause].type),
-        cause_after=plain(after[cause][0], kind),
-        base_facts=_facts(base, household, before[cause][1]),
-        new_facts=_facts(new, household, after[cause][1]),
-    )
+    rule: str,
+) -> Explanation:
+    """One rule of one household explained (once per version, household and rule)."""
+    found = cache.get((side, household.id, rule))
+    if found is None:
+        found = explain_household(ruleset, household, as_of, [rule])
+        cache[(side, household.id, rule)] = found
+    return found
 
 
 def _facts(ruleset: CheckedRuleset, household: HouseholdData, tree: object) -> tuple[str, ...]:

@@ -92,14 +92,18 @@ def load_versions(
                 "nothing to compare: give a second ruleset, what-ifs (--param) or a base revision"
             )
         base_rules = _load(base, include, ())
-        new_rules = _load(new if new is not None else base, include, params)
+        base_local = _locals(base_rules, local, include, ())
         what_ifs = f" with {', '.join(params)}" if params else ""
+        if new is None:  # the same rules with what-ifs: checked once
+            new_rules = apply_overrides(base_rules, list(params))
+            new_local = tuple(apply_overrides(r, list(params)) for r in base_local)
+        else:
+            new_rules = _load(new, include, params)
+            new_local = _locals(new_rules, local, include, params)
         versions = Versions(
-            Version(base_rules, _locals(base_rules, local, include, ()), _label(base, base_rules)),
+            Version(base_rules, base_local, _label(base, base_rules)),
             Version(
-                new_rules,
-                _locals(new_rules, local, include, params),
-                _label(new if new is not None else base, new_rules) + what_ifs,
+                new_rules, new_local, _label(new if new is not None else base, new_rules) + what_ifs
             ),
         )
     same_schema(versions.base.ruleset, versions.new.ruleset)
