@@ -11,9 +11,10 @@ import pytest
 
 from tfrules import api
 from tfrules.compile.context import Context, FixedDate, RowDate
+from tfrules.compile.facts import Facts
 from tfrules.compile.graph import Derived
-from tfrules.compile.keys import DomainKey, RowKey, RuleKey, WindowKey
-from tfrules.compile.pair import compile_pair, shareable
+from tfrules.compile.keys import DomainKey, RuleKey, WindowKey
+from tfrules.compile.pair import SharedMemo, compile_pair
 from tfrules.compile.plan import build_plan
 from tfrules.data.synth import generate
 from tfrules.diffing.changes import compare
@@ -40,7 +41,15 @@ def _pair(base, new, data):
     )  # fmt: skip
 
 
-@pytest.mark.parametrize("params", [[], ["youth_age=15"], ["terms_needed=1", "payment_cap=£2000"]])
+@pytest.mark.parametrize(
+    "params",
+    [
+        [],
+        ["youth_age=15"],
+        ["terms_needed=1", "payment_cap=£2000"],
+        ["identification_window=6 months"],
+    ],
+)
 def test_each_version_is_its_own_plan(phase1, data, params) -> None:
     new = api.load("national.phase1", params=params)
     paired = _pair(phase1, new, data).collect()
@@ -56,33 +65,42 @@ def _aggregations(frame: pl.LazyFrame) -> int:
 
 
 def test_what_the_versions_share_is_computed_once(phase1, data) -> None:
-    single = _aggregations(build_plan(phase1, data.frames, AS_OF, missing=data.missing_tables))
-    same = _aggregations(_pair(phase1, phase1, data).frame)
-    assert same == single  # nothing changed: the new version is the base's columns
-    changed = _aggregations(
-        _pair(phase1, api.load("national.phase1", params=["youth_age=15"]), data).frame
-    )
-    assert single < changed < 2 * single  # only what reads youth_age is computed again
+    alone = build_plan(phase1, data.frames, AS_OF, missing=data.missing_tables)
+    same = _pair(phase1, phase1, data).frame
+    # nothing changed: the new version is the base's columns, no group_by more
+    assert _aggregations(same) == _aggregations(alone)
+    younger = _pair(phase1, api.load("national.phase1", params=["youth_age=15"]), data).frame
+    # what reads youth_age is computed again, into the same group_bys
+    assert len(younger.explain(optimized=False)) > len(same.explain(optimized=False))
+    assert _aggregations(younger) < 2 * _aggregations(alone)
 
 
-def test_only_keys_that_name_no_rule_text_are_shared() -> None:
+def test_a_tree_is_shared_only_where_it_means_the_same(phase1) -> None:
+    """The base's column for a key naming a tree is the new version's only
+    if every rule the tree uses is unchanged and every parameter equal."""
+
     def derived() -> Derived:
         return Derived("c", "H", pl.lit(1), frozenset())
 
     run_date = Context(FixedDate(AS_OF))
-    name = ast.Name("x")
-    memo = {
+    crime = phase1.rules["crime_asb"].body
+    row_date = Context(RowDate(ast.Name("offence_date"), pl.lit(1)))
+    base = {
         RuleKey("kept", run_date): derived(),
         RuleKey("changed", run_date): derived(),
-        RuleKey("kept", Context(RowDate(name, pl.lit(1)))): derived(),
+        RuleKey("kept", row_date): derived(),
         WindowKey("offences", 12, "months", FixedDate(AS_OF)): derived(),
-        RowKey("offences", None): derived(),  # type: ignore[arg-type]
-        DomainKey(name, True, run_date): derived(),  # type: ignore[arg-type]
+        DomainKey(crime, True, run_date): derived(),
     }
-    shared = shareable(memo, frozenset({"kept"}))
-    assert RuleKey("kept", run_date) in shared
-    assert RuleKey("changed", run_date) not in shared
-    assert not any(isinstance(k, RuleKey) and isinstance(k.context.date, RowDate) for k in shared)
-    assert not any(isinstance(k, DomainKey) for k in shared)
-    assert any(isinstance(k, WindowKey) for k in shared)
-    assert any(isinstance(k, RowKey) for k in shared)
+    facts = Facts(phase1)
+    same = frozenset(phase1.params)
+    memo = SharedMemo(base, facts, frozenset({"kept"}), same)
+    assert RuleKey("kept", run_date) in memo
+    assert RuleKey("changed", run_date) not in memo
+    assert RuleKey("kept", row_date) not in memo
+    assert WindowKey("offences", 12, "months", FixedDate(AS_OF)) in memo
+    assert DomainKey(crime, True, run_date) in memo  # crime_asb reads parameters only
+    other = SharedMemo(base, facts, frozenset(), same - {"youth_age"})
+    assert DomainKey(crime, True, run_date) not in other  # youth_age differs
+    with pytest.raises(KeyError):
+        other[RuleKey("kept", run_date)]

@@ -9,9 +9,11 @@ rule of the new version is lowered again, and what it reads that the base
 computed already (the same row expression, the same aggregation, the same
 window) is found in the memo by content and computed once.
 
-Keys that name an AST node (lifts, domains, household dates) are never
-shared: the same text can mean another thing in the other version (a
-parameter with another value, a rule with another definition).
+A key that names a tree (a lift, a domain, a household date) is shared only
+when the tree means the same in both versions: the same text can mean
+another thing in the other (a parameter with another value, a rule with
+another definition), so every rule it uses must be unchanged and every
+parameter equal.
 """
 
 from __future__ import annotations
@@ -25,9 +27,13 @@ from tfrules.compile.context import Context, FixedDate, RowDate
 from tfrules.compile.facts import Facts
 from tfrules.compile.graph import Derived
 from tfrules.compile.keys import (
+    AbstractKey,
     AggregationKey,
     BoundKey,
+    DateKey,
+    DomainKey,
     Key,
+    LiftKey,
     MemberCountKey,
     RowKey,
     RuleKey,
@@ -43,7 +49,9 @@ from tfrules.compile.plan import (
     select_outputs,
     settle,
 )
-from tfrules.model.ruleset import CheckedRuleset
+from tfrules.model.ruleset import CheckedRuleset, ParamRef, RuleRef
+from tfrules.syntax import ast
+from tfrules.syntax.walk import walk
 
 #: Keys whose column is the same whichever version asks: they name Polars
 #: expressions over graph columns, or dates and windows, never rule text.
@@ -74,23 +82,94 @@ def compile_pair(
     second = Lowering(Facts(new, gone), graph, LOWERINGS)
     with first.deep_enough():
         columns = lower_outputs(first, wanted, run_date)
-        second.memo.update(shareable(first.memo, frozenset(unchanged)))
+        second.memo = SharedMemo(
+            first.memo, second.facts, frozenset(unchanged), _same_params(base, new)
+        )
         columns.update(lower_outputs(second, wanted, run_date, prefix=new_prefix))
         settle(graph)
     return CompiledPlan(select_outputs(graph, base.schema, columns), graph.origins)
 
 
-def shareable(memo: Mapping[Key, Derived], unchanged: frozenset[str]) -> dict[Key, Derived]:
-    """The entries of the base's memo that the new version may use as they are."""
-    return {key: derived for key, derived in memo.items() if _shared(key, unchanged)}
+def _same_params(base: CheckedRuleset, new: CheckedRuleset) -> frozenset[str]:
+    return frozenset(
+        name
+        for name, info in new.params.items()
+        if name in base.params
+        and (base.params[name].type, base.params[name].value) == (info.type, info.value)
+    )
 
 
-def _shared(key: Key, unchanged: frozenset[str]) -> bool:
-    if isinstance(key, _CONTENT_KEYS):
+class SharedMemo(dict[Key, Derived]):
+    """The new version's memo: its own columns, and the base's wherever the
+    key means the same in both versions. A key is looked up as the new
+    version asks for it, so a key naming a tree (a lift, a domain, a
+    household date) is checked against the new version's reading of that
+    tree: every rule it uses unchanged, every parameter of equal value."""
+
+    def __init__(
+        self,
+        base: Mapping[Key, Derived],
+        facts: Facts,
+        unchanged: frozenset[str],
+        same_params: frozenset[str],
+    ) -> None:
+        super().__init__()
+        self._base = base
+        self._facts = facts
+        self._unchanged = unchanged
+        self._same_params = same_params
+
+    def __contains__(self, key: object) -> bool:
+        if dict.__contains__(self, key):
+            return True
+        derived = self._base.get(key)  # type: ignore[call-overload]
+        if derived is not None and self.shared(key):  # type: ignore[arg-type]
+            self[key] = derived  # type: ignore[index]
+            return True
+        return False
+
+    def __getitem__(self, key: Key) -> Derived:
+        if key in self:
+            return dict.__getitem__(self, key)
+        raise KeyError(key)
+
+    def shared(self, key: Key) -> bool:
+        """Whether the base's column for `key` is the new version's too."""
+        if isinstance(key, _CONTENT_KEYS):
+            return True
+        if isinstance(key, _DATED_KEYS):
+            return not isinstance(key.date, RowDate)
+        if isinstance(key, RuleKey):
+            return key.name in self._unchanged and _plain(key.context)
+        if isinstance(key, AbstractKey):
+            return key.name in self._unchanged
+        if isinstance(key, DomainKey):
+            return _plain(key.context) and self.same_meaning(key.condition)
+        if isinstance(key, DateKey):
+            return _plain(key.context) and self.same_meaning(key.date)
+        if isinstance(key, LiftKey):
+            return (
+                _plain(key.context)
+                and self.same_meaning(key.node)
+                and (key.members_of is None or self.same_meaning(key.members_of))
+            )
+        return False  # a reason or a value given by a test: never shared
+
+    def same_meaning(self, tree: ast.Expr) -> bool:
+        """Every rule the tree uses is unchanged and every parameter equal, so
+        the same text computes the same values in both versions."""
+        for node in walk(tree):
+            if isinstance(node, ast.Collection):
+                qualifier = self._facts.qualifier(node)
+                if qualifier is not None and qualifier not in self._unchanged:
+                    return False
+                continue
+            resolution = self._facts.resolution_or_none(node)
+            if isinstance(resolution, RuleRef) and resolution.name not in self._unchanged:
+                return False
+            if isinstance(resolution, ParamRef) and resolution.name not in self._same_params:
+                return False
         return True
-    if isinstance(key, _DATED_KEYS):
-        return not isinstance(key.date, RowDate)
-    return isinstance(key, RuleKey) and key.name in unchanged and _plain(key.context)
 
 
 def _plain(context: Context) -> bool:
