@@ -19,6 +19,7 @@ from diff_support import (
 )
 
 from tfrules import api
+from tfrules.diffing.render_markdown import render_markdown
 
 GOLDEN = HERE / "golden"
 #: Set to rewrite the golden files from the current output (then review the diff).
@@ -159,3 +160,12 @@ def test_every_format_runs_on_synthetic_data(synth_folder: Path, fmt: str) -> No
             "--format", fmt, "--samples", "1"),
         0,
     )  # fmt: skip
+
+
+def test_markdown_stays_under_the_size_of_a_comment() -> None:
+    result = api.diff(BASE_RULES, NEW_RULES, data=GOLDEN_DATA, as_of=GOLDEN_AS_OF)
+    whole = render_markdown(result)
+    short = render_markdown(result, max_characters=len(whole) - 200)
+    assert len(short) < len(whole)
+    assert "more sample section(s) left out" in short
+    assert "### Criteria" in short and "### Money" in short  # the figures are always there

@@ -22,9 +22,17 @@ from tfrules.diffing.result import DiffResult
 from tfrules.diffing.samples import Sample
 
 ARROW = "→"
+#: GitHub refuses a comment over 65,536 characters: sample sections beyond this
+#: many characters are left out (and counted), the figures never are.
+MAX_CHARACTERS = 60_000
 
 
-def render_markdown(result: DiffResult, verdicts: list[Verdict] | None = None) -> str:
+def render_markdown(
+    result: DiffResult,
+    verdicts: list[Verdict] | None = None,
+    *,
+    max_characters: int = MAX_CHARACTERS,
+) -> str:
     lines = [f"## tfrules diff: {_code(result.base)} {ARROW} {_code(result.new)}", ""]
     lines.append(
         f"As of {result.as_of.isoformat()}, over {result.households:,} households."
@@ -38,7 +46,8 @@ def render_markdown(result: DiffResult, verdicts: list[Verdict] | None = None) -
     lines += _amounts(result, result.money, "Money")
     lines += _amounts(result, result.measures, "Numbers")
     lines += _others(result)
-    lines += _samples(result)
+    room = max_characters - len("\n".join(lines))
+    lines += _samples(result, room)
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -214,13 +223,15 @@ def _others(result: DiffResult) -> list[str]:
     ]
 
 
-def _samples(result: DiffResult) -> list[str]:
+def _samples(result: DiffResult, room: int) -> list[str]:
     if not result.samples:
         return []
     lines = ["### Sample households", ""]
     groups: dict[tuple[str, str], list[Sample]] = {}
     for sample in result.samples:
         groups.setdefault((sample.rule, sample.transition), []).append(sample)
+    used = len("\n".join(lines))
+    left_out = 0
     for (rule, transition), samples in groups.items():
         total = _count(result, rule, transition)
         shown = f"{len(samples)} of {total:,}" if total is not None else f"{len(samples)}"
@@ -229,7 +240,19 @@ def _samples(result: DiffResult) -> list[str]:
         body: list[str] = []
         for sample in samples:
             body += _sample(sample)
-        lines += _details(summary, body)
+        section = _details(summary, body)
+        size = len("\n".join(section)) + 1
+        if left_out or used + size > room:
+            left_out += 1
+            continue
+        lines += section
+        used += size
+    if left_out:
+        lines += [
+            f"{left_out} more sample section(s) left out, to keep this under the size of a "
+            "pull-request comment: `--format json` has them all, or give `--samples` fewer.",
+            "",
+        ]
     return lines
 
 
