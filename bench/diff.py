@@ -105,8 +105,8 @@ machine; medians. The target is at most 1.3 times one eval.
 - diff: `tfrules diff national.phase1 {" ".join(f'--param "{p}"' for p in WHAT_IFS)}
   --data DATA --as-of {AS_OF} --format json --out diff.json`, 3 sample households per rule and
   change (runs: {runs(diffs)} s)
-- data: `tfrules synth --households {count} --seed 1 --out DATA`; {platform.python_version()},
-  {platform.machine()}
+- data: `tfrules synth --households {count} --seed 1 --out DATA`; Python
+  {platform.python_version()}, {platform.machine()}
 - command: `python bench/diff.py DATA --repeat {repeat} --write-docs`
 """
 
