@@ -169,3 +169,22 @@ def test_markdown_stays_under_the_size_of_a_comment() -> None:
     assert len(short) < len(whole)
     assert "more sample section(s) left out" in short
     assert "### Criteria" in short and "### Money" in short  # the figures are always there
+
+
+def test_a_councils_own_extract_through_its_mapping() -> None:
+    """docs/examples/anytown: a council's files in its own shape, read through
+    its mapping, by the command and by the API alike."""
+    anytown = HERE.parents[1] / "docs" / "examples" / "anytown"
+    found = expect_exit(
+        run("diff", "national.phase1", "--param", "youth_age=16", "--data", anytown,
+            "--mapping", anytown / "mapping.tfr", "--as-of", "2014-03-31", "--format", "json"),
+        0,
+    )  # fmt: skip
+    counts = json.loads(found.stdout)
+    through_api = api.diff(
+        "national.phase1", data=anytown, as_of="2014-03-31", params=["youth_age=16"],
+        mapping=anytown / "mapping.tfr", samples=0,
+    )  # fmt: skip
+    assert counts["households"] == through_api.households > 0
+    moved = {r["rule"]: r["changed"] for r in counts["rules"] if r["council"] == "all"}
+    assert moved["crime_asb"] == through_api.changed("crime_asb") > 0

@@ -13,9 +13,11 @@ from rich.console import Console
 from tfrules.cli.common import (
     AS_OF_HELP,
     DATA_HELP,
+    DATABASE_HELP,
     EXIT_ERRORS,
     EXIT_OK,
     INCLUDE_HELP,
+    MAPPING_HELP,
     PARAM_HELP,
     RULESET_HELP,
     app,
@@ -59,6 +61,10 @@ def diff(
     ),
     data: Path = typer.Option(..., "--data", metavar="DIR", help=DATA_HELP),
     as_of: str = typer.Option(..., "--as-of", metavar="DATE", help=AS_OF_HELP),
+    mapping: Path = typer.Option(None, "--mapping", metavar="FILE", help=MAPPING_HELP),
+    database: list[str] = typer.Option(
+        [], "--database", metavar="NAME=ADDRESS", help=DATABASE_HELP
+    ),
     param: list[str] = typer.Option(
         [], "--param", metavar="NAME=VALUE", help=PARAM_HELP + " Applied to the new version."
     ),
@@ -155,7 +161,9 @@ def diff(
     except DiffError as exc:
         fail(str(exc))
     wanted = _rules(rules)
-    dataset = load_checked_data([*versions.base.all, *versions.new.all], data)
+    dataset = load_checked_data(
+        [*versions.base.all, *versions.new.all], data, mapping=mapping, databases=database
+    )
     try:
         with plain_failures():
             result = in_worker(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from tfrules import api
@@ -36,6 +36,8 @@ def diff(
     rules: Iterable[str] | None = None,
     samples: int = DEFAULT_SAMPLES,
     seed: int = DEFAULT_SEED,
+    mapping: api.MappingSource | None = None,
+    connections: Mapping[str, str] | None = None,
 ) -> DiffResult:
     """Compare two versions of the rules on the same households.
 
@@ -44,6 +46,8 @@ def diff(
     `name=value`, applied to the new version), or a rule file against its
     own text at a git revision (`base_rev`). `local` folders of councils'
     rulesets are read for both versions (at the revision, for the base).
+    A council's own extract is read through `mapping` (and the database
+    addresses in `connections`), as `load_data` reads it.
     Both are evaluated in one plan; see `DiffResult` for what comes back.
     Raises `RulesError`, `DataError`, and `DiffError` for versions that do
     not read the same data or a revision that cannot be read."""
@@ -56,7 +60,12 @@ def diff(
         base_rev=base_rev,
     )
     day = args.as_of_date(as_of)
-    dataset = api.load_data([*versions.base.all, *versions.new.all], args.data_source(data))
+    dataset = api.load_data(
+        [*versions.base.all, *versions.new.all],
+        args.data_source(data),
+        mapping=mapping,
+        connections=connections,
+    )
     return compare_versions(versions, dataset, day, rules=rules, samples=samples, seed=seed)
 
 
