@@ -20,6 +20,7 @@ import datetime as dt
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -35,6 +36,7 @@ from tfrules.data.errors import DataError
 from tfrules.data.inventory import MAPPING_NAME
 from tfrules.data.load import Dataset, load_dataset
 from tfrules.data.validate import validate
+from tfrules.diffing.errors import DiffError
 from tfrules.interpret.explain import Explanation, explain_household
 from tfrules.interpret.household import HouseholdData, households_from_frames
 from tfrules.model.mapping import CheckedMapping
@@ -47,6 +49,9 @@ from tfrules.run.engines import Job
 from tfrules.run.local_rules import find_locals
 from tfrules.run.runner import RunResult
 from tfrules.syntax import ast
+
+if TYPE_CHECKING:
+    from tfrules.diffing.result import DiffResult
 
 DataSource = str | Path | Mapping[str, pl.DataFrame | pl.LazyFrame] | Dataset
 MappingSource = str | Path | CheckedMapping
@@ -362,6 +367,18 @@ def write_results(
     return runner.write_results(job, target, engine=engine, on_progress=on_progress)
 
 
+def diff(base: object, new: object = None, **options: object) -> DiffResult:
+    """Compare two versions of the rules on the same households: two rulesets,
+    one with what-ifs (`params=["name=value"]`), or a rule file against its
+    text at a git revision (`base_rev="main"`). Keywords: `data`, `as_of`,
+    `params`, `local` (folders), `include`, `base_rev`, `rules`, `samples`,
+    `seed`. Returns a `DiffResult` of frames (see `tfrules.diffing.compute.diff`);
+    raises `DiffError` for versions that do not read the same data."""
+    from tfrules.diffing.compute import diff as compare
+
+    return compare(base, new, **options)  # type: ignore[arg-type]
+
+
 def household(ruleset: CheckedRuleset, data: Dataset, household_id: str) -> HouseholdData | None:
     """One household's rows, for the reference interpreter (None if absent)."""
     ruleset = args.loaded_ruleset(ruleset)
@@ -413,12 +430,14 @@ def explain(
 __all__ = [
     "CouncilError",
     "DataError",
+    "DiffError",
     "OutputError",
     "RulesError",
     "RulesWarning",
     "RunResult",
     "check",
     "compile_plan",
+    "diff",
     "evaluate",
     "explain",
     "household",

@@ -156,6 +156,12 @@ def _loaded(load: Callable[[], T]) -> T:
     return found
 
 
+def loaded_rules(load: Callable[[], T]) -> T:
+    """Rules loaded by `load()` as every command loads them: exit 1 with the
+    diagnostics for mistakes, 2 for a path or value that cannot be used."""
+    return _loaded(load)
+
+
 def load_rules(ruleset: str, include: Sequence[Path], params: Sequence[str]) -> CheckedRuleset:
     """The checked ruleset, or the command ends (1: diagnostics; 2: a bad path)."""
     from tfrules import api

@@ -18,6 +18,7 @@ from tfrules.cli import (  # noqa: F401  (each registers its commands)
     check_cmd,
     claims_cmd,
     data_cmd,
+    diff_cmd,
     doc_cmd,
     eval_cmd,
     explain_cmd,

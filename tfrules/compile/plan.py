@@ -86,6 +86,24 @@ def compile_rules(
     was not supplied, and the facts drawn from it are unknown. With `reasons`,
     each criterion has a column `<rule>_reason` beside it (`tfrules.compile.reasons`).
     """
+    graph, gone = prepare_graph(ruleset, frames, missing, on_group_by)
+    lowering = Lowering(Facts(ruleset, gone), graph, LOWERINGS, fixed)
+    run_date = Context(FixedDate(as_of))
+    wanted = list(rules) if rules is not None else ruleset.output_rules
+    with lowering.deep_enough():
+        columns = lower_outputs(lowering, wanted, run_date, reasons=reasons)
+        settle(graph)
+    return CompiledPlan(select_outputs(graph, ruleset.schema, columns), graph.origins)
+
+
+def prepare_graph(
+    ruleset: CheckedRuleset,
+    frames: Mapping[str, pl.LazyFrame],
+    missing: Iterable[str] = (),
+    on_group_by: GroupByHook | None = None,
+) -> tuple[Graph, frozenset[str]]:
+    """The column graph over the input frames, and the tables whose facts are
+    unknown (not supplied, and not read as empty when missing)."""
     schema = ruleset.schema
     not_supplied = frozenset(missing) | {
         t.name for t in schema.event_tables if t.name not in frames
@@ -96,39 +114,58 @@ def compile_rules(
     )
     graph = _graph(schema, frames, not_supplied, gone, on_group_by)
     graph.origins.fallback = f"a rule of {ruleset.name}"
-    lowering = Lowering(Facts(ruleset, gone), graph, LOWERINGS, fixed)
-    run_date = Context(FixedDate(as_of))
-    wanted = list(rules) if rules is not None else ruleset.output_rules
+    return graph, gone
+
+
+def lower_outputs(
+    lowering: Lowering,
+    wanted: Iterable[str],
+    run_date: Context,
+    *,
+    reasons: bool = False,
+    prefix: str = "",
+) -> dict[str, str]:
+    """Lower each wanted household rule at the run date: output name (the rule's
+    name after `prefix`) -> the graph column holding it."""
+    ruleset = lowering.facts.ruleset
     columns: dict[str, str] = {}
-    with lowering.deep_enough():
-        for name in wanted:
-            info = ruleset.rules[name]
-            if info.level is not Level.HOUSEHOLD:
-                continue
-            columns[name] = lowering.rule_column(name, run_date).name
-            if reasons and info.type.kind is T.Kind.BOOL:
-                why = lowering.derive(
-                    ReasonKey(name, run_date),
-                    HOUSEHOLDS,
-                    lambda name=name: reason_column(name, run_date, lowering),
-                    "why",
-                )
-                columns[name + REASON_SUFFIX] = why.name
-        try:
-            graph.materialize()
-        except RuleError:
-            raise
-        except Exception as exc:
-            raise graph.origins.explain(exc, "planning") from exc
+    for name in wanted:
+        info = ruleset.rules[name]
+        if info.level is not Level.HOUSEHOLD:
+            continue
+        columns[prefix + name] = lowering.rule_column(name, run_date).name
+        if reasons and info.type.kind is T.Kind.BOOL:
+            why = lowering.derive(
+                ReasonKey(name, run_date),
+                HOUSEHOLDS,
+                lambda name=name: reason_column(name, run_date, lowering),
+                "why",
+            )
+            columns[prefix + name + REASON_SUFFIX] = why.name
+    return columns
+
+
+def settle(graph: Graph) -> None:
+    """Order the graph's columns into one lazy query (errors named by rule)."""
+    try:
+        graph.materialize()
+    except RuleError:
+        raise
+    except Exception as exc:
+        raise graph.origins.explain(exc, "planning") from exc
+
+
+def select_outputs(graph: Graph, schema: Schema, columns: Mapping[str, str]) -> pl.LazyFrame:
+    """One row per household (sorted by key): its key, its council, then the
+    output columns (`columns`: output name -> graph column)."""
     households = schema.households
     assert households.key is not None
     council = schema.council_column
     keep = [households.key, *([council] if council is not None else [])]
     final = graph.frame_with(HOUSEHOLDS, set(columns.values()) | set(keep))
-    frame = final.select(
+    return final.select(
         [pl.col(c) for c in keep] + [pl.col(n).alias(r) for r, n in columns.items()]
     ).sort(households.key)
-    return CompiledPlan(frame, graph.origins)
 
 
 def _graph(

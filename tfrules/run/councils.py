@@ -69,7 +69,7 @@ def councils_covered(national: CheckedRuleset, locals_: Sequence[CheckedRuleset]
     return covered
 
 
-def _cut(
+def cut_frames(
     ruleset: CheckedRuleset, frames: Mapping[str, pl.LazyFrame], households: pl.LazyFrame
 ) -> dict[str, pl.LazyFrame]:
     """The frames restricted to the given households and what belongs to them."""
@@ -115,13 +115,18 @@ def plan_councils(
     for local in locals_:
         mine = households.filter(pl.col(column).is_in(list(local.applies_to)))
         plan = build_plan(
-            local, _cut(local, frames, mine), as_of, missing=missing, rules=wanted, reasons=reasons
+            local,
+            cut_frames(local, frames, mine),
+            as_of,
+            missing=missing,
+            rules=wanted,
+            reasons=reasons,
         )
         parts.append(plan.with_columns(pl.lit(local.name).alias(APPLIED)))
     rest = households.filter(~pl.col(column).is_in(list(covered)))
     plan = build_plan(
         national,
-        _cut(national, frames, rest),
+        cut_frames(national, frames, rest),
         as_of,
         missing=missing,
         rules=wanted,
