@@ -9,6 +9,7 @@ from pathlib import Path
 import attrs
 import polars as pl
 
+from tfrules.data.load import Dataset
 from tfrules.run.atomic import write_file
 from tfrules.run.councils import (
     councils_covered,
@@ -64,6 +65,14 @@ def check_results_path(out: Path, job: Job) -> None:
     check_output_file(out, data=data, tables=tables, inputs=inputs)
 
 
+def _without_local(job: Job, covered: dict[str, str]) -> dict[str, int]:
+    if isinstance(job.dataset, Dataset):
+        return households_without_local(job.ruleset, job.dataset.frames, covered)
+    from tfrules.run.spark.councils import spark_households_without_local
+
+    return spark_households_without_local(job.ruleset, job.dataset, covered)
+
+
 def write_results(
     job: Job, out: Path, *, engine: str = "polars", on_progress: Progress | None = None
 ) -> RunResult:
@@ -76,7 +85,7 @@ def write_results(
     written: list[pl.Schema] = []
     write_file(out, lambda path: written.append(runner.write(job, path, tell)))
     elapsed = time.perf_counter() - started
-    without = households_without_local(job.ruleset, job.dataset.frames, covered) if covered else {}
+    without = _without_local(job, covered) if covered else {}
     wanted = job.rules if job.rules is not None else job.ruleset.output_rules
     abstract = tuple(r for r in job.ruleset.abstract_rules if r in wanted) if job.local else ()
     unmatched = (
