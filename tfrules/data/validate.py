@@ -21,6 +21,7 @@ from tfrules.data.inputs import LINE, SOURCE, TableInput
 from tfrules.data.load import Dataset, inputs_from_frames, owner_table, row_key_column
 from tfrules.data.row_checks import (
     ROW_RULES,
+    Check,
     RowRule,
     column_checks,
     rule_checks,
@@ -31,7 +32,16 @@ from tfrules.model.schema import Table
 
 ROW = "__tfrules_row"
 
-__all__ = ["ROW", "ROW_RULES", "RowRule", "validate"]
+__all__ = [
+    "ROW",
+    "ROW_RULES",
+    "RowRule",
+    "duplicate_message",
+    "located_problem",
+    "orphan_message",
+    "table_checks",
+    "validate",
+]
 
 
 class _Unreadable(Exception):
@@ -104,15 +114,22 @@ def _collect(lf: pl.LazyFrame, inp: TableInput) -> pl.DataFrame:
         ) from error
 
 
+def table_checks(
+    inp: TableInput, owner: Table | None, row_rules: tuple[RowRule, ...]
+) -> tuple[list[Check], str | None]:
+    """The row checks of a table, and its key if it is usable (to check for repeats)."""
+    usable = [c for c in inp.columns if c.name in inp.casts and c.name not in inp.unusable]
+    checks = column_checks(inp, owner, usable)
+    checks += span_checks(inp.table, usable)
+    checks += rule_checks(row_rules, usable)
+    key = inp.table.key if inp.table.key in {c.name for c in usable} else None
+    return checks, key
+
+
 def _check_table(
     inp: TableInput, owner: Table | None, row_rules: tuple[RowRule, ...]
 ) -> list[DataProblem]:
-    table = inp.table
-    usable = [c for c in inp.columns if c.name in inp.casts and c.name not in inp.unusable]
-    checks = column_checks(inp, owner, usable)
-    checks += span_checks(table, usable)
-    checks += rule_checks(row_rules, usable)
-    key = table.key if table.key in {c.name for c in usable} else None
+    checks, key = table_checks(inp, owner, row_rules)
 
     frame = _frame(inp)
     aggregates: list[pl.Expr] = []
@@ -134,7 +151,7 @@ def _check_table(
     ]
     rows = _fetch_rows(frame, inp, [first for _, first, _ in failed])
     problems = [
-        _problem(inp, check.column, rows[first], count, *check.describe(rows[first]))
+        located_problem(inp, check.column, rows[first], count, *check.describe(rows[first]))
         for check, first, count in failed
     ]
     if key is not None and summary["duplicates"]:
@@ -149,7 +166,7 @@ def _fetch_rows(frame: pl.LazyFrame, inp: TableInput, rows: list[int]) -> dict[i
     return {r[ROW]: r for r in found.iter_rows(named=True)}
 
 
-def _problem(
+def located_problem(
     inp: TableInput, column: str, row: Mapping[str, Any], count: int, value: Any, message: str
 ) -> DataProblem:
     key_column = row_key_column(inp.table)
@@ -201,10 +218,19 @@ def _duplicate_problem(frame: pl.LazyFrame, inp: TableInput, key: str, extra: in
     else:
         _, word, number = _place(inp, first)
         where = f"{word}s {number} and {_place(inp, second)[2]}"
-    message = (
-        f"{format_value(value)} is used on more than one row ({where}), but {key} must be unique"
-    )
-    return _problem(inp, key, {**first, key: value}, extra, value, message)
+    message = duplicate_message(value, key, where)
+    return located_problem(inp, key, {**first, key: value}, extra, value, message)
+
+
+def duplicate_message(value: Any, key: str, where: str) -> str:
+    """What to say of an id used on more than one row (`where`: which rows)."""
+    return f"{format_value(value)} is used on more than one row ({where}), but {key} must be unique"
+
+
+def orphan_message(owner: TableInput, value: Any) -> str:
+    """What to say of a row whose owner key is no id of its owner table."""
+    noun = owner.table.level.label
+    return f"there is no {noun} with {owner.table.key} {format_value(value)} in {owner.origin}"
 
 
 def _check_owner(inp: TableInput, owner: TableInput) -> list[DataProblem]:
@@ -224,6 +250,4 @@ def _check_owner(inp: TableInput, owner: TableInput) -> list[DataProblem]:
         return []
     row = _fetch_rows(frame, inp, [first])[first]
     value = row[_cast(link)]
-    noun = owner.table.level.label
-    message = f"there is no {noun} with {owner_key} {format_value(value)} in {owner.origin}"
-    return [_problem(inp, link, row, count, value, message)]
+    return [located_problem(inp, link, row, count, value, orphan_message(owner, value))]

@@ -82,7 +82,7 @@ class SparkEngine:
         key = job.ruleset.schema.households.key or ""
         from pyspark.sql.pandas.types import to_arrow_schema
 
-        arrow = _to_arrow(frame.orderBy(key))
+        arrow = to_arrow(frame.orderBy(key))
         found = pl.from_arrow(arrow.cast(to_arrow_schema(frame.schema)))
         assert isinstance(found, pl.DataFrame)
         return found.cast(dict(polars_dtypes(dtypes)))
@@ -99,7 +99,7 @@ class SparkEngine:
         return polars_dtypes(dtypes)
 
 
-def _to_arrow(frame: DataFrame) -> pa.Table:
+def to_arrow(frame: DataFrame) -> pa.Table:
     """The rows of a Spark frame as an Arrow table (toArrow came in Spark 4)."""
     if hasattr(frame, "toArrow"):
         return frame.toArrow()

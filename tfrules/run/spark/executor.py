@@ -104,25 +104,28 @@ def run_partition(task: BucketTask, batches: Iterator[pa.RecordBatch]) -> Iterat
 
 
 def partition_function(
-    task: BucketTask,
+    task: object, run: str = f"{__name__}:run_partition"
 ) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
-    """The function `mapInArrow` runs on each partition.
+    """The function `mapInArrow` runs on each partition: `run` (`module:function`)
+    over the task and the partition's batches.
 
     It is made here, inside a function, so that Spark's pickler ships it by
-    value, with the task as bytes: its body names nothing but builtins."""
+    value, with the task as bytes: its body names nothing but builtins, so
+    unpickling it needs no tfrules, and an executor without Polars or
+    tfrules says what to install."""
     payload = pickle.dumps(task)
     hint = EXECUTOR_HINT
+    module_name, function_name = run.split(":")
 
-    def evaluate_partition(batches: Iterator) -> Iterator:
+    def on_partition(batches: Iterator) -> Iterator:
+        import importlib
+
         try:
-            import importlib
-
-            for module in ("polars", "tfrules"):
-                importlib.import_module(module)
-            from tfrules.run.spark import executor
+            importlib.import_module("polars")
+            module = importlib.import_module(module_name)
         except ImportError as error:
             missing = getattr(error, "name", None) or str(error)
             raise RuntimeError(hint.format(missing=missing)) from error
-        yield from executor.run_partition(pickle.loads(payload), batches)
+        yield from getattr(module, function_name)(pickle.loads(payload), batches)
 
-    return evaluate_partition
+    return on_partition
