@@ -41,6 +41,7 @@ from tfrules.run import arguments
 from tfrules.run.atomic import OutputError
 from tfrules.run.councils import CouncilError
 from tfrules.run.inputs import InputError, check_readable
+from tfrules.run.spark.errors import SparkRunError
 
 T = TypeVar("T")
 
@@ -124,7 +125,7 @@ def plain_failures() -> Iterator[None]:
     be read, local rulesets that cannot run together."""
     try:
         yield
-    except (OutputError, InputError, CouncilError) as exc:
+    except (OutputError, InputError, CouncilError, SparkRunError) as exc:
         fail(str(exc))
 
 
@@ -261,14 +262,19 @@ def load_checked_data(
                 lambda: api.load_data(every, data, mapping=checked, connections=addresses)
             )
     except DataError as exc:
-        typer.echo(
-            f"The data cannot be used ({len(exc.problems)} problem(s)); nothing was written:",
-            err=True,
-        )
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(EXIT_ERRORS) from None
+        exit_bad_data(exc)
     warn_about_data(dataset, every)
     return dataset
+
+
+def exit_bad_data(exc: DataError) -> NoReturn:
+    """Every problem of data that breaks the contract, then exit 1."""
+    typer.echo(
+        f"The data cannot be used ({len(exc.problems)} problem(s)); nothing was written:",
+        err=True,
+    )
+    typer.echo(str(exc), err=True)
+    raise typer.Exit(EXIT_ERRORS) from None
 
 
 def files_read(dataset: Dataset) -> list[Path]:

@@ -3,7 +3,9 @@ by the single-machine engine's own plan (see `tfrules.run.spark`)."""
 
 from __future__ import annotations
 
+import contextlib
 import math
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,7 +16,13 @@ import pyarrow as pa
 from tfrules.run.engines import Job, Progress
 from tfrules.run.spark.buckets import bucketed
 from tfrules.run.spark.dtypes import polars_dtypes, spark_schema
-from tfrules.run.spark.executor import BucketTask, output_schema, partition_function
+from tfrules.run.spark.errors import SparkRunError
+from tfrules.run.spark.executor import (
+    EXECUTOR_MARK,
+    BucketTask,
+    output_schema,
+    partition_function,
+)
 from tfrules.run.spark.session import spark_session
 from tfrules.run.spark.sink import write_parquet
 from tfrules.run.spark.sources import SparkData
@@ -78,11 +86,12 @@ class SparkEngine:
         return frame, dtypes, households
 
     def evaluate(self, job: Job) -> pl.DataFrame:
-        frame, dtypes, _ = self.results(job)
-        key = job.ruleset.schema.households.key or ""
         from pyspark.sql.pandas.types import to_arrow_schema
 
-        arrow = to_arrow(frame.orderBy(key))
+        frame, dtypes, _ = self.results(job)
+        key = job.ruleset.schema.households.key or ""
+        with executor_failures():
+            arrow = to_arrow(frame.orderBy(key))
         found = pl.from_arrow(arrow.cast(to_arrow_schema(frame.schema)))
         assert isinstance(found, pl.DataFrame)
         return found.cast(dict(polars_dtypes(dtypes)))
@@ -95,8 +104,24 @@ class SparkEngine:
         frame, dtypes, households = self.results(job)
         on_progress(f"evaluating {households:,} households in Spark and writing {out.name}")
         key = job.ruleset.schema.households.key or ""
-        write_parquet(frame, key, out, households)
+        with executor_failures():
+            write_parquet(frame, key, out, households)
         return polars_dtypes(dtypes)
+
+
+@contextlib.contextmanager
+def executor_failures() -> Iterator[None]:
+    """An executor that cannot import Polars or tfrules is a SparkRunError
+    saying what to install (Spark reports it inside a long Java trace)."""
+    try:
+        yield
+    except Exception as error:
+        text = str(error)
+        start = text.find(EXECUTOR_MARK)
+        if start < 0:
+            raise
+        line = text[start:].splitlines()[0]
+        raise SparkRunError(line) from None
 
 
 def to_arrow(frame: DataFrame) -> pa.Table:

@@ -32,8 +32,10 @@ BUCKET = "__tfrules_bucket"
 #: Between a table's name and a column's in the side-by-side frame.
 SEPARATOR = "__"
 
+#: How the message of an executor without Polars or tfrules begins.
+EXECUTOR_MARK = "a Spark executor cannot import"
 EXECUTOR_HINT = (
-    "a Spark executor cannot import {missing}: the executors need Polars and tfrules, as the "
+    EXECUTOR_MARK + " {missing}: the executors need Polars and tfrules, as the "
     "driver has them (" + INSTALL_HINT + " in the Python environment the executors run: "
     "ship one with spark-submit --archives, or install tfrules as a cluster library; "
     "see docs/spark.md)"

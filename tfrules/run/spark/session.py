@@ -76,8 +76,10 @@ def spark_session(master: str | None = None) -> SparkSession:
     if chosen.startswith("local"):
         # local workers are started by pyspark from PYSPARK_PYTHON: this interpreter
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-        builder = builder.config("spark.ui.enabled", "false").config(
-            "spark.sql.shuffle.partitions", "8"
+        builder = (
+            builder.config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.sql.shuffle.partitions", "8")
         )
     try:
         return builder.getOrCreate()
