@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from tfrules.run.spark.errors import INSTALL_HINT, SparkRunError
@@ -47,9 +48,11 @@ def active_session() -> SparkSession | None:
     return SparkSession.getActiveSession()
 
 
-def spark_session(master: str | None = None) -> SparkSession:
+def spark_session(
+    master: str | None = None, config: Mapping[str, str] | None = None
+) -> SparkSession:
     """The active session (when `master` is None or is its master), or a new
-    one on `master` (local mode by default)."""
+    one on `master` (local mode by default) with the Spark settings `config`."""
     current = active_session()
     if current is not None and (master is None or current.sparkContext.master == master):
         return current
@@ -81,6 +84,8 @@ def spark_session(master: str | None = None) -> SparkSession:
             .config("spark.ui.showConsoleProgress", "false")
             .config("spark.sql.shuffle.partitions", "8")
         )
+    for key, value in (config or {}).items():
+        builder = builder.config(key, value)
     try:
         return builder.getOrCreate()
     except Exception as error:  # the JVM did not start: Java missing or broken

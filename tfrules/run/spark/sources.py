@@ -207,7 +207,7 @@ class _CatalogFinder:
 
     def find(self, table: Table) -> tuple[DataFrame, str, str | None] | None:
         name = f"{self.database}.{table.name}"
-        if not self.spark.catalog.tableExists(table.name, self.database):
+        if not self.spark.catalog.tableExists(name):
             return None
         return self.spark.table(name), name, None
 
