@@ -64,7 +64,9 @@ def test_councils_local_rulesets(spark: object, synthetic: Path) -> None:
     _same(found, expected)
 
 
-def test_written_as_one_file(spark: object, synthetic: Path, phase1: object, tmp_path: Path) -> None:
+def test_written_as_one_file(
+    spark: object, synthetic: Path, phase1: object, tmp_path: Path
+) -> None:
     local = tfrules.load_locals(phase1, [bundled_rulesets_dir() / "local"])
     out = tmp_path / "results.parquet"
     written = tfrules.write_results(
@@ -76,9 +78,12 @@ def test_written_as_one_file(spark: object, synthetic: Path, phase1: object, tmp
     assert_frame_equal(pl.read_parquet(out), pl.read_parquet(expected))
     assert written.columns == pl.read_parquet_schema(expected)
     assert written.without_local  # councils with no local ruleset, counted by Spark
-    assert written.without_local == tfrules.write_results(
-        phase1, synthetic, DATES[0], tmp_path / "again.parquet", local=local
-    ).without_local
+    assert (
+        written.without_local
+        == tfrules.write_results(
+            phase1, synthetic, DATES[0], tmp_path / "again.parquet", local=local
+        ).without_local
+    )
 
 
 def test_written_as_a_folder_of_parts(
@@ -93,7 +98,7 @@ def test_written_as_a_folder_of_parts(
     assert_frame_equal(written.scan().collect(), expected.sort("household_id"))
 
 
-def test_tables_of_the_spark_catalog(spark, synthetic: Path, phase1: object) -> None:  # noqa: ANN001
+def test_tables_of_the_spark_catalog(spark, synthetic: Path, phase1: object) -> None:
     spark.sql("CREATE DATABASE IF NOT EXISTS families")
     for path in synthetic.glob("*.parquet"):
         spark.read.parquet(str(path)).write.mode("overwrite").saveAsTable(f"families.{path.stem}")

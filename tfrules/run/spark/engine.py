@@ -91,10 +91,10 @@ class SparkEngine:
         frame, dtypes, _ = self.results(job)
         key = job.ruleset.schema.households.key or ""
         with executor_failures():
-            arrow = to_arrow(frame.orderBy(key))
+            arrow = to_arrow(frame)
         found = pl.from_arrow(arrow.cast(to_arrow_schema(frame.schema)))
         assert isinstance(found, pl.DataFrame)
-        return found.cast(dict(polars_dtypes(dtypes)))
+        return found.cast(dict(polars_dtypes(dtypes))).sort(key)
 
     def write(self, job: Job, out: Path, on_progress: Progress) -> pl.Schema:
         if out.suffix != ".parquet":

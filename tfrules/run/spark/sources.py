@@ -26,7 +26,7 @@ from tfrules.data.errors import DataError, DataProblem
 from tfrules.data.load import TableInput, _empty_input, _table_input, needed_columns
 from tfrules.model.ruleset import CheckedRuleset
 from tfrules.model.schema import Schema, Table
-from tfrules.run.spark.errors import SparkRunError
+from tfrules.run.spark.errors import SparkRunError, spark_words
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -148,11 +148,6 @@ def _finder(spark: SparkSession, source: Any) -> _PathFinder | _CatalogFinder | 
     return _PathFinder(spark, source)
 
 
-def _first_line(error: Exception) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
-
-
 class _PathFinder:
     """`<location>/<table>.parquet`, a file or a folder of Parquet parts."""
 
@@ -168,16 +163,17 @@ class _PathFinder:
         )
 
     def find(self, table: Table) -> tuple[DataFrame, str, str | None] | None:
-        from pyspark.errors import AnalysisException
+        from py4j.protocol import Py4JJavaError
+        from pyspark.errors import PySparkException
 
         name = f"{table.name}.parquet"
         path = f"{self.location}/{name}"
         try:
             frame = self.spark.read.parquet(path)
-        except AnalysisException as error:
+        except (PySparkException, Py4JJavaError) as error:
             if "PATH_NOT_FOUND" in str(error) or "Path does not exist" in str(error):
                 return None
-            detail = _first_line(error)
+            detail = spark_words(error)
             message = f"cannot read {path}: it is not a readable Parquet file ({detail})"
             raise _Unreadable(_problem(table, message, name)) from error
         return frame, name, path
@@ -195,7 +191,7 @@ class _CatalogFinder:
         try:
             known = spark.catalog.databaseExists(database)
         except Exception as error:
-            raise SparkRunError(f"cannot read the Spark catalog: {_first_line(error)}") from error
+            raise SparkRunError(f"cannot read the Spark catalog: {spark_words(error)}") from error
         if not known:
             raise SparkRunError(f"the Spark catalog has no database {database}")
 

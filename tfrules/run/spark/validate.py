@@ -41,6 +41,7 @@ from tfrules.data.validate import (
 )
 from tfrules.run.spark.buckets import raw_name
 from tfrules.run.spark.engine import to_arrow
+from tfrules.run.spark.errors import spark_words
 from tfrules.run.spark.executor import partition_function
 from tfrules.run.spark.sources import SparkData
 
@@ -246,10 +247,8 @@ def _measure_all(tables: list[_Table], problems: list[DataProblem]) -> dict[str,
 
 
 def _unreadable(inp: TableInput, error: Exception) -> DataProblem:
-    text = str(error).strip()
-    detail = text.splitlines()[0] if text else type(error).__name__
     where = inp.path or f"the {inp.table.name} table"
-    message = f"cannot read {where}: {detail}"
+    message = f"cannot read {where}: {spark_words(error)}"
     return DataProblem(inp.table.name, None, None, None, None, message, inp.origin)
 
 
