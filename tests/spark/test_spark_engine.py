@@ -34,7 +34,7 @@ def test_every_table_at_several_dates(spark: object, synthetic: Path, phase1: ob
     in_spark = spark_dataset([phase1], str(synthetic))
     on_one_machine = tfrules.load_data(phase1, synthetic)
     assert not in_spark.missing_tables
-    for day in DATES:
+    for day in DATES[:2]:
         found = tfrules.evaluate(phase1, in_spark, day, engine="spark")
         _same(found, tfrules.evaluate(phase1, on_one_machine, day))
 
@@ -101,6 +101,6 @@ def test_written_as_a_folder_of_parts(
 def test_tables_of_the_spark_catalog(spark, synthetic: Path, phase1: object) -> None:
     spark.sql("CREATE DATABASE IF NOT EXISTS families")
     for path in synthetic.glob("*.parquet"):
-        spark.read.parquet(str(path)).write.mode("overwrite").saveAsTable(f"families.{path.stem}")
+        spark.catalog.createTable(f"families.{path.stem}", path=str(path), source="parquet")
     found = tfrules.evaluate(phase1, "catalog:families", DATES[0], engine="spark")
     _same(found, tfrules.evaluate(phase1, synthetic, DATES[0]))
