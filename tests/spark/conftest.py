@@ -8,12 +8,18 @@ they are never skipped silently where they must run."""
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tfrules.data.synth import generate, write_dataset
+
+# the command-line tests' helpers (running tfrules in-process)
+CLI_TESTS = Path(__file__).resolve().parents[1] / "cli"
+if str(CLI_TESTS) not in sys.path:
+    sys.path.insert(0, str(CLI_TESTS))
 
 HOUSEHOLDS = 300
 SEED = 15

@@ -3,16 +3,13 @@ files and the same summary as on one machine; bad data refused the same way."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import polars as pl
+from cli_support import expect_exit, run
 from polars.testing import assert_frame_equal
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cli"))
-from cli_support import expect_exit, run  # noqa: E402
-
-from tfrules.check.workspace import bundled_rulesets_dir  # noqa: E402
+from tfrules.check.workspace import bundled_rulesets_dir
 
 LOCAL = bundled_rulesets_dir() / "local"
 

@@ -4,23 +4,20 @@ an executor without tfrules, the engines listed, the command's options."""
 from __future__ import annotations
 
 import datetime as dt
-import sys
 
 import polars as pl
 import pytest
 
 pytest.importorskip("pyspark", reason="pip install '.[test,spark]'")
 
-from pyspark.sql import types as T  # noqa: E402
+from cli_support import expect_exit, run
+from pyspark.sql import types as T
 
-from tfrules.run.engines import ENGINES  # noqa: E402
-from tfrules.run.spark.dtypes import polars_dtypes, spark_schema, spark_type  # noqa: E402
-from tfrules.run.spark.engine import executor_failures  # noqa: E402
-from tfrules.run.spark.errors import SparkRunError  # noqa: E402
-from tfrules.run.spark.executor import partition_function  # noqa: E402
-
-sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1] / "cli"))
-from cli_support import expect_exit, run  # noqa: E402
+from tfrules.run.engines import ENGINES
+from tfrules.run.spark.dtypes import polars_dtypes, spark_schema, spark_type
+from tfrules.run.spark.engine import executor_failures
+from tfrules.run.spark.errors import SparkRunError
+from tfrules.run.spark.executor import partition_function
 
 
 def test_money_stays_exact_and_every_result_type_has_a_spark_type() -> None:
