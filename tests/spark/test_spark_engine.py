@@ -30,8 +30,15 @@ def phase1() -> tfrules.CheckedRuleset:  # type: ignore[name-defined]
     return tfrules.load("national.phase1")
 
 
-def test_every_table_at_several_dates(spark: object, synthetic: Path, phase1: object) -> None:
-    in_spark = spark_dataset([phase1], str(synthetic))
+@pytest.fixture(scope="module")
+def in_spark(spark: object, synthetic: Path, phase1: object) -> object:
+    """The synthetic data loaded into Spark and checked there, for the
+    national rulesets and the councils' local ones."""
+    local = tfrules.load_locals(phase1, [bundled_rulesets_dir() / "local"])
+    return spark_dataset([phase1, *local], str(synthetic))
+
+
+def test_every_table_at_several_dates(in_spark: object, synthetic: Path, phase1: object) -> None:
     on_one_machine = tfrules.load_data(phase1, synthetic)
     assert not in_spark.missing_tables
     for day in DATES[:2]:
@@ -65,13 +72,11 @@ def test_councils_local_rulesets(spark: object, synthetic: Path) -> None:
 
 
 def test_written_as_one_file(
-    spark: object, synthetic: Path, phase1: object, tmp_path: Path
+    in_spark: object, spark: object, synthetic: Path, phase1: object, tmp_path: Path
 ) -> None:
     local = tfrules.load_locals(phase1, [bundled_rulesets_dir() / "local"])
     out = tmp_path / "results.parquet"
-    written = tfrules.write_results(
-        phase1, str(synthetic), DATES[0], out, local=local, engine="spark"
-    )
+    written = tfrules.write_results(phase1, in_spark, DATES[0], out, local=local, engine="spark")
     expected = tmp_path / "expected.parquet"
     tfrules.write_results(phase1, synthetic, DATES[0], expected, local=local)
     assert out.is_file()
@@ -87,11 +92,15 @@ def test_written_as_one_file(
 
 
 def test_written_as_a_folder_of_parts(
-    spark: object, synthetic: Path, phase1: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    in_spark: object,
+    synthetic: Path,
+    phase1: object,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(sink, "SINGLE_FILE_ROWS", 10)
     out = tmp_path / "results.parquet"
-    written = tfrules.write_results(phase1, str(synthetic), DATES[1], out, engine="spark")
+    written = tfrules.write_results(phase1, in_spark, DATES[1], out, engine="spark")
     assert out.is_dir()
     assert sorted({p.suffix for p in out.iterdir()}) == [".parquet"]
     expected = tfrules.evaluate(phase1, synthetic, DATES[1])
