@@ -10,6 +10,7 @@ report leaves no half set, and an earlier report stays as it was.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -113,5 +114,8 @@ def write_report(
                 write_file(
                     target, lambda path, p=parquet: write_from_parquet(p, path, results_format)
                 )
-                parquet.unlink()
+                if parquet.is_dir():  # the Spark engine's parts, for many households
+                    shutil.rmtree(parquet)
+                else:
+                    parquet.unlink()
     return dashboard

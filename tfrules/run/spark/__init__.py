@@ -12,11 +12,14 @@ runs the plan and returns one row per household.
   tables of the Spark catalog
 - `validate`: the data contract checked by Spark jobs, with the messages of
   `tfrules.data`
+- `loading`: both, for a run
 - `buckets`: every row given its household's bucket, the tables in one frame
 - `executor`: what runs on an executor: a bucket's frames, the plan, its rows
 - `dtypes`: the plan's Polars dtypes as Spark types
 - `sink`: the results written by Spark as Parquet
 - `engine`: `SparkEngine`, the engine `--engine spark` selects
+- `councils`: the households of councils with no local ruleset, counted
+- `errors`: what stops a Spark run that is not a mistake in rules or data
 
 Nothing here is imported unless the Spark engine is asked for, so tfrules
 works without pyspark installed (`pip install 'tfrules[spark]'` adds it).
