@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -21,6 +22,8 @@ except ImportError:
 from cli_support import expect_exit, run
 from pyspark.sql import types as T
 
+import tfrules
+from tfrules.data.synth import generate, write_dataset
 from tfrules.run.engines import ENGINES
 from tfrules.run.spark.dtypes import polars_dtypes, spark_schema, spark_type
 from tfrules.run.spark.engine import executor_failures
@@ -64,6 +67,14 @@ def test_that_failure_reaches_the_user_as_a_plain_error() -> None:
 def test_the_engines() -> None:
     assert list(ENGINES) == ["polars", "spark"]
     assert ENGINES["spark"]().name == "spark"
+
+
+def test_the_spark_engine_reads_its_own_data(tmp_path: Path) -> None:
+    phase1 = tfrules.load("national.phase1")
+    write_dataset(generate(5, seed=1), tmp_path)
+    loaded = tfrules.load_data(phase1, tmp_path)
+    with pytest.raises(TypeError, match=r"not data loaded by tfrules\.load_data"):
+        tfrules.evaluate(phase1, loaded, "2014-01-01", engine="spark")
 
 
 def test_spark_options_need_the_spark_engine(tmp_path: object) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from tfrules.data.load import Dataset
 from tfrules.model.ruleset import CheckedRuleset
 from tfrules.run.spark.session import spark_session
 from tfrules.run.spark.sources import SparkData, load_spark_data
@@ -21,6 +22,11 @@ def spark_dataset(
     contract by Spark; raises DataError naming every problem."""
     if isinstance(source, SparkData):
         return source
+    if isinstance(source, Dataset):
+        raise TypeError(
+            "the Spark engine reads the data into Spark itself: give its location (a path Spark "
+            "reads, or catalog:DATABASE) or Spark frames, not data loaded by tfrules.load_data"
+        )
     spark = spark_session(master)
     data = load_spark_data(spark, rulesets, source)
     validate_in_spark(data)
