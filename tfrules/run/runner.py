@@ -65,12 +65,18 @@ def check_results_path(out: Path, job: Job) -> None:
     check_output_file(out, data=data, tables=tables, inputs=inputs)
 
 
-def _without_local(job: Job, covered: dict[str, str]) -> dict[str, int]:
+def _councils(job: Job, covered: dict[str, str]) -> tuple[dict[str, int], dict[str, str]]:
+    """The households of each council with no local ruleset, and the local
+    rulesets' councils that no household belongs to."""
     if isinstance(job.dataset, Dataset):
-        return households_without_local(job.ruleset, job.dataset.frames, covered)
-    from tfrules.run.spark.councils import spark_households_without_local
+        frames = job.dataset.frames
+        return (
+            households_without_local(job.ruleset, frames, covered),
+            councils_without_households(job.ruleset, frames, covered),
+        )
+    from tfrules.run.spark.councils import spark_councils
 
-    return spark_households_without_local(job.ruleset, job.dataset, covered)
+    return spark_councils(job.ruleset, job.dataset, covered)
 
 
 def write_results(
@@ -85,12 +91,9 @@ def write_results(
     written: list[pl.Schema] = []
     write_file(out, lambda path: written.append(runner.write(job, path, tell)))
     elapsed = time.perf_counter() - started
-    without = _without_local(job, covered) if covered else {}
+    without, unmatched = _councils(job, covered) if covered else ({}, {})
     wanted = job.rules if job.rules is not None else job.ruleset.output_rules
     abstract = tuple(r for r in job.ruleset.abstract_rules if r in wanted) if job.local else ()
-    unmatched = (
-        councils_without_households(job.ruleset, job.dataset.frames, covered) if covered else {}
-    )
     return RunResult(
         out, job.ruleset.name, elapsed, written[0], covered, without, abstract, unmatched
     )

@@ -1,6 +1,6 @@
-"""Multi-council runs in Spark: the households of councils with no local
-ruleset, counted by Spark (the single-machine count is
-`tfrules.run.councils.households_without_local`)."""
+"""Multi-council runs in Spark: what the summary says of the councils,
+counted by Spark (on one machine: `households_without_local` and
+`councils_without_households` of `tfrules.run.councils`)."""
 
 from __future__ import annotations
 
@@ -11,21 +11,24 @@ from tfrules.run.spark.buckets import raw_name
 from tfrules.run.spark.sources import SparkData
 
 
-def spark_households_without_local(
+def spark_councils(
     national: CheckedRuleset, data: SparkData, covered: Mapping[str, str]
-) -> dict[str, int]:
-    """How many households each council with no local ruleset has, by council."""
-    from pyspark.sql import functions as F
-
+) -> tuple[dict[str, int], dict[str, str]]:
+    """How many households each council with no local ruleset has, by
+    council; and each council a local ruleset applies to that no household
+    belongs to, with that ruleset."""
     column = national.schema.council_column
     assert column is not None
     households = data.households()
     council = households[f"`{raw_name(national.schema.households, column)}`"].cast("string")
-    counts = (
-        households.select(council.alias("council"))
-        .filter(~F.col("council").isin(list(covered)))
-        .groupBy("council")
-        .count()
-        .collect()
-    )
-    return dict(sorted((row["council"], row["count"]) for row in counts))
+    counts = {
+        row["council"]: row["count"]
+        for row in households.select(council.alias("council")).groupBy("council").count().collect()
+    }
+    without = {
+        code: count
+        for code, count in sorted((c, n) for c, n in counts.items() if c is not None)
+        if code not in covered
+    }
+    unmatched = {code: name for code, name in sorted(covered.items()) if code not in counts}
+    return without, unmatched
