@@ -45,10 +45,12 @@ def with_households(data: SparkData) -> dict[str, DataFrame]:
     assert persons.key and persons.owner_key
     people = data.tables[persons.name].frame
     assert people is not None
+    # every person of the data set: too many to broadcast to each task, whatever
+    # Spark guesses from the compressed file's size, so joined by shuffling
     person_households = people.select(
         _id(people, persons, persons.key).alias("__tfrules_person"),
         _id(people, persons, persons.owner_key).alias(HOUSEHOLD),
-    )
+    ).hint("shuffle_hash")
     tagged: dict[str, DataFrame] = {}
     for name, loaded in data.tables.items():
         frame = loaded.frame

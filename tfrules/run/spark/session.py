@@ -83,6 +83,8 @@ def spark_session(
             builder.config("spark.ui.enabled", "false")
             .config("spark.ui.showConsoleProgress", "false")
             .config("spark.sql.shuffle.partitions", "8")
+            # local mode runs everything in the driver's JVM: Spark's 1 GB is too little
+            .config("spark.driver.memory", "4g")
         )
     for key, value in (config or {}).items():
         builder = builder.config(key, value)

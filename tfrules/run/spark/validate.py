@@ -184,6 +184,7 @@ def _orphans(table: _Table) -> DataFrame | None:
     if owner_key not in set(owner.input.casts) - owner.input.unusable:
         return None
     ids = owner.frame.select(_text_id(owner.frame, owner_key).alias("__tfrules_owner")).dropna()
+    ids = ids.hint("shuffle_hash")  # every id of the owner table: too many to broadcast
     links = table.frame.filter(_text_id(table.frame, link).isNotNull())
     return links.join(ids, _text_id(links, link) == ids["__tfrules_owner"], "left_anti")
 
