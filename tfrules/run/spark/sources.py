@@ -23,7 +23,13 @@ import polars as pl
 
 from tfrules.check.usage import required_columns
 from tfrules.data.errors import DataError, DataProblem
-from tfrules.data.load import TableInput, _empty_input, _table_input, needed_columns
+from tfrules.data.load import (
+    SourcePlace,
+    TableInput,
+    _empty_input,
+    _table_input,
+    needed_columns,
+)
 from tfrules.model.ruleset import CheckedRuleset
 from tfrules.model.schema import Schema, Table
 from tfrules.run.spark.errors import SparkRunError, spark_words
@@ -54,9 +60,17 @@ class SparkData:
     schema: Schema
     source_description: str
 
+    #: Spark reads canonical tables: no folder inventory, no council's mapping
+    inventory: None = None
+    mapping: None = None
+
     @property
     def inputs(self) -> dict[str, TableInput]:
         return {name: table.input for name, table in self.tables.items()}
+
+    def provenance(self) -> dict[str, tuple[SourcePlace, ...]]:
+        """No table is read through a mapping, so none has sources to list."""
+        return {}
 
     def households(self) -> DataFrame:
         frame = self.tables[self.schema.households.name].frame
