@@ -45,7 +45,7 @@ from tfrules.run import arguments as args
 from tfrules.run import runner
 from tfrules.run.atomic import OutputError
 from tfrules.run.councils import CouncilError
-from tfrules.run.engines import Job
+from tfrules.run.engines import Job, engine_named
 from tfrules.run.local_rules import find_locals
 from tfrules.run.runner import RunResult
 from tfrules.syntax import ast
@@ -292,13 +292,26 @@ def _job(
     reasons: object = False,
     mapping: MappingSource | None = None,
     connections: Mapping[str, str] | None = None,
+    engine: str = "polars",
 ) -> Job:
-    """Every argument of a run checked, and the data loaded for all its rulesets."""
+    """Every argument of a run checked, and the data loaded for all its
+    rulesets (into Spark for the Spark engine)."""
     national = args.loaded_ruleset(ruleset)
     day = args.as_of_date(as_of)
     locals_ = args.local_rulesets(local)
     wanted = args.rule_names(national, rules)
     count = args.slice_count(slices)
+    engine_named(engine)  # an unknown engine, or pyspark missing, before any loading
+    if engine == "spark":
+        from tfrules.run.spark.loading import spark_dataset
+
+        if mapping is not None:
+            raise ValueError(
+                "the Spark engine reads canonical tables; a mapping of a council's extract "
+                "is read by the polars engine"
+            )
+        dataset = spark_dataset([national, *locals_], data)  # type: ignore[arg-type]
+        return Job(national, dataset, day, wanted, locals_, count, bool(reasons))  # type: ignore[arg-type]
     dataset = load_data(
         [national, *locals_], args.data_source(data), mapping=mapping, connections=connections
     )
@@ -334,6 +347,7 @@ def evaluate(
         reasons=reasons,
         mapping=mapping,
         connections=connections,
+        engine=engine,
     )
     return runner.evaluate(job, engine=engine)
 
@@ -361,9 +375,18 @@ def write_results(
     written). Returns the path, the time taken, the columns written and, for
     a multi-council run, the households of councils with no local ruleset.
     `on_progress` is told each step in plain words; `mapping` and
-    `connections` read a council's own extract, as `load_data` does."""
+    `connections` read a council's own extract, as `load_data` does.
+
+    With `engine="spark"` the households are evaluated inside Apache Spark
+    (`pip install 'tfrules[spark]'`), in the active Spark session (a
+    notebook's) or one started in local mode: `data` is then a location
+    Spark reads (a folder or `s3a://`, `abfss://` ... path with one Parquet
+    file or folder per table, or `catalog:DATABASE`) or a mapping of table
+    names to Spark frames, and the results are Parquet (one file, or a folder
+    of parts when there are more than two million households); the rows are
+    exactly the Polars engine's."""
     target = args.output_path(out)
-    job = _job(ruleset, data, as_of, rules, local, slices, reasons, mapping, connections)
+    job = _job(ruleset, data, as_of, rules, local, slices, reasons, mapping, connections, engine)
     return runner.write_results(job, target, engine=engine, on_progress=on_progress)
 
 

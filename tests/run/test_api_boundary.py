@@ -111,8 +111,8 @@ def test_data_of_the_wrong_kind(phase1):
 
 
 def test_an_unknown_engine(phase1, dataset, tmp_path):
-    with pytest.raises(ValueError, match="no engine 'spark'; the engines are: polars"):
-        api.write_results(phase1, dataset, AS_OF, tmp_path / "r.parquet", engine="spark")
+    with pytest.raises(ValueError, match="no engine 'duckdb'; the engines are: polars, spark"):
+        api.write_results(phase1, dataset, AS_OF, tmp_path / "r.parquet", engine="duckdb")
     with pytest.raises(ValueError, match="no engine"):
         api.evaluate(phase1, dataset, AS_OF, engine="duckdb")
     assert list(tmp_path.iterdir()) == []

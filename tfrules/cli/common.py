@@ -23,6 +23,7 @@ from tfrules.data.file_names import MAPPING_NAME
 # uses when it is called.
 if TYPE_CHECKING:
     from tfrules.audit.manifest import RunArguments
+    from tfrules.data.errors import DataError
     from tfrules.data.load import Dataset
     from tfrules.model.mapping import CheckedMapping
     from tfrules.model.ruleset import CheckedRuleset
@@ -114,10 +115,11 @@ def plain_failures() -> Iterator[None]:
     from tfrules.run.atomic import OutputError
     from tfrules.run.councils import CouncilError
     from tfrules.run.inputs import InputError
+    from tfrules.run.spark.errors import SparkRunError
 
     try:
         yield
-    except (OutputError, InputError, CouncilError) as exc:
+    except (OutputError, InputError, CouncilError, SparkRunError) as exc:
         fail(str(exc))
 
 
@@ -290,14 +292,19 @@ def load_checked_data(
                 lambda: api.load_data(every, data, mapping=checked, connections=addresses)
             )
     except DataError as exc:
-        typer.echo(
-            f"The data cannot be used ({len(exc.problems)} problem(s)); nothing was written:",
-            err=True,
-        )
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(EXIT_ERRORS) from None
+        exit_bad_data(exc)
     warn_about_data(dataset, every)
     return dataset
+
+
+def exit_bad_data(exc: DataError) -> NoReturn:
+    """Every problem of data that breaks the contract, then exit 1."""
+    typer.echo(
+        f"The data cannot be used ({len(exc.problems)} problem(s)); nothing was written:",
+        err=True,
+    )
+    typer.echo(str(exc), err=True)
+    raise typer.Exit(EXIT_ERRORS) from None
 
 
 def files_read(dataset: Dataset) -> list[Path]:

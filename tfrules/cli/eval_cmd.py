@@ -10,7 +10,6 @@ import typer
 from tfrules.cli.common import (
     AS_OF_HELP,
     AUDIT_BUNDLE_HELP,
-    DATA_HELP,
     DATABASE_HELP,
     EXIT_OK,
     INCLUDE_HELP,
@@ -33,6 +32,15 @@ from tfrules.cli.common import (
 )
 from tfrules.cli.interrupts import in_worker
 from tfrules.cli.output import console
+from tfrules.cli.spark_support import (
+    ENGINE_HELP,
+    SPARK_DATA_HELP,
+    SPARK_MASTER_HELP,
+    EngineName,
+    check_spark_options,
+    is_local_folder,
+    spark_data,
+)
 
 if TYPE_CHECKING:
     from tfrules.model.ruleset import CheckedRuleset
@@ -43,7 +51,7 @@ if TYPE_CHECKING:
 @app.command("eval")
 def evaluate(
     ruleset: str = typer.Argument(..., help=RULESET_HELP),
-    data: Path = typer.Option(..., "--data", metavar="DIR", help=DATA_HELP),
+    data: str = typer.Option(..., "--data", metavar="DIR", help=SPARK_DATA_HELP),
     as_of: str = typer.Option(..., "--as-of", metavar="DATE", help=AS_OF_HELP),
     out: Path = typer.Option(
         ...,
@@ -86,6 +94,8 @@ def evaluate(
     database: list[str] = typer.Option(
         [], "--database", metavar="NAME=ADDRESS", help=DATABASE_HELP
     ),
+    engine: EngineName = typer.Option(EngineName.POLARS, "--engine", help=ENGINE_HELP),
+    spark_master: str = typer.Option(None, "--spark-master", metavar="URL", help=SPARK_MASTER_HELP),
 ) -> None:
     """Evaluate a ruleset over household data: one row per household, one column per rule.
 
@@ -100,6 +110,11 @@ def evaluate(
     council's local ruleset for its own households, and the national ruleset
     alone (its abstract rules unknown) where a council has none; the output's
     ruleset_applied column says which.
+
+    With --engine spark the data is read, checked and evaluated inside Apache
+    Spark (Parquet at any path Spark reads, or tables of the Spark catalog)
+    and the results are written by Spark as Parquet: the same rows as on one
+    machine (docs/spark.md).
     """
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
     from rich.text import Text
@@ -115,6 +130,15 @@ def evaluate(
 
     if out.suffix not in RESULT_SUFFIXES:
         fail("--out must end in .parquet or .csv")
+    check_spark_options(engine, spark_master, out)
+    on_spark = engine is EngineName.SPARK
+    if on_spark and audit_bundle is not None:
+        fail("--audit-bundle is not available with --engine spark")
+    if on_spark and slices:
+        fail("--slices is for the polars engine: Spark cuts the households into buckets itself")
+    if on_spark and (mapping is not None or database):
+        fail("--mapping and --database are for the polars engine: Spark reads canonical tables")
+    folder = Path(data) if not on_spark or is_local_folder(data) else None
     day = parse_date(as_of)
     with Progress(
         SpinnerColumn(),
@@ -128,14 +152,22 @@ def evaluate(
         checked = load_rules(ruleset, include, param)
         tables = [t.name for t in checked.schema.tables]
         with plain_failures():
-            check_output_file(out, data=data, tables=tables)
-        require_data_folder(data, tables)
+            check_output_file(out, data=folder, tables=tables)
+        if not on_spark:
+            assert folder is not None
+            require_data_folder(folder, tables)
         wanted = split_rules(checked, rules)
         locals_ = load_local_rules(checked, local, include, param) if local else []
         progress.update(task, description=f"loading and validating the data in {data}")
-        dataset = load_checked_data([checked, *locals_], data, mapping=mapping, databases=database)
-        with plain_failures():  # a mapping's files have names of their own
-            check_output_file(out, inputs=files_read(dataset))
+        if on_spark:
+            dataset = spark_data([checked, *locals_], data, spark_master)
+        else:
+            assert folder is not None
+            dataset = load_checked_data(
+                [checked, *locals_], folder, mapping=mapping, databases=database
+            )
+            with plain_failures():  # a mapping's files have names of their own
+                check_output_file(out, inputs=files_read(dataset))
 
         def tell(step: str) -> None:
             progress.update(task, description=step)
@@ -144,13 +176,13 @@ def evaluate(
             result = in_worker(
                 lambda: api.write_results(
                     checked, dataset, day, out, rules=wanted, local=locals_, slices=slices,
-                    on_progress=tell, reasons=reasons,
+                    on_progress=tell, reasons=reasons, engine=engine.value,
                 )
             )  # fmt: skip
         progress.update(task, description="summarising")
         summary = in_worker(lambda: summarise(result.scan(), checked, wanted))
     if audit_bundle is not None:
-        options = data_arguments(data, mapping)
+        options = data_arguments(Path(data), mapping)
         options += [("--as-of", day.isoformat())]
         options += [("--rules", rules)] if rules else []
         options += [("--param", p) for p in param]

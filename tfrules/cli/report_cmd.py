@@ -27,6 +27,15 @@ from tfrules.cli.common import (
 )
 from tfrules.cli.interrupts import in_worker
 from tfrules.cli.output import console
+from tfrules.cli.spark_support import (
+    ENGINE_HELP,
+    SPARK_DATA_HELP,
+    SPARK_MASTER_HELP,
+    EngineName,
+    check_spark_options,
+    is_local_folder,
+    spark_data,
+)
 from tfrules.report.results_format import ResultsFormat
 
 if TYPE_CHECKING:
@@ -62,7 +71,7 @@ def _programmes(local: list[Path]) -> list[Programme]:
 
 
 def run_report(
-    data: Path,
+    data: Path | str,
     as_of: dt.date | dict[str, dt.date],
     local: list[Path],
     out: Path,
@@ -74,6 +83,8 @@ def run_report(
     audit_bundle: Path | None = None,
     mapping: Path | None = None,
     databases: list[str] | None = None,
+    engine: EngineName = EngineName.POLARS,
+    spark_master: str | None = None,
 ) -> Dashboard:
     """Evaluate every programme (with the councils' local rulesets), each at
     its run date (`as_of`: one for all, or one per programme), and write the
@@ -81,7 +92,8 @@ def run_report(
     before the rules and the data have been checked. With `html`, the
     dashboard as a web page too; with `audit_bundle`, the run's manifest. A
     council's own extract is read through `mapping` and the `databases` it
-    names."""
+    names. With the Spark engine, `data` is any location Spark reads."""
+
     import polars as pl
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -90,6 +102,8 @@ def run_report(
     from tfrules.run.atomic import write_text
     from tfrules.run.outputs import check_output_folder
 
+    on_spark = engine is EngineName.SPARK
+    folder = Path(data) if not on_spark or is_local_folder(str(data)) else None
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -105,24 +119,34 @@ def run_report(
             check_output_folder(
                 out,
                 names=report_files((p.name for p in programmes), results_format),
-                data=data,
+                data=folder,
                 tables=tables,
             )
-        require_data_folder(data, tables)
         progress.update(task, description=f"loading and validating the data in {data}")
         everything = [r for p in programmes for r in (p.national, *p.local)]
-        dataset = load_checked_data(
-            everything, data, ledger=html is not None, mapping=mapping, databases=databases or ()
-        )
-        with plain_failures():  # a mapping's files have names of their own
-            check_output_folder(
-                out,
-                names=report_files((p.name for p in programmes), results_format),
-                inputs=files_read(dataset),
+        if on_spark:
+            dataset = spark_data(everything, str(data), spark_master)
+            count = in_worker(lambda: dataset.households().count())
+        else:
+            assert folder is not None
+            require_data_folder(folder, tables)
+            dataset = load_checked_data(
+                everything,
+                folder,
+                ledger=html is not None,
+                mapping=mapping,
+                databases=databases or (),
             )
-        households = dataset.frames[everything[0].schema.households.name]
+            with plain_failures():  # a mapping's files have names of their own
+                check_output_folder(
+                    out,
+                    names=report_files((p.name for p in programmes), results_format),
+                    inputs=files_read(dataset),
+                )
+            households = dataset.frames[everything[0].schema.households.name]
+            count = households.select(pl.len()).collect().item()
         try:
-            check_fits(results_format, households.select(pl.len()).collect().item())
+            check_fits(results_format, count)
         except TooManyRows as exc:
             fail(str(exc))
 
@@ -139,7 +163,7 @@ def run_report(
             dashboard = in_worker(
                 lambda: write_report(
                     programmes, dataset, as_of, out, on_progress=tell,
-                    results_format=results_format,
+                    results_format=results_format, engine=engine.value,
                     on_results=draw_page if html is not None else None,
                 )
             )  # fmt: skip
@@ -206,7 +230,7 @@ def print_dashboard(dashboard: Dashboard, as_of: dt.date | None, out: Path) -> N
 
 @app.command()
 def report(
-    data: Path = typer.Option(..., "--data", help="A folder with one file per table."),
+    data: str = typer.Option(..., "--data", metavar="DIR", help=SPARK_DATA_HELP),
     as_of: list[str] = typer.Option(
         ...,
         "--as-of",
@@ -243,6 +267,8 @@ def report(
     database: list[str] = typer.Option(
         [], "--database", metavar="NAME=ADDRESS", help=DATABASE_HELP
     ),
+    engine: EngineName = typer.Option(EngineName.POLARS, "--engine", help=ENGINE_HELP),
+    spark_master: str = typer.Option(None, "--spark-master", metavar="URL", help=SPARK_MASTER_HELP),
 ) -> None:
     """The programme dashboard: per council and in total, households identified,
     attached and turned around (and by which route), progress to work, fees and
@@ -259,11 +285,19 @@ def report(
 
     The files appear in the output folder together, once all are complete: a
     report that fails or is interrupted leaves the folder as it was.
+
+    With --engine spark the households are evaluated inside Apache Spark
+    (docs/spark.md); the dashboard is the same.
     """
     from tfrules.audit.manifest import RunArguments
     from tfrules.report.programmes import PROGRAMMES
     from tfrules.report.run_dates import RunDateError, parse_run_dates
 
+    check_spark_options(engine, spark_master, None)
+    if engine is EngineName.SPARK and (html is not None or audit_bundle is not None):
+        fail("--html and --audit-bundle are not available with --engine spark")
+    if engine is EngineName.SPARK and (mapping is not None or database):
+        fail("--mapping and --database are for the polars engine: Spark reads canonical tables")
     try:
         dates = parse_run_dates(as_of, PROGRAMMES)
     except RunDateError as exc:
@@ -274,7 +308,7 @@ def report(
             "report",
             (),
             (
-                *data_arguments(data, mapping),
+                *data_arguments(Path(data), mapping),
                 *(("--as-of", text) for text in as_of),
                 ("--format", results_format.value),
                 *(("--local", str(p.resolve())) for p in local),
@@ -284,6 +318,7 @@ def report(
     dashboard = run_report(
         data, dates, local, out, results_format=results_format,
         html=html, audit=audit, audit_bundle=audit_bundle, mapping=mapping, databases=database,
+        engine=engine, spark_master=spark_master,
     )  # fmt: skip
     print_dashboard(dashboard, None, out)
     if html is not None:

@@ -33,7 +33,16 @@ from tfrules.model.schema import Table
 
 ROW = "__tfrules_row"
 
-__all__ = ["ROW", "ROW_RULES", "RowRule", "validate"]
+__all__ = [
+    "ROW",
+    "ROW_RULES",
+    "RowRule",
+    "duplicate_message",
+    "located_problem",
+    "orphan_message",
+    "table_checks",
+    "validate",
+]
 
 
 class _Unreadable(Exception):
@@ -195,7 +204,7 @@ class _Checked:
         wanted = [first for _, first, _ in failed] + ([orphan_first] if orphan_first else [])
         rows = _fetch_rows(self.frame, inp, wanted)
         found = [
-            _problem(inp, check.column, rows[first], count, *check.describe(rows[first]))
+            located_problem(inp, check.column, rows[first], count, *check.describe(rows[first]))
             for check, first, count in failed
         ]
         if self.key is not None and summary["duplicates"]:
@@ -205,16 +214,24 @@ class _Checked:
         return found
 
 
+def table_checks(
+    inp: TableInput, owner: Table | None, row_rules: tuple[RowRule, ...]
+) -> tuple[list[Check], str | None]:
+    """The row checks of a table, and its key if it is usable (to check for
+    repeats); the Spark engine makes the same checks."""
+    usable = [c for c in inp.columns if c.name in inp.casts and c.name not in inp.unusable]
+    checks = column_checks(inp, owner, usable)
+    checks += span_checks(inp.table, usable)
+    checks += rule_checks(row_rules, usable)
+    key = inp.table.key if inp.table.key in {c.name for c in usable} else None
+    return checks, key
+
+
 def _check_rows(
     inp: TableInput, owner: Table | None, row_rules: tuple[RowRule, ...], link: _Link | None
 ) -> _Checked:
     """Every check of the table's rows in one query, but those left to its orphans."""
-    table = inp.table
-    usable = [c for c in inp.columns if c.name in inp.casts and c.name not in inp.unusable]
-    checks = column_checks(inp, owner, usable)
-    checks += span_checks(table, usable)
-    checks += rule_checks(row_rules, usable)
-    key = table.key if table.key in {c.name for c in usable} else None
+    checks, key = table_checks(inp, owner, row_rules)
     shape = {(link.column, kind) for kind in ID_SHAPE} if link is not None and link.clean else set()
     on_orphans = [i for i, check in enumerate(checks) if (check.column, check.kind) in shape]
 
@@ -320,7 +337,7 @@ def _fetch_rows(frame: pl.LazyFrame, inp: TableInput, rows: list[int]) -> dict[i
     return {r[ROW]: r for r in found.iter_rows(named=True)}
 
 
-def _problem(
+def located_problem(
     inp: TableInput, column: str, row: Mapping[str, Any], count: int, value: Any, message: str
 ) -> DataProblem:
     key_column = row_key_column(inp.table)
@@ -372,10 +389,19 @@ def _duplicate_problem(frame: pl.LazyFrame, inp: TableInput, key: str, extra: in
     else:
         _, word, number = _place(inp, first)
         where = f"{word}s {number} and {_place(inp, second)[2]}"
-    message = (
-        f"{format_value(value)} is used on more than one row ({where}), but {key} must be unique"
-    )
-    return _problem(inp, key, {**first, key: value}, extra, value, message)
+    message = duplicate_message(value, key, where)
+    return located_problem(inp, key, {**first, key: value}, extra, value, message)
+
+
+def duplicate_message(value: Any, key: str, where: str) -> str:
+    """What to say of an id used on more than one row (`where`: which rows)."""
+    return f"{format_value(value)} is used on more than one row ({where}), but {key} must be unique"
+
+
+def orphan_message(owner: TableInput, value: Any) -> str:
+    """What to say of a row whose owner key is no id of its owner table."""
+    noun = owner.table.level.label
+    return f"there is no {noun} with {owner.table.key} {format_value(value)} in {owner.origin}"
 
 
 def _orphan_problem(
@@ -386,4 +412,4 @@ def _orphan_problem(
     noun = link.owner.table.level.label
     owner_key = link.owner.table.key
     message = f"there is no {noun} with {owner_key} {format_value(value)} in {link.owner.origin}"
-    return _problem(inp, link.column, row, count, value, message)
+    return located_problem(inp, link.column, row, count, value, message)

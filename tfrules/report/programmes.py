@@ -10,6 +10,7 @@ report leaves no half set, and an earlier report stays as it was.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -68,12 +69,14 @@ def write_report(
     on_progress: Callable[[str], None] | None = None,
     results_format: ResultsFormat = ResultsFormat.PARQUET,
     on_results: Callable[[dict[str, pl.LazyFrame]], None] | None = None,
+    engine: str = "polars",
 ) -> Dashboard:
     """Evaluate every programme, each at its run date (`as_of`: one for all,
     or one per programme), write the results (in `results_format`) and the
     dashboard into `out` (all or nothing), and return the dashboard.
     `on_results` is given each programme's results while they are still
-    Parquet (the web page is drawn from them)."""
+    Parquet (the web page is drawn from them). `engine` evaluates them
+    (`dataset` loaded for it: into Spark for the Spark engine)."""
     tell = on_progress or (lambda _: None)
     dates = run_dates(programmes, as_of)
     nationals = {p.name: p.national for p in programmes}
@@ -83,7 +86,7 @@ def write_report(
         for programme in programmes:
             tell(f"evaluating {programme.national.name}")
             job = Job(programme.national, dataset, dates[programme.name], None, programme.local)
-            written = runner.write_results(job, stage / f"{programme.name}.parquet")
+            written = runner.write_results(job, stage / f"{programme.name}.parquet", engine=engine)
             results[programme.name] = pl.scan_parquet(written.path)
             unmatched.update(written.unmatched)
         tell("building the dashboard")
@@ -111,5 +114,8 @@ def write_report(
                 write_file(
                     target, lambda path, p=parquet: write_from_parquet(p, path, results_format)
                 )
-                parquet.unlink()
+                if parquet.is_dir():  # the Spark engine's parts, for many households
+                    shutil.rmtree(parquet)
+                else:
+                    parquet.unlink()
     return dashboard

@@ -5,7 +5,8 @@ Polars engine builds lazy plans with `tfrules.compile.plan.build_plan` and
 picks the strategy the job asks for: one plan over everything, the
 households in slices (`tfrules.run.slices`), and council by council with
 each council's local ruleset (`tfrules.run.councils`), which combine. Another
-engine (Spark, say) plugs in by adding itself to `ENGINES`.
+engine plugs in by adding itself to `ENGINES`, as the Spark engine
+(`tfrules.run.spark`) does.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class Job:
     councils' local rulesets) over a validated data set at a date."""
 
     ruleset: CheckedRuleset
+    #: the data: loaded by Polars, or (for the Spark engine) a `tfrules.run.spark.sources.SparkData`
     dataset: Dataset
     as_of: dt.date
     #: the household rules to evaluate, in output order (None: all of them)
@@ -103,8 +105,19 @@ class PolarsEngine:
         )
 
 
+def spark_engine() -> Engine:
+    """The Spark engine (`tfrules.run.spark`), imported only when asked for:
+    it needs pyspark (`pip install 'tfrules[spark]'`)."""
+    from tfrules.run.spark.session import require_pyspark
+
+    require_pyspark()
+    from tfrules.run.spark.engine import SparkEngine
+
+    return SparkEngine()
+
+
 #: Every engine by name; the first is the default.
-ENGINES: dict[str, Callable[[], Engine]] = {PolarsEngine.name: PolarsEngine}
+ENGINES: dict[str, Callable[[], Engine]] = {PolarsEngine.name: PolarsEngine, "spark": spark_engine}
 
 
 def engine_named(name: str) -> Engine:

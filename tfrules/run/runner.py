@@ -9,6 +9,7 @@ from pathlib import Path
 import attrs
 import polars as pl
 
+from tfrules.data.load import Dataset
 from tfrules.run.atomic import write_file
 from tfrules.run.councils import (
     councils_covered,
@@ -64,6 +65,20 @@ def check_results_path(out: Path, job: Job) -> None:
     check_output_file(out, data=data, tables=tables, inputs=inputs)
 
 
+def _councils(job: Job, covered: dict[str, str]) -> tuple[dict[str, int], dict[str, str]]:
+    """The households of each council with no local ruleset, and the local
+    rulesets' councils that no household belongs to."""
+    if isinstance(job.dataset, Dataset):
+        frames = job.dataset.frames
+        return (
+            households_without_local(job.ruleset, frames, covered),
+            councils_without_households(job.ruleset, frames, covered),
+        )
+    from tfrules.run.spark.councils import spark_councils
+
+    return spark_councils(job.ruleset, job.dataset, covered)
+
+
 def write_results(
     job: Job, out: Path, *, engine: str = "polars", on_progress: Progress | None = None
 ) -> RunResult:
@@ -76,12 +91,9 @@ def write_results(
     written: list[pl.Schema] = []
     write_file(out, lambda path: written.append(runner.write(job, path, tell)))
     elapsed = time.perf_counter() - started
-    without = households_without_local(job.ruleset, job.dataset.frames, covered) if covered else {}
+    without, unmatched = _councils(job, covered) if covered else ({}, {})
     wanted = job.rules if job.rules is not None else job.ruleset.output_rules
     abstract = tuple(r for r in job.ruleset.abstract_rules if r in wanted) if job.local else ()
-    unmatched = (
-        councils_without_households(job.ruleset, job.dataset.frames, covered) if covered else {}
-    )
     return RunResult(
         out, job.ruleset.name, elapsed, written[0], covered, without, abstract, unmatched
     )

@@ -1,0 +1,82 @@
+"""What `eval` and `report` share to run on the Spark engine: the options,
+and the data loaded and checked by Spark."""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tfrules.cli.common import exit_bad_data, fail, plain_failures
+from tfrules.cli.interrupts import in_worker
+
+# Spark's modules are imported when Spark is used: `--help` must stay quick.
+if TYPE_CHECKING:
+    from tfrules.model.ruleset import CheckedRuleset
+    from tfrules.run.spark.sources import SparkData
+
+
+class EngineName(enum.StrEnum):
+    POLARS = "polars"
+    SPARK = "spark"
+
+
+ENGINE_HELP = (
+    "Where to evaluate: polars (on this machine, the default) or spark (inside Apache Spark, "
+    "where the data lives; needs pip install 'tfrules[spark]'; see docs/spark.md). The "
+    "results are the same."
+)
+SPARK_MASTER_HELP = (
+    "With --engine spark: the Spark master to run on (spark://HOST:7077, yarn, local[4]). "
+    "By default the session spark-submit started, else local mode on every core."
+)
+SPARK_DATA_HELP = (
+    "A folder with one Parquet or CSV file per table (households.parquet, ...). With "
+    "--engine spark: any path Spark reads (hdfs://, s3a://, abfss://, a local folder) with "
+    "one Parquet file or folder per table, or catalog:DATABASE for the tables of a database "
+    "of the Spark catalog."
+)
+
+#: A location with a scheme (s3a://, abfss://, dbfs:/), or of the Spark catalog.
+_REMOTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")
+
+
+def is_local_folder(data: str) -> bool:
+    """True for a --data that names a folder of this machine."""
+    return not _REMOTE.match(data) or data.startswith("file:")
+
+
+def check_spark_options(engine: EngineName, master: str | None, out: Path | None) -> None:
+    """Refuse a --spark-master without --engine spark, and a Spark output that is not Parquet."""
+    if engine is not EngineName.SPARK:
+        if master is not None:
+            fail("--spark-master is for --engine spark")
+        return
+    if out is not None and out.suffix != ".parquet":
+        fail("--engine spark writes Parquet: give an --out ending in .parquet")
+
+
+def spark_data(rulesets: Sequence[CheckedRuleset], data: str, master: str | None) -> SparkData:
+    """The data loaded into Spark and checked there (exit 1 naming every
+    problem, 2 when Spark cannot run or read the location)."""
+    from tfrules.data.errors import DataError
+    from tfrules.run.spark.loading import spark_dataset
+
+    try:
+        with plain_failures():
+            return in_worker(lambda: spark_dataset(rulesets, data, master))
+    except DataError as exc:
+        exit_bad_data(exc)
+
+
+__all__ = [
+    "ENGINE_HELP",
+    "SPARK_DATA_HELP",
+    "SPARK_MASTER_HELP",
+    "EngineName",
+    "check_spark_options",
+    "is_local_folder",
+    "spark_data",
+]
