@@ -120,6 +120,8 @@ def numeric_pair(
 def lower_arith(node: ast.Arith, site: Site, lo: Lowering) -> pl.Expr:
     result = lo.facts.type_of(node)
     ta, tb = lo.facts.type_of(node.left), lo.facts.type_of(node.right)
+    if T.Kind.NULL in (ta.kind, tb.kind) and result.kind is not T.Kind.NULL:
+        return D.null(result)  # arithmetic with `unknown` is unknown
     a, b = lo.expr(node.left, site), lo.expr(node.right, site)
     op = "*" if node.op == "of" else node.op
     if result.kind is T.Kind.DATE:
