@@ -82,7 +82,10 @@ class Lowering:
         lower = self._rules_lowered.get(type(node))
         if lower is None:
             raise CompileError(f"no lowering for {type(node).__name__}")
-        return lower(node, site, self)
+        lowered = lower(node, site, self)
+        if isinstance(node, _FOLDABLE) and not lowered.meta.root_names():
+            return folded(lowered)
+        return lowered
 
     def condition(self, node: ast.Expr, site: Site) -> pl.Expr:
         """A true/false/unknown operand, as Boolean: a bare `unknown` compiles to a
@@ -253,3 +256,39 @@ def _rule_context(context: Context) -> Context:
     if isinstance(context.date, FixedDate) and context.domain is not None:
         return context.within(None)
     return context
+
+
+#: Nodes whose value is known when compiling if their operands' are.
+_FOLDABLE = (
+    ast.If,
+    ast.Compare,
+    ast.Arith,
+    ast.And,
+    ast.Or,
+    ast.Not,
+    ast.Call,
+    ast.Negate,
+    ast.IsKnown,
+    ast.IsTrue,
+    ast.InSet,
+)
+
+
+def folded(expr: pl.Expr) -> pl.Expr:
+    """An expression of constants as the one literal it computes.
+
+    Left to Polars, such an expression inside one over columns was sometimes
+    simplified to one row and not broadcast by its in-memory engine (the
+    property tests found several shapes); a literal always is. Polars itself
+    computes the value, so the semantics are its own. An expression that
+    fails here (a number too large) is left for the run to report against
+    its rule."""
+    try:
+        values = pl.select(expr.alias("value")).to_series()
+    except pl.exceptions.PolarsError:
+        return expr
+    if values.len() != 1:
+        return expr
+    if values.dtype == pl.Null:
+        return pl.lit(None)
+    return pl.lit(values[0], dtype=values.dtype)
