@@ -128,7 +128,8 @@ def test_outside_a_repository_is_a_usage_error(
 
 
 def test_rulesets_that_read_other_data_cannot_be_compared(tmp_path: Path) -> None:
-    schema = Path(api.__file__).parent.parent / "rulesets" / "schema" / "canonical.tfr"
+    # the repository's copy: an installed package keeps its rulesets elsewhere
+    schema = Path(__file__).resolve().parents[2] / "rulesets" / "schema" / "canonical.tfr"
     text = (
         schema.read_text(encoding="utf-8")
         .replace("schema canonical ", "schema othershape ")
@@ -185,3 +186,13 @@ def test_the_gate_exit_codes(limits: list[str], code: int) -> None:
         assert "Gate: FAILED" in found.stdout
     if code == 2:
         assert found.stderr.strip()
+
+
+def test_the_commands_defaults_are_the_apis() -> None:
+    from tfrules.cli import diff_cmd
+    from tfrules.diffing import compute
+
+    assert (diff_cmd.DEFAULT_SAMPLES, diff_cmd.DEFAULT_SEED) == (
+        compute.DEFAULT_SAMPLES,
+        compute.DEFAULT_SEED,
+    )

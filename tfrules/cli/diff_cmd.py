@@ -6,9 +6,9 @@ from __future__ import annotations
 import enum
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
 
 from tfrules.cli.common import (
     AS_OF_HELP,
@@ -30,15 +30,16 @@ from tfrules.cli.common import (
 )
 from tfrules.cli.interrupts import in_worker
 from tfrules.cli.output import console
-from tfrules.diffing.compute import DEFAULT_SAMPLES, DEFAULT_SEED, compare_versions
 from tfrules.diffing.errors import DiffError
-from tfrules.diffing.gate import GateError, Verdict, check_limits, parse_changed, parse_money
-from tfrules.diffing.render_json import render_json
-from tfrules.diffing.render_markdown import render_markdown
-from tfrules.diffing.render_terminal import print_diff
-from tfrules.diffing.result import DiffResult
-from tfrules.diffing.versions import load_versions
-from tfrules.run.atomic import write_text
+
+if TYPE_CHECKING:
+    from tfrules.diffing.gate import Verdict
+    from tfrules.diffing.result import DiffResult
+
+# the defaults of tfrules.diffing.compute, written here so that --help imports
+# no Polars (tests/cli/test_startup.py); a test holds the two equal
+DEFAULT_SAMPLES = 3
+DEFAULT_SEED = 0
 
 
 class DiffFormat(enum.StrEnum):
@@ -144,6 +145,14 @@ def diff(
     With --max-changed or --max-money-change it is a gate for CI: exit 1
     when a limit is exceeded, 0 otherwise.
     """
+    from tfrules.diffing.compute import compare_versions
+    from tfrules.diffing.gate import GateError, check_limits, parse_changed, parse_money
+    from tfrules.diffing.render_json import render_json
+    from tfrules.diffing.render_markdown import render_markdown
+    from tfrules.diffing.render_terminal import print_diff
+    from tfrules.diffing.versions import load_versions
+    from tfrules.run.atomic import write_text
+
     try:
         limits = [parse_changed(t) for t in max_changed]
         limits += [parse_money(t) for t in max_money_change]
@@ -205,6 +214,10 @@ def _rules(text: str | None) -> list[str] | None:
 
 def _terminal_text(result: DiffResult, verdicts: list[Verdict] | None, by_council: bool) -> str:
     """The terminal tables as plain text, for --out with --format terminal."""
+    from rich.console import Console
+
+    from tfrules.diffing.render_terminal import print_diff
+
     buffer = io.StringIO()
     print_diff(
         result, Console(file=buffer, width=120, highlight=False), verdicts, by_council=by_council
