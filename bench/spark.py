@@ -1,13 +1,19 @@
 """Spark in local mode against the single-machine engine, on this machine.
 
     python bench/spark.py [--sizes 100000,1000000] [--data-root DIR] [--master local[2]]
+        [--repeat N]
 
 For each size (households, from Parquet generated once into DATA-ROOT/spark-hN by
 the synthetic generator), national phase 1 with every council's local ruleset is
 evaluated at 2014-06-15 by each engine, each in a fresh process: the data loaded
 and checked, then evaluated and written as Parquet (the Spark engine's session
-start is timed apart). Both outputs are compared row for row. The results replace
-the section "Spark in local mode" of docs/benchmarks.md (or --out).
+start is timed apart). With --repeat N each engine runs N times, in turn with the
+other, and each figure is the median of its runs. Besides wall time, the CPU time
+of the whole run is measured: the process and everything it started (Spark's JVM
+and its Python workers, stopped and waited for before the process ends), so that
+a run on a shared machine can be judged by CPU as well as by wall time. Both
+outputs are compared row for row. The results replace the section "Spark in local
+mode" of docs/benchmarks.md (or --out).
 """
 
 from __future__ import annotations
@@ -17,6 +23,8 @@ import datetime as dt
 import json
 import os
 import platform
+import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -70,15 +78,49 @@ def run_one(engine: str, data: Path, out: Path, master: str) -> dict[str, float]
     tfrules.write_results(rules, source, AS_OF, out, local=local, engine=engine)
     times["evaluate"] = time.perf_counter() - mark
     times["total"] = time.perf_counter() - started
+    if engine == "spark":
+        stop_spark()
     return times
 
 
+def stop_spark() -> None:
+    """Stop the session and wait for its JVM to end (the JVM waits for its Python
+    workers), so that their CPU time is counted in this process's children."""
+    from pyspark import SparkContext
+    from pyspark.sql import SparkSession
+
+    gateway = SparkContext._gateway
+    session = SparkSession.getActiveSession()
+    if session is not None:
+        session.stop()
+    proc = getattr(gateway, "proc", None)
+    if gateway is not None:
+        gateway.shutdown()
+    if proc is not None:
+        if proc.stdin is not None:
+            proc.stdin.close()  # the JVM ends when its standard input does
+        proc.wait(timeout=120)
+
+
 def measure(engine: str, data: Path, out: Path, master: str) -> dict[str, float]:
+    """One run in a fresh process: its phases' wall seconds, its CPU seconds (the
+    process and all it started) and the load average before and after."""
     command = [sys.executable, __file__, "--one", engine, str(data), str(out), master]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    load_before = os.getloadavg()[0]
     result = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode != 0:
         raise SystemExit(f"{engine} failed:\n{result.stderr[-3000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    times = json.loads(result.stdout.strip().splitlines()[-1])
+    times["cpu"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    times["load_avg"] = (load_before + os.getloadavg()[0]) / 2
+    return times
+
+
+def median_run(runs: list[dict[str, float]]) -> dict[str, float]:
+    """Each figure's median over the runs (each phase on its own)."""
+    return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
 
 
 def same_rows(first: Path, second: Path) -> bool:
@@ -97,10 +139,11 @@ def counts(data: Path) -> tuple[int, int, int]:
     return sizes["households"], sizes["persons"], events
 
 
-def section(rows: list[dict], master: str, command: str) -> list[str]:
+def section(rows: list[dict], master: str, command: str, repeat: int) -> list[str]:
     import polars as pl
     import pyspark
 
+    runs = f"the median of {repeat} runs" if repeat > 1 else "one run"
     lines = [
         HEADING,
         "",
@@ -108,21 +151,27 @@ def section(rows: list[dict], master: str, command: str) -> list[str]:
         f"machine with {os.cpu_count()} cores shared with other work, Python "
         f"{platform.python_version()}, polars {pl.__version__}, pyspark {pyspark.__version__}, "
         f"Spark master `{master}`. National phase 1 with every council's local ruleset at "
-        f"{AS_OF}, from Parquet, written as Parquet; each engine in a fresh process; "
-        "seconds of wall time (the machine's load varies, so small differences mean little).",
+        f"{AS_OF}, from Parquet, written as Parquet; each engine in a fresh process, {runs} "
+        "of each. Seconds of wall time by phase; CPU seconds of the whole run (the process, "
+        "Spark's JVM and its Python workers); the load average of the machine during the "
+        "runs (on 2 cores, a load above 2 means the run waited for other work, so wall time "
+        "overstates it and CPU time is the steadier figure).",
         "",
         "| households | persons | events | polars: load and check | polars: evaluate and write "
-        "| polars total | spark: session start | spark: load and check | spark: evaluate and "
-        "write | spark total | spark / polars | same rows |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|",
+        "| polars total (CPU) | spark: session start | spark: load and check | spark: evaluate "
+        "and write | spark total (CPU) | spark / polars, wall (CPU) | load average | same rows |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|",
     ]
     for row in rows:
         p, s = row["polars"], row["spark"]
+        load = (p["load_avg"] + s["load_avg"]) / 2
         lines.append(
             f"| {row['households']:,} | {row['persons']:,} | {row['events']:,} "
-            f"| {p['load']:.1f} | {p['evaluate']:.1f} | {p['total']:.1f} "
-            f"| {s['start']:.1f} | {s['load']:.1f} | {s['evaluate']:.1f} | {s['total']:.1f} "
-            f"| {s['total'] / p['total']:.1f} | {'yes' if row['same'] else 'NO'} |"
+            f"| {p['load']:.1f} | {p['evaluate']:.1f} | {p['total']:.1f} ({p['cpu']:.1f}) "
+            f"| {s['start']:.1f} | {s['load']:.1f} | {s['evaluate']:.1f} "
+            f"| {s['total']:.1f} ({s['cpu']:.1f}) "
+            f"| {s['total'] / p['total']:.1f} ({s['cpu'] / p['cpu']:.1f}) | {load:.1f} "
+            f"| {'yes' if row['same'] else 'NO'} |"
         )
     return lines
 
@@ -150,23 +199,26 @@ def main() -> None:
     options.add_argument("--data-root", type=Path, default=ROOT / "bench" / "data")
     options.add_argument("--master", default="local[2]")
     options.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    options.add_argument("--repeat", type=int, default=1)
     args = options.parse_args()
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
         data = ensure_data(size, args.data_root)
         households, persons, events = counts(data)
         with tempfile.TemporaryDirectory() as scratch:
-            results = {}
-            for engine in ("polars", "spark"):
-                print(f"{size:,} households, {engine} ...", flush=True)
-                out = Path(scratch) / f"{engine}.parquet"
-                results[engine] = measure(engine, data, out, args.master)
-                print(f"  {results[engine]}", flush=True)
+            runs: dict[str, list[dict[str, float]]] = {"polars": [], "spark": []}
+            for turn in range(args.repeat):
+                for engine in ("polars", "spark"):
+                    print(f"{size:,} households, {engine}, run {turn + 1} ...", flush=True)
+                    out = Path(scratch) / f"{engine}.parquet"
+                    runs[engine].append(measure(engine, data, out, args.master))
+                    print(f"  {runs[engine][-1]}", flush=True)
+            results = {engine: median_run(found) for engine, found in runs.items()}
             same = same_rows(Path(scratch) / "polars.parquet", Path(scratch) / "spark.parquet")
         rows.append({"households": households, "persons": persons, "events": events,
                      "same": same, **results})  # fmt: skip
     command = "python bench/spark.py " + " ".join(sys.argv[1:])
-    lines = section(rows, args.master, command.strip())
+    lines = section(rows, args.master, command.strip(), args.repeat)
     write_section(args.out, lines)
     print("\n".join(lines))
 
