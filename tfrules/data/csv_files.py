@@ -46,7 +46,14 @@ def read_header(
     path: Path, delimiter: str = ",", encoding: str = "utf-8", header_row: int = 1
 ) -> list[str]:
     """The headings on line `header_row` of a CSV file (a byte-order mark is dropped)."""
-    lines = _head_text(path, encoding, whole_lines=header_row).splitlines(keepends=True)
+    return header_of(read_head(path), delimiter, encoding, header_row)
+
+
+def header_of(
+    head: bytes, delimiter: str = ",", encoding: str = "utf-8", header_row: int = 1
+) -> list[str]:
+    """`read_header` of a file's first bytes (`read_head`), wherever they were read."""
+    lines = head_text(head, encoding, whole_lines=header_row).splitlines(keepends=True)
     text = lines[header_row - 1] if len(lines) >= header_row else ""
     if not text.strip():
         return []
@@ -76,9 +83,14 @@ def duplicate_message(found: Duplicate) -> str:
 def guess_delimiter(path: Path, encoding: str = "utf-8") -> str:
     """The delimiter of a CSV file, from its first lines: the candidate that splits
     the header into the most fields the same way on the next lines."""
-    if path.suffix.lower() == ".tsv":
+    return delimiter_of(read_head(path), encoding, path.suffix)
+
+
+def delimiter_of(head: bytes, encoding: str = "utf-8", suffix: str = ".csv") -> str:
+    """`guess_delimiter` from a file's first bytes and its suffix."""
+    if suffix.lower() == ".tsv":
         return "\t"
-    lines = _head_text(path, encoding, whole_lines=6).splitlines()
+    lines = head_text(head, encoding, whole_lines=6).splitlines()
     if not lines:
         return ","
     best, best_fields = ",", 1
@@ -140,11 +152,15 @@ def _scratch() -> Path:
     return _SCRATCH[0]
 
 
-def _head_text(path: Path, encoding: str, whole_lines: int = 1) -> str:
-    """The first `whole_lines` lines of the file, decoded (only those are read)."""
-    codec = codec_of(encoding) or "utf-8-sig"
+def read_head(path: Path) -> bytes:
+    """The first bytes of a file: enough for its header line (`HEADER_BYTES`)."""
     with path.open("rb") as source:
-        head = source.read(HEADER_BYTES)
+        return source.read(HEADER_BYTES)
+
+
+def head_text(head: bytes, encoding: str, whole_lines: int = 1) -> str:
+    """The first `whole_lines` lines of a file's first bytes, decoded."""
+    codec = codec_of(encoding) or "utf-8-sig"
     end = -1
     for _ in range(whole_lines):
         found = head.find(b"\n", end + 1)

@@ -10,6 +10,7 @@ that line. It runs only after a failure, never on data that reads.
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 import attrs
@@ -45,12 +46,36 @@ def _first_undecodable(path: Path) -> BrokenLine | None:
             try:
                 raw.decode("utf-8")
             except UnicodeDecodeError as error:
-                return BrokenLine(
-                    number,
-                    f"line {number} is not UTF-8 text (byte {error.start + 1} of the line, "
-                    f"0x{raw[error.start]:02x}): save the file as UTF-8 CSV, or say its "
-                    "encoding in a data mapping",
-                )
+                return BrokenLine(number, undecodable_message(number, error.start, raw))
+    return None
+
+
+def undecodable_message(line: int, start: int, raw: bytes) -> str:
+    """What to say of line `line`, whose byte `start` (from 0) of `raw` is not UTF-8."""
+    return (
+        f"line {line} is not UTF-8 text (byte {start + 1} of the line, "
+        f"0x{raw[start]:02x}): save the file as UTF-8 CSV, or say its "
+        "encoding in a data mapping"
+    )
+
+
+def ragged_message(line: int, fields: int, heading: int, delimiter: str) -> str:
+    """What to say of line `line`, with `fields` fields where the heading has `heading`."""
+    return (
+        f"line {line} has {fields} fields where the heading has "
+        f"{heading}: a missing or extra '{delimiter}', or a value with a "
+        f"'{delimiter}' in it that is not in double quotes"
+    )
+
+
+def first_ragged_record(text: str, delimiter: str, heading: int) -> tuple[int, int] | None:
+    """In `text` (lines of a CSV file after its heading), the line (from 1) on
+    which the first record with other than `heading` fields ends, and its
+    number of fields; None if every record has `heading` fields."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    for fields in reader:
+        if fields and len(fields) != heading:
+            return reader.line_num, len(fields)
     return None
 
 
@@ -67,10 +92,5 @@ def _first_ragged(
         for fields in reader:
             if fields and len(fields) != len(heading):
                 line = reader.line_num
-                return BrokenLine(
-                    line,
-                    f"line {line} has {len(fields)} fields where the heading has "
-                    f"{len(heading)}: a missing or extra '{delimiter}', or a value with a "
-                    f"'{delimiter}' in it that is not in double quotes",
-                )
+                return BrokenLine(line, ragged_message(line, len(fields), len(heading), delimiter))
     return None

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+import attrs
 import polars as pl
 
 from tfrules.data.errors import DataProblem
@@ -43,6 +44,53 @@ def large_name(column: str) -> str:
     return f"__tfrules_large_{column}"
 
 
+@attrs.frozen
+class Readings:
+    """How every needed column reads from each source of a mapped table.
+
+    Per source (in the order of `sources`): the columns as the source shows
+    them (each under its column's name) with their too-large flags
+    (`large_name`), and the canonical values (`value_name`). A source that
+    lacks a heading is a problem, and its column reads as unknown."""
+
+    shown: list[list[pl.Expr]]
+    values: list[list[pl.Expr]]
+    problems: list[DataProblem]
+    expected: dict[str, str]
+    headings: dict[tuple[int, str], str]
+    large_columns: set[str]
+
+
+def read_sources(
+    table: Table, mapping: TableMapping, columns: tuple[Column, ...], sources: list[OpenSource]
+) -> Readings:
+    """The readings of `columns` from each opened source (only the sources'
+    headings and dtypes are looked at, not their rows)."""
+    found = Readings([], [], [], {}, {}, set())
+    for index, source in enumerate(sources):
+        source_shown, source_values = [], []
+        kinds = source.frame.collect_schema()
+        for column in columns:
+            read = _column_reading(table, column, mapping.columns.get(column.name), source, kinds)
+            if isinstance(read, DataProblem):
+                found.problems.append(read)
+                reading = _absent(column)
+            else:
+                reading, heading = read
+                if heading != column.name:
+                    found.headings[(index, column.name)] = heading
+            found.expected.setdefault(column.name, reading.expected)
+            source_shown.append(reading.shown.alias(column.name))
+            large = reading.too_large if reading.too_large is not None else pl.lit(False)
+            if reading.too_large is not None:
+                found.large_columns.add(column.name)
+            source_values.append(reading.value.alias(value_name(column.name)))
+            source_shown.append(large.alias(large_name(column.name)))
+        found.shown.append(source_shown)
+        found.values.append(source_values)
+    return found
+
+
 def mapped_input(
     table: Table,
     mapping: TableMapping,
@@ -54,40 +102,30 @@ def mapped_input(
     """The `TableInput` of a table whose rows come from the mapping's sources."""
     columns = needed_columns(table, names)
     sources = _open_sources(table, mapping, columns, folder, files, connections)
-    problems: list[DataProblem] = []
-    shown: list[list[pl.Expr]] = []
-    values: list[list[pl.Expr]] = []
-    expected: dict[str, str] = {}
-    headings: dict[tuple[int, str], str] = {}
-    large_columns: set[str] = set()
-    for index, source in enumerate(sources):
-        source_shown, source_values = [], []
-        kinds = source.frame.collect_schema()
-        for column in columns:
-            found = _column_reading(table, column, mapping.columns.get(column.name), source, kinds)
-            if isinstance(found, DataProblem):
-                problems.append(found)
-                reading = _absent(column)
-            else:
-                reading, heading = found
-                if heading != column.name:
-                    headings[(index, column.name)] = heading
-            expected.setdefault(column.name, reading.expected)
-            source_shown.append(reading.shown.alias(column.name))
-            large = reading.too_large if reading.too_large is not None else pl.lit(False)
-            if reading.too_large is not None:
-                large_columns.add(column.name)
-            source_values.append(reading.value.alias(value_name(column.name)))
-            source_shown.append(large.alias(large_name(column.name)))
-        shown.append(source_shown)
-        values.append(source_values)
-
-    raw = _stack_for_validation(sources, shown, values)
+    readings = read_sources(table, mapping, columns, sources)
+    raw = _stack_for_validation(sources, readings.shown, readings.values)
     parts = [
         source.frame.select([v.alias(c.name) for v, c in zip(vals, columns, strict=True)])
-        for source, vals in zip(sources, values, strict=True)
+        for source, vals in zip(sources, readings.values, strict=True)
     ]
     evaluation = parts[0] if len(parts) == 1 else pl.concat(parts, how="vertical")
+    return mapped_table_input(table, mapping, columns, sources, readings, raw, evaluation)
+
+
+def mapped_table_input(
+    table: Table,
+    mapping: TableMapping,
+    columns: tuple[Column, ...],
+    sources: list[OpenSource],
+    readings: Readings,
+    raw: pl.LazyFrame,
+    evaluation: pl.LazyFrame | None,
+) -> TableInput:
+    """A mapped table's input: `raw` holds, per column, the value as shown, its
+    canonical value and its too-large flag (and, when it locates its rows
+    itself, the source and line of each); `evaluation` the canonical values
+    alone, under the columns' names (None: built from `raw`)."""
+    problems = readings.problems
     return TableInput(
         table,
         " + ".join(s.name for s in sources),
@@ -97,9 +135,9 @@ def mapped_input(
         tuple(dict.fromkeys(p.column for p in problems if p.column)),
         tuple(problems),
         None,
-        too_large={name: pl.col(large_name(name)) for name in large_columns},
-        expected=expected,
-        headings=headings,
+        too_large={name: pl.col(large_name(name)) for name in readings.large_columns},
+        expected=readings.expected,
+        headings=readings.headings,
         places=tuple(
             SourcePlace(
                 s.name,
@@ -130,12 +168,12 @@ def _open_sources(
     for spec in mapping.sources:
         try:
             if not spec.is_file:
-                wanted = _headings_wanted(mapping, columns)
+                wanted = headings_wanted(mapping, columns)
                 opened.append(open_database(spec, connections, wanted))
                 continue
             found = matches(spec.target, files)
             if not found:
-                failed.append(_no_file(table, spec.target, folder, files))
+                failed.append(no_file(table, spec.target, folder, files))
             for path in found:
                 opened.append(open_file(folder / path, path, spec))
         except SourceProblem as problem:
@@ -147,7 +185,7 @@ def _open_sources(
     return opened
 
 
-def _headings_wanted(mapping: TableMapping, columns: tuple[Column, ...]) -> set[str]:
+def headings_wanted(mapping: TableMapping, columns: tuple[Column, ...]) -> set[str]:
     wanted: set[str] = set()
     for column in columns:
         source = mapping.columns.get(column.name)
@@ -155,7 +193,7 @@ def _headings_wanted(mapping: TableMapping, columns: tuple[Column, ...]) -> set[
     return wanted
 
 
-def _no_file(table: Table, pattern: str, folder: Path, files: list[str]) -> DataProblem:
+def no_file(table: Table, pattern: str, folder: Path | str, files: list[str]) -> DataProblem:
     hint = did_you_mean(pattern, files)
     message = f'no file in {folder} is named "{pattern}", which the mapping gives for {table.name}'
     return DataProblem(table.name, None, None, None, None, message + (f"; {hint}" if hint else ""))
@@ -236,15 +274,20 @@ def _stack_for_validation(
             )
         )
     if len(parts) > 1:
-        kinds = [part.collect_schema() for part in parts]
-        differing = {
-            name
-            for name in kinds[0].names()
-            if len({str(k.get(name)) for k in kinds}) > 1 and not name.startswith("__tfrules")
-        }
+        differing = differing_columns([part.collect_schema() for part in parts])
         if differing:
             parts = [
                 part.with_columns(pl.col(name).cast(pl.String) for name in differing)
                 for part in parts
             ]
     return pl.concat(parts, how="vertical")
+
+
+def differing_columns(kinds: list[pl.Schema]) -> set[str]:
+    """The shown columns whose sources hold them in different dtypes (shown as
+    text in all, so that the sources stack)."""
+    return {
+        name
+        for name in kinds[0].names()
+        if len({str(k.get(name)) for k in kinds}) > 1 and not name.startswith("__tfrules")
+    }
