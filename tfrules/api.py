@@ -305,12 +305,14 @@ def _job(
     if engine == "spark":
         from tfrules.run.spark.loading import spark_dataset
 
-        if mapping is not None:
+        if connections:
             raise ValueError(
-                "the Spark engine reads canonical tables; a mapping of a council's extract "
-                "is read by the polars engine"
+                "the Spark engine does not read databases: copy the tables a mapping reads "
+                "from a database into files or the Spark catalog, or use the polars engine"
             )
-        dataset = spark_dataset([national, *locals_], data)  # type: ignore[arg-type]
+        rulesets = [national, *locals_]
+        checked = mapping_for(rulesets, data, mapping)  # type: ignore[arg-type]
+        dataset = spark_dataset(rulesets, data, mapping=checked)  # type: ignore[arg-type]
         return Job(national, dataset, day, wanted, locals_, count, bool(reasons))  # type: ignore[arg-type]
     dataset = load_data(
         [national, *locals_], args.data_source(data), mapping=mapping, connections=connections

@@ -4,13 +4,13 @@ and the data loaded and checked by Spark."""
 from __future__ import annotations
 
 import enum
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tfrules.cli.common import exit_bad_data, fail, plain_failures
 from tfrules.cli.interrupts import in_worker
+from tfrules.run.spark.files import is_local_folder
 
 # Spark's modules are imported when Spark is used: `--help` must stay quick.
 if TYPE_CHECKING:
@@ -38,14 +38,6 @@ SPARK_DATA_HELP = (
     "one Parquet file or folder per table, or catalog:DATABASE for the tables of a database "
     "of the Spark catalog."
 )
-
-#: A location with a scheme (s3a://, abfss://, dbfs:/), or of the Spark catalog.
-_REMOTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")
-
-
-def is_local_folder(data: str) -> bool:
-    """True for a --data that names a folder of this machine."""
-    return not _REMOTE.match(data) or data.startswith("file:")
 
 
 def check_spark_options(engine: EngineName, master: str | None, out: Path | None) -> None:

@@ -46,15 +46,17 @@ def _first_undecodable(path: Path) -> BrokenLine | None:
             try:
                 raw.decode("utf-8")
             except UnicodeDecodeError as error:
-                return BrokenLine(number, undecodable_message(number, error.start, raw))
+                return BrokenLine(
+                    number, undecodable_message(number, error.start, raw[error.start])
+                )
     return None
 
 
-def undecodable_message(line: int, start: int, raw: bytes) -> str:
-    """What to say of line `line`, whose byte `start` (from 0) of `raw` is not UTF-8."""
+def undecodable_message(line: int, start: int, byte: int) -> str:
+    """What to say of line `line`, whose byte `start` (from 0), `byte`, is not UTF-8."""
     return (
         f"line {line} is not UTF-8 text (byte {start + 1} of the line, "
-        f"0x{raw[start]:02x}): save the file as UTF-8 CSV, or say its "
+        f"0x{byte:02x}): save the file as UTF-8 CSV, or say its "
         "encoding in a data mapping"
     )
 

@@ -81,7 +81,13 @@ def canonical_file(table: str, files: list[str]) -> list[str]:
 def take_inventory(
     folder: Path, schema: Schema, mapping: CheckedMapping | None = None
 ) -> Inventory:
-    files = list_files(folder)
+    return inventory_of(list_files(folder), schema, mapping)
+
+
+def inventory_of(
+    files: list[str], schema: Schema, mapping: CheckedMapping | None = None
+) -> Inventory:
+    """The inventory of a location's files (relative POSIX paths), however listed."""
     claimed: set[str] = set()
     sources: dict[str, tuple[str, ...]] = {}
     for table in schema.tables:

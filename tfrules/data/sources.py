@@ -72,7 +72,7 @@ def _open_file(path: Path, name: str, spec: SourceSpec) -> OpenSource:
         if suffix in CSV_SUFFIXES:
             return _csv(path, name, spec)
         if suffix in EXCEL_SUFFIXES:
-            return _excel(path, name, spec)
+            return open_excel(path, name, spec)
         frame = pl.scan_parquet(path)
         headings = tuple(frame.collect_schema().names())
     except (pl.exceptions.PolarsError, OSError) as error:
@@ -114,11 +114,12 @@ def _csv(path: Path, name: str, spec: SourceSpec) -> OpenSource:
     return OpenSource(name, frame, tuple(headings), "line", spec.header_row + 1, spec, csv=csv)
 
 
-def _excel(path: Path, name: str, spec: SourceSpec) -> OpenSource:
+def open_excel(path: Path | bytes, name: str, spec: SourceSpec) -> OpenSource:
+    """The sheet of a workbook (a file, or its bytes) that `spec` names, read whole, as text."""
     import fastexcel  # imported here: only workbooks need it
 
     try:
-        workbook = fastexcel.read_excel(str(path))
+        workbook = fastexcel.read_excel(path if isinstance(path, bytes) else str(path))
     except Exception as error:  # fastexcel raises its own exception kinds
         raise SourceProblem(name, "it is not a readable Excel workbook") from error
     sheets = list(workbook.sheet_names)

@@ -38,6 +38,7 @@ __all__ = [
     "ROW_RULES",
     "RowRule",
     "duplicate_message",
+    "duplicate_where",
     "located_problem",
     "orphan_message",
     "table_checks",
@@ -384,13 +385,16 @@ def _duplicate_problem(frame: pl.LazyFrame, inp: TableInput, key: str, extra: in
     second = _collect(
         frame.filter((ids == value) & (pl.col(ROW) != first[ROW])).sort(ROW).head(1), inp
     ).row(0, named=True)
-    if len(inp.places) > 1:
-        where = f"{_located(inp, first)} and {_located(inp, second)}"
-    else:
-        _, word, number = _place(inp, first)
-        where = f"{word}s {number} and {_place(inp, second)[2]}"
-    message = duplicate_message(value, key, where)
+    message = duplicate_message(value, key, duplicate_where(inp, first, second))
     return located_problem(inp, key, {**first, key: value}, extra, value, message)
+
+
+def duplicate_where(inp: TableInput, first: Mapping[str, Any], second: Mapping[str, Any]) -> str:
+    """Where the two rows of a repeated id are: `rows 3 and 7`, or each in its own source."""
+    if len(inp.places) > 1:
+        return f"{_located(inp, first)} and {_located(inp, second)}"
+    _, word, number = _place(inp, first)
+    return f"{word}s {number} and {_place(inp, second)[2]}"
 
 
 def duplicate_message(value: Any, key: str, where: str) -> str:

@@ -15,41 +15,30 @@ import functools
 from typing import TYPE_CHECKING
 
 from tfrules.data.load import owner_table
-from tfrules.model.schema import Table
 from tfrules.run.spark.executor import BUCKET, TABLE, side_name
 from tfrules.run.spark.sources import SparkData
 
 if TYPE_CHECKING:
-    from pyspark.sql import Column, DataFrame
+    from pyspark.sql import DataFrame
 
 #: The column holding each row's household id while buckets are assigned.
 HOUSEHOLD = "__tfrules_household"
 
 
-def raw_name(table: Table, column: str) -> str:
-    """The name a schema column has in the table's source."""
-    found = table.column(column)
-    return (found.source_name or column) if found is not None else column
-
-
-def _id(frame: DataFrame, table: Table, column: str) -> Column:
-    """An id column as text, as the single-machine loader reads ids."""
-    return frame[f"`{raw_name(table, column)}`"].cast("string")
-
-
 def with_households(data: SparkData) -> dict[str, DataFrame]:
-    """Each table's rows (under their schema column names, prefixed by the
-    table's) with the household each belongs to, in `HOUSEHOLD`."""
+    """Each table's rows (the columns the executors read, prefixed by the
+    table's name) with the household each belongs to, in `HOUSEHOLD`."""
     schema = data.schema
     persons = schema.persons
     assert persons.key and persons.owner_key
-    people = data.tables[persons.name].frame
-    assert people is not None
+    people = data.tables[persons.name]
     # every person of the data set: too many to broadcast to each task, whatever
     # Spark guesses from the compressed file's size, so joined by shuffling
-    person_households = people.select(
-        _id(people, persons, persons.key).alias("__tfrules_person"),
-        _id(people, persons, persons.owner_key).alias(HOUSEHOLD),
+    person_households = (
+        people.frame.select(  # type: ignore[union-attr]
+            people.text(persons.key).alias("__tfrules_person"),
+            people.text(persons.owner_key).alias(HOUSEHOLD),
+        )
     ).hint("shuffle_hash")
     tagged: dict[str, DataFrame] = {}
     for name, loaded in data.tables.items():
@@ -58,26 +47,21 @@ def with_households(data: SparkData) -> dict[str, DataFrame]:
             continue
         table = loaded.input.table
         owner = owner_table(schema, table)
-        columns = [
-            frame[f"`{raw_name(table, c)}`"].alias(side_name(name, c))
-            for c in loaded.input.raw.collect_schema().names()
-        ]
+        _, read = loaded.evaluated()
+        columns = [frame[f"`{c}`"].alias(side_name(name, c)) for c in read]
         if owner is None:
             assert table.key
-            tagged[name] = frame.select(*columns, _id(frame, table, table.key).alias(HOUSEHOLD))
+            tagged[name] = frame.select(*columns, loaded.text(table.key).alias(HOUSEHOLD))
         elif owner.name == persons.name:
             assert table.owner_key
+            link = loaded.text(table.owner_key)
             joined = frame.join(
-                person_households,
-                _id(frame, table, table.owner_key) == person_households["__tfrules_person"],
-                "inner",
+                person_households, link == person_households["__tfrules_person"], "inner"
             )
             tagged[name] = joined.select(*columns, joined[HOUSEHOLD])
         else:
             assert table.owner_key
-            tagged[name] = frame.select(
-                *columns, _id(frame, table, table.owner_key).alias(HOUSEHOLD)
-            )
+            tagged[name] = frame.select(*columns, loaded.text(table.owner_key).alias(HOUSEHOLD))
     return tagged
 
 

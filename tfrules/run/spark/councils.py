@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from tfrules.model.ruleset import CheckedRuleset
-from tfrules.run.spark.buckets import raw_name
 from tfrules.run.spark.sources import SparkData
 
 
@@ -19,8 +18,9 @@ def spark_councils(
     belongs to, with that ruleset."""
     column = national.schema.council_column
     assert column is not None
+    table = data.tables[national.schema.households.name]
     households = data.households()
-    council = households[f"`{raw_name(national.schema.households, column)}`"].cast("string")
+    council = table.text(column)
     counts = {
         row["council"]: row["count"]
         for row in households.select(council.alias("council")).groupBy("council").count().collect()

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 if TYPE_CHECKING:
+    from pyspark.sql import DataFrame
     from pyspark.sql.types import DataType, StructType
 
 
@@ -68,3 +69,10 @@ def polars_dtypes(schema: pl.Schema) -> pl.Schema:
         else:
             widened[name] = dtype
     return pl.Schema(widened)
+
+
+def polars_schema(frame: DataFrame) -> pl.Schema:
+    """The Polars dtypes of the Arrow batches Spark makes of `frame`."""
+    from pyspark.sql.pandas.types import to_arrow_schema
+
+    return pl.from_arrow(to_arrow_schema(frame.schema).empty_table()).schema

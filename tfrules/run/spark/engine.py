@@ -73,7 +73,7 @@ class SparkEngine:
             job.as_of,
             job.rules,
             job.reasons,
-            data.inputs,
+            {name: table.evaluated()[0] for name, table in data.tables.items()},
             frozenset(name for name, t in data.tables.items() if t.frame is not None),
             data.missing_tables,
         )

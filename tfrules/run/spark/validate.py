@@ -21,7 +21,6 @@ partitions every time, so a row has the same mark in every job.
 from __future__ import annotations
 
 import functools
-import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -30,23 +29,25 @@ import polars as pl
 import pyarrow as pa
 
 from tfrules.data.errors import DataError, DataProblem
-from tfrules.data.load import TableInput, owner_table
+from tfrules.data.inputs import LINE, SOURCE, TableInput
+from tfrules.data.load import owner_table
 from tfrules.data.row_checks import ROW_RULES, Check, RowRule, cast_name
 from tfrules.data.validate import (
     ROW,
     duplicate_message,
+    duplicate_where,
     located_problem,
     orphan_message,
     table_checks,
 )
-from tfrules.run.spark.buckets import raw_name
 from tfrules.run.spark.engine import to_arrow
 from tfrules.run.spark.errors import spark_words
 from tfrules.run.spark.executor import partition_function
-from tfrules.run.spark.sources import SparkData
+from tfrules.run.spark.reading import UNREAD, UNREAD_AT, UNREAD_DETAIL
+from tfrules.run.spark.sources import SparkData, SparkTable
 
 if TYPE_CHECKING:
-    from pyspark.sql import Column, DataFrame
+    from pyspark.sql import DataFrame
 
 #: Spark's mark of each row (see the module's docstring).
 MARK = "__tfrules_mark"
@@ -70,34 +71,40 @@ class RowCheckTask:
 class _Table:
     """One table being checked: how it reads, its marked rows, its checks."""
 
-    input: TableInput
+    loaded: SparkTable
     frame: DataFrame
     checks: tuple[Check, ...]
     key: str | None
     owner: _Table | None
+
+    @property
+    def input(self) -> TableInput:
+        return self.loaded.input
 
 
 def validate_in_spark(
     data: SparkData, row_rules: Mapping[str, tuple[RowRule, ...]] = ROW_RULES
 ) -> None:
     """Raise `DataError` listing every problem in `data`; return if there is none."""
-    problems: list[DataProblem] = []
+    found: dict[str, list[DataProblem]] = {}
     tables: dict[str, _Table] = {}
     for name, loaded in data.tables.items():
         inp = loaded.input
-        problems.extend(inp.problems)
+        found[name] = list(inp.problems)
         if loaded.frame is None:  # absent, so empty: nothing to check
             continue
-        found = owner_table(data.schema, inp.table)
-        owner = tables.get(found.name) if found is not None else None
-        checks, key = table_checks(inp, found, row_rules.get(name, ()))
-        frame = _renamed(loaded.frame, inp)
-        frame = frame.withColumn(MARK, _spark().monotonically_increasing_id())
-        tables[name] = _Table(inp, frame, tuple(checks), key, owner)
+        owner = owner_table(data.schema, inp.table)
+        checks, key = table_checks(inp, owner, row_rules.get(name, ()))
+        frame = loaded.frame.withColumn(MARK, _spark().monotonically_increasing_id())
+        owning = tables.get(owner.name) if owner is not None else None
+        tables[name] = _Table(loaded, frame, tuple(checks), key, owning)
+    problems: list[DataProblem] = []
     measures = _measure_all(list(tables.values()), problems)
+    unread = {name for name, each in measures.items() if _unread(each)}
     for name, table in tables.items():
         if name in measures:
-            problems.extend(_problems(table, measures[name]))
+            found[name].extend(_problems(table, measures[name], unread))
+    problems = [problem for name in data.tables for problem in found[name]] + problems
     if problems:
         raise DataError(problems, data.source_description)
 
@@ -106,18 +113,6 @@ def _spark() -> Any:
     from pyspark.sql import functions as F
 
     return F
-
-
-def _renamed(frame: DataFrame, inp: TableInput) -> DataFrame:
-    """The table's raw columns under their schema names (as `TableInput.raw` has them)."""
-    return frame.select(
-        *[frame[f"`{raw_name(inp.table, c)}`"].alias(c) for c in inp.raw.collect_schema().names()]
-    )
-
-
-def _text_id(frame: DataFrame, column: str) -> Column:
-    """An id column as text, as the loader reads ids."""
-    return frame[f"`{column}`"].cast("string")
 
 
 # -- the measures: one Spark job for every table -------------------------------------------
@@ -144,7 +139,7 @@ def _measures(table: _Table) -> DataFrame:
     run = f"{__name__}:measure_partition"
     parts = [frame.mapInArrow(partition_function(task, run), measure_schema)]
     if table.key is not None:
-        ids = _text_id(frame, table.key)
+        ids = table.loaded.text(table.key, frame)
         parts.append(
             frame.agg((F.count(ids) - F.countDistinct(ids)).alias("value")).select(
                 F.lit("repeats").alias("measure"), F.lit(None).cast("long").alias("part"), "value"
@@ -183,10 +178,11 @@ def _orphans(table: _Table) -> DataFrame | None:
         return None
     if owner_key not in set(owner.input.casts) - owner.input.unusable:
         return None
-    ids = owner.frame.select(_text_id(owner.frame, owner_key).alias("__tfrules_owner")).dropna()
+    owned = owner.loaded.text(owner_key, owner.frame)
+    ids = owner.frame.select(owned.alias("__tfrules_owner")).dropna()
     ids = ids.hint("shuffle_hash")  # every id of the owner table: too many to broadcast
-    links = table.frame.filter(_text_id(table.frame, link).isNotNull())
-    return links.join(ids, _text_id(links, link) == ids["__tfrules_owner"], "left_anti")
+    links = table.frame.filter(table.loaded.text(link, table.frame).isNotNull())
+    return links.join(ids, table.loaded.text(link, links) == ids["__tfrules_owner"], "left_anti")
 
 
 def measure_partition(task: RowCheckTask, batches: Iterator[pa.RecordBatch]) -> Iterator:
@@ -205,14 +201,23 @@ def measure_partition(task: RowCheckTask, batches: Iterator[pa.RecordBatch]) -> 
         bad = check.fill_null(False)
         found.append(pl.col(MARK).filter(bad).min().cast(pl.Int64).alias(f"first{i}"))
         found.append(bad.sum().cast(pl.Int64).alias(f"count{i}"))
+    if SOURCE in rows.columns:  # a mapped table's rows: each partition holds one source's
+        found.append(pl.col(SOURCE).first().cast(pl.Int64).alias("source"))
     summary = rows.select(found).row(0, named=True)
+    measures = [(measure, part, value) for measure, value in summary.items()]
+    if UNREAD in rows.columns:  # a CSV file's lines that could not be read, by source
+        unread = rows.filter(pl.col(UNREAD).is_not_null())
+        source = pl.col(SOURCE) if SOURCE in rows.columns else pl.lit(0)
+        said = unread.select(
+            pl.concat_str(pl.lit("unread:"), UNREAD, pl.lit(":"), pl.col(UNREAD_DETAIL)).alias(
+                "measure"
+            ),
+            source.cast(pl.Int64).alias("part"),
+            pl.col(UNREAD_AT).alias("value"),
+        )
+        measures += said.rows()
     long = pl.DataFrame(
-        {
-            "measure": list(summary),
-            "part": [part] * len(summary),
-            "value": list(summary.values()),
-        },
-        schema={"measure": pl.String, "part": pl.Int64, "value": pl.Int64},
+        measures, schema={"measure": pl.String, "part": pl.Int64, "value": pl.Int64}, orient="row"
     )
     yield from (
         long.to_arrow(compat_level=pl.CompatLevel.oldest())
@@ -258,28 +263,81 @@ def _unreadable(inp: TableInput, error: Exception) -> DataProblem:
 
 @attrs.frozen
 class _Numbering:
-    """Row numbers from marks: the rows in the partitions before each one."""
+    """Row numbers from marks: the rows in the partitions before each one, in
+    all (the table's rows) and of its own source (a mapped table's sources'
+    lines or rows; each partition holds rows of one source)."""
 
     before: dict[int, int]
+    before_in_source: dict[int, int]
+
+    @staticmethod
+    def of(measures: list[Measure]) -> _Numbering:
+        sizes = sorted((p, v or 0) for m, p, v in measures if m == "rows" and p is not None)
+        source = {p: v for m, p, v in measures if m == "source" and p is not None}
+        before: dict[int, int] = {}
+        before_in_source: dict[int, int] = {}
+        total = 0
+        per_source: dict[int | None, int] = {}
+        for part, size in sizes:
+            before[part] = total
+            total += size
+            own = source.get(part)
+            before_in_source[part] = per_source.get(own, 0)
+            per_source[own] = per_source.get(own, 0) + size
+        return _Numbering(before, before_in_source)
 
     def row(self, mark: int) -> int:
         part = mark >> _PLACE_BITS
         return self.before[part] + (mark - (part << _PLACE_BITS)) + 1
 
+    def in_source(self, mark: int) -> int:
+        """The row's place (from 1) among its own source's rows."""
+        part = mark >> _PLACE_BITS
+        return self.before_in_source[part] + (mark - (part << _PLACE_BITS)) + 1
 
-def _problems(table: _Table, measures: list[Measure]) -> list[DataProblem]:
-    sizes = sorted((part, value or 0) for measure, part, value in measures if measure == "rows")
-    starts = itertools.accumulate((size for _, size in sizes), initial=0)
-    numbering = _Numbering({part: start for (part, _), start in zip(sizes, starts, strict=False)})
+
+def _unread(measures: list[Measure]) -> list[tuple[int, int, str]]:
+    """A table's CSV lines that could not be read: (source, mark, measure), in order."""
+    return sorted(
+        (part or 0, value, measure)
+        for measure, part, value in measures
+        if measure.startswith("unread:") and value is not None
+    )
+
+
+def _unread_problem(table: _Table, measures: list[Measure]) -> DataProblem:
+    """The first line of the table's files that cannot be read, as one machine says it."""
+    source, mark, measure = _unread(measures)[0]
+    _, reason, detail = measure.split(":")
+    lines = table.loaded.csv[source]
+    assert lines is not None
+    message = lines.message(reason, mark, int(detail))
+    inp = table.input
+    name = inp.table.name
+    if table.loaded.mapped:
+        where = inp.places[source].name
+        return DataProblem(name, None, None, None, None, f"cannot be read: {message}", where)
+    message = f"cannot read {inp.path}: {message}"
+    return DataProblem(name, None, None, None, None, message, inp.origin)
+
+
+def _problems(table: _Table, measures: list[Measure], unread: set[str]) -> list[DataProblem]:
+    """The table's problems (only that it cannot be read, if so); rows whose
+    owner cannot be read are not checked against it."""
+    if _unread(measures):
+        return [_unread_problem(table, measures)]
+    numbering = _Numbering.of(measures)
     totals: dict[str, int] = {}
     firsts: dict[str, int] = {}
     for measure, _, value in measures:
-        if value is None:
+        if value is None or measure in ("rows", "source"):
             continue
         if measure.startswith("first") or measure == "orphan_first":
             firsts[measure] = min(firsts.get(measure, value), value)
         else:
             totals[measure] = totals.get(measure, 0) + value
+    if table.owner is not None and table.owner.input.table.name in unread:
+        totals.pop("orphans", None)
     failed = [
         (check, firsts[f"first{i}"], totals[f"count{i}"])
         for i, check in enumerate(table.checks)
@@ -314,7 +372,12 @@ def _fetch(table: _Table, marks: Sequence[int], numbering: _Numbering) -> dict[i
     found = found.with_columns(inp.casts[name].alias(cast_name(name)) for name in usable)
     rows = {}
     for row in found.iter_rows(named=True):
-        rows[row[MARK]] = {**row, ROW: numbering.row(row[MARK])}
+        mark = row[MARK]
+        located = {**row, ROW: numbering.row(mark)}
+        if row.get(SOURCE) is not None:  # a mapped table: the line or row of its own file
+            place = inp.places[row[SOURCE]]
+            located[LINE] = place.first_row + numbering.in_source(mark) - 1
+        rows[mark] = located
     return rows
 
 
@@ -322,7 +385,7 @@ def _repeated(table: _Table, extra: int, numbering: _Numbering) -> DataProblem:
     F = _spark()
     assert table.key is not None
     frame = table.frame
-    ids = _text_id(frame, table.key)
+    ids = table.loaded.text(table.key, frame)
     repeated = (
         frame.filter(ids.isNotNull())
         .groupBy(ids.alias("id"))
@@ -338,9 +401,9 @@ def _repeated(table: _Table, extra: int, numbering: _Numbering) -> DataProblem:
         .agg(F.min(MARK).alias("mark"))
         .collect()[0]["mark"]
     )
-    row = _fetch(table, [first], numbering)[first]
-    where = f"rows {numbering.row(first)} and {numbering.row(second)}"
-    message = duplicate_message(value, table.key, where)
+    rows = _fetch(table, [first, second], numbering)
+    row = rows[first]
+    message = duplicate_message(value, table.key, duplicate_where(table.input, row, rows[second]))
     return located_problem(table.input, table.key, {**row, table.key: value}, extra, value, message)
 
 
