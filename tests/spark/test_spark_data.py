@@ -84,5 +84,8 @@ def test_absent_and_unreadable_tables(spark: object, synthetic: Path, tmp_path: 
     with pytest.raises(DataError) as found:
         spark_dataset([phase1], str(data))
     text = str(found.value)
-    assert f"the persons table is required but there is no persons.parquet in {data}" in text
+    assert (
+        f"the persons table is required but there is no persons.parquet or persons.csv in {data}"
+        in text
+    )
     assert f"cannot read {data}/asb.parquet: it is not a readable Parquet file" in text

@@ -136,8 +136,6 @@ def evaluate(
         fail("--audit-bundle is not available with --engine spark")
     if on_spark and slices:
         fail("--slices is for the polars engine: Spark cuts the households into buckets itself")
-    if on_spark and (mapping is not None or database):
-        fail("--mapping and --database are for the polars engine: Spark reads canonical tables")
     folder = Path(data) if not on_spark or is_local_folder(data) else None
     day = parse_date(as_of)
     with Progress(
@@ -160,14 +158,14 @@ def evaluate(
         locals_ = load_local_rules(checked, local, include, param) if local else []
         progress.update(task, description=f"loading and validating the data in {data}")
         if on_spark:
-            dataset = spark_data([checked, *locals_], data, spark_master)
+            dataset = spark_data([checked, *locals_], data, spark_master, mapping, database)
         else:
             assert folder is not None
             dataset = load_checked_data(
                 [checked, *locals_], folder, mapping=mapping, databases=database
             )
-            with plain_failures():  # a mapping's files have names of their own
-                check_output_file(out, inputs=files_read(dataset))
+        with plain_failures():  # a mapping's files have names of their own
+            check_output_file(out, inputs=files_read(dataset))  # type: ignore[arg-type]
 
         def tell(step: str) -> None:
             progress.update(task, description=step)

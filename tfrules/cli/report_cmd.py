@@ -125,7 +125,13 @@ def run_report(
         progress.update(task, description=f"loading and validating the data in {data}")
         everything = [r for p in programmes for r in (p.national, *p.local)]
         if on_spark:
-            dataset = spark_data(everything, str(data), spark_master)
+            dataset = spark_data(everything, str(data), spark_master, mapping, databases or ())
+            with plain_failures():  # a mapping's files have names of their own
+                check_output_folder(
+                    out,
+                    names=report_files((p.name for p in programmes), results_format),
+                    inputs=files_read(dataset),  # type: ignore[arg-type]
+                )
             count = in_worker(lambda: dataset.households().count())
         else:
             assert folder is not None
@@ -296,8 +302,6 @@ def report(
     check_spark_options(engine, spark_master, None)
     if engine is EngineName.SPARK and (html is not None or audit_bundle is not None):
         fail("--html and --audit-bundle are not available with --engine spark")
-    if engine is EngineName.SPARK and (mapping is not None or database):
-        fail("--mapping and --database are for the polars engine: Spark reads canonical tables")
     try:
         dates = parse_run_dates(as_of, PROGRAMMES)
     except RunDateError as exc:

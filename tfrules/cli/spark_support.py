@@ -50,17 +50,36 @@ def check_spark_options(engine: EngineName, master: str | None, out: Path | None
         fail("--engine spark writes Parquet: give an --out ending in .parquet")
 
 
-def spark_data(rulesets: Sequence[CheckedRuleset], data: str, master: str | None) -> SparkData:
-    """The data loaded into Spark and checked there (exit 1 naming every
-    problem, 2 when Spark cannot run or read the location)."""
+def spark_data(
+    rulesets: Sequence[CheckedRuleset],
+    data: str,
+    master: str | None,
+    mapping: Path | None = None,
+    databases: Sequence[str] = (),
+) -> SparkData:
+    """The data loaded into Spark and checked there, through the council's
+    `mapping` (or the one beside a folder of this machine), if any: exit 1
+    naming every problem, 2 when Spark cannot run or read the location. Files
+    that feed no table and tables not supplied are warned about, as on one machine."""
+    from tfrules.cli.common import load_data_mapping
+    from tfrules.cli.data_notes import warn_about_data
     from tfrules.data.errors import DataError
     from tfrules.run.spark.loading import spark_dataset
 
+    if databases:
+        fail(
+            "--database is for the polars engine: the Spark engine does not read databases "
+            "(copy the tables into files or the Spark catalog, and map those; see docs/spark.md)"
+        )
+    beside = is_local_folder(data)  # a mapping.tfr in a folder of this machine is read too
+    checked = load_data_mapping(rulesets, Path(data), mapping) if beside or mapping else None
     try:
         with plain_failures():
-            return in_worker(lambda: spark_dataset(rulesets, data, master))
+            dataset = in_worker(lambda: spark_dataset(rulesets, data, master, checked))
     except DataError as exc:
         exit_bad_data(exc)
+    warn_about_data(dataset, rulesets)  # type: ignore[arg-type]
+    return dataset
 
 
 __all__ = [

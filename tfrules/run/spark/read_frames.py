@@ -55,6 +55,13 @@ class CsvLines:
         line = self.line_of(mark)
         if reason == "ragged":
             return ragged_message(line, detail, len(self.shape.headings), self.shape.delimiter)
+        if reason == "spans":
+            return (
+                f"line {line} begins a value in double quotes that runs over several lines, "
+                "and Spark reads a file this large in parts split between lines: take the line "
+                "breaks out of the values, or save the file as Parquet (one machine reads it "
+                "as it is)"
+            )
         place, byte = divmod(detail, 256)
         if self.shape.codec in ("utf-8", "utf-8-sig"):
             return undecodable_message(line, place, byte)
@@ -82,7 +89,11 @@ def csv_lines(spark: SparkSession, uri: str, shape: CsvShape) -> CsvLines:
         F.monotonically_increasing_id().alias(LINE_MARK),
         F.col("value").cast("binary").alias(LINE_BYTES),
     )
-    return CsvLines(lines, shape)
+    try:
+        split = lines.rdd.getNumPartitions() > 1
+    except Exception:  # a Spark Connect session: no partitions to ask about
+        split = True
+    return CsvLines(lines, attrs.evolve(shape, split=split))
 
 
 def read_csv(

@@ -11,7 +11,11 @@ values and blank lines read the same. A partition that Polars cannot parse
 (a line with a field too many, bytes that are not text in the encoding) is
 located there, line by line, only after the failure, as on one machine
 (`tfrules.data.csv_locate`); the partition then gives one row saying so
-(`UNREAD`), which the validator turns into the problem.
+(`UNREAD`), which the validator turns into the problem. A value in quotes
+that runs over several lines is read as on one machine, unless it runs
+across two of Spark's parts of a large file: Spark splits a file between
+lines, not between records, so such a value cannot be put together again,
+and the file is refused, naming the line the value begins on.
 """
 
 from __future__ import annotations
@@ -31,7 +35,8 @@ from tfrules.data.inputs import SOURCE
 #: A CSV file's lines, as the executors receive them: the place of each, and its bytes.
 LINE_MARK = "__tfrules_line_mark"
 LINE_BYTES = "__tfrules_line_bytes"
-#: On the row of a partition that could not be read: why ("ragged" or "undecodable")...
+#: On the row of a partition that could not be read: why ("ragged", "undecodable" or
+#: "spans": a value in quotes runs on into the next partition) ...
 UNREAD = "__tfrules_unread"
 #: ... the mark of the line at fault ...
 UNREAD_AT = "__tfrules_unread_at"
@@ -48,6 +53,8 @@ class CsvShape:
     delimiter: str
     #: the Python codec of the file's encoding
     codec: str
+    #: whether Spark reads the file in several parts
+    split: bool = True
 
 
 @attrs.frozen
@@ -127,6 +134,8 @@ def _parse(shape: CsvShape, table: pa.Table) -> pl.DataFrame | Unread:
     headings), or why and where they cannot be."""
     marks = table.column(LINE_MARK).to_numpy()
     data = joined_lines(table.column(LINE_BYTES))
+    if shape.split and data.count(b'"') % 2:  # a value in quotes runs on into the next part
+        return "spans", int(marks[_open_quote_line(data)]), 0
     utf8 = shape.codec in ("utf-8", "utf-8-sig")
     try:
         text = data if utf8 else data.decode(shape.codec).encode("utf-8")
@@ -147,6 +156,15 @@ def _parse(shape: CsvShape, table: pa.Table) -> pl.DataFrame | Unread:
             raise RuntimeError(f"the CSV file cannot be read: {failure}") from None
         return found
     return frame.rename(dict(zip(frame.columns, shape.headings, strict=True)))
+
+
+def _open_quote_line(data: bytes) -> int:
+    """The line (from 0) on which the value in quotes left open at the end begins."""
+    codes = np.frombuffer(data, dtype=np.uint8)
+    quotes = np.cumsum(codes == ord('"'))
+    ends = np.flatnonzero(codes == ord("\n"))
+    closed = np.flatnonzero(quotes[ends] % 2 == 0)  # lines ending outside quotes
+    return int(closed[-1]) + 1 if closed.size else 0
 
 
 def _locate(shape: CsvShape, data: bytes, marks: np.ndarray) -> Unread | None:
