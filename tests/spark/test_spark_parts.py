@@ -90,3 +90,20 @@ def test_spark_options_need_the_spark_engine(tmp_path: object) -> None:
         2,
     )  # fmt: skip
     assert "--engine spark writes Parquet" in result.stderr
+
+
+def test_spark_reads_no_databases(tmp_path: object) -> None:
+    result = expect_exit(
+        run("eval", "national.phase1", "--data", tmp_path, "--as-of", "2014-01-01",
+            "--out", f"{tmp_path}/r.parquet", "--engine", "spark",
+            "--database", "housing=postgresql://reader@localhost/housing"),
+        2,
+    )  # fmt: skip
+    assert "--database is for the polars engine: the Spark engine does not read databases" in (
+        result.stderr
+    )
+    with pytest.raises(ValueError, match="the Spark engine does not read databases"):
+        tfrules.evaluate(
+            tfrules.load("national.phase1"), str(tmp_path), "2014-01-01", engine="spark",
+            connections={"housing": "postgresql://reader@localhost/housing"},
+        )  # fmt: skip

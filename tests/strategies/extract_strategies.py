@@ -229,3 +229,56 @@ def _column_lines(column: str, how: ColumnDisguise, dtype: pl.DataType) -> list[
     if how.unknown is not None:
         lines.append(f"        {quote(how.unknown)} means unknown")
     return lines
+
+
+def every_disguise(schema: Schema, tables: list[str]) -> list[TableDisguise]:
+    """One disguise of each table, drawn without chance, that between them
+    use every way of writing a table `table_disguises` can draw: each format,
+    delimiter and encoding, a byte-order mark, a table split over files, each
+    date picture and Excel day numbers, words for true and false, labels of
+    categories, pounds and thousands separators, and a label for unknown."""
+    pictures = [*DATE_PICTURES, "excel"]
+    found = []
+    for i, name in enumerate(tables):
+        table = schema.table(name)
+        fmt = FORMATS[i % len(FORMATS)]
+        ids = [n for n in (table.key, table.owner_key) if n]
+        columns: dict[str, ColumnDisguise] = {}
+        for j, column_name in enumerate(
+            [*ids, *(c.name for c in table.columns if c.name not in ids)]
+        ):
+            column = table.column(column_name)
+            kind = column.type.kind if column is not None else Kind.TEXT
+            picture, labels, unknown = None, (), None
+            if kind is Kind.DATE and fmt != "parquet":
+                picture = pictures[(i + j) % len(pictures)]
+                if column is not None and column.nullable and j % 2:
+                    unknown = "Not known"
+            elif kind is Kind.BOOL and fmt != "parquet":
+                labels = (BOOL_WORDS[(i + j) % len(BOOL_WORDS)],)
+            elif kind is Kind.CATEGORY and column is not None:
+                prefix = ["", "Code ", "Type: "][(i + j) % 3]
+                labels = tuple(
+                    (value, f"{prefix}{value.replace('_', ' ').title()}")
+                    for value in column.type.values
+                )
+            elif kind is Kind.MONEY and fmt != "parquet":
+                picture = "£1,234.50"
+            heading = _heading(column_name, i + j % 2)
+            columns[column_name] = ColumnDisguise(heading, picture, labels, unknown)
+        headings = [c.heading for c in columns.values()]
+        if len(set(headings)) != len(headings):
+            columns = {n: attrs.evolve(c, heading=n) for n, c in columns.items()}
+        found.append(
+            TableDisguise(
+                name,
+                file_stem=name.replace("_", " ").title() if i % 2 else name.upper(),
+                format=fmt,
+                delimiter=DELIMITERS[i % len(DELIMITERS)],
+                encoding=["utf-8", "windows-1252"][(i // 3) % 2],
+                bom=i % 4 == 0,
+                parts=1 + (i // 2) % 2,
+                columns=columns,
+            )
+        )
+    return found

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from tfrules.cli.common import exit_bad_data, fail, plain_failures
 from tfrules.cli.interrupts import in_worker
-from tfrules.run.spark.files import is_local_folder
+from tfrules.run.spark.locations import is_local_folder
 
 # Spark's modules are imported when Spark is used: `--help` must stay quick.
 if TYPE_CHECKING:

@@ -8,8 +8,13 @@ executor rebuilds the bucket's Polars frames from Spark's Arrow batches,
 runs the plan and returns one row per household.
 
 - `session`: the Spark session (a cluster's, or one in local mode)
-- `sources`: the canonical tables as Parquet at any path Spark reads, or as
-  tables of the Spark catalog
+- `sources`: the canonical tables as Parquet or CSV at any path Spark reads,
+  or as tables of the Spark catalog, or read through a council's mapping
+- `finders`: where each canonical table is found; `files`: a location's
+  files as the driver lists and opens them; `locations`: local or not
+- `mapped`: a table read through a council's mapping, its sources in Spark
+- `reading`, `read_frames`: a source's rows read on the executors (CSV lines
+  parsed by Polars, a mapping's readings applied), and the frames that do it
 - `validate`: the data contract checked by Spark jobs, with the messages of
   `tfrules.data`
 - `loading`: both, for a run

@@ -18,25 +18,16 @@ data file.
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tfrules.data.csv_files import HEADER_BYTES
 from tfrules.model.mapping import FILE_SUFFIXES
 from tfrules.run.spark.errors import SparkRunError, spark_words
+from tfrules.run.spark.locations import is_local_folder
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
-
-
-#: A location with a scheme (s3a://, abfss://, dbfs:/), or of the Spark catalog.
-_REMOTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")
-
-
-def is_local_folder(data: str) -> bool:
-    """True for a location that names a folder of this machine."""
-    return not _REMOTE.match(data) or data.startswith("file:")
 
 
 def _hidden(name: str) -> bool:

@@ -22,7 +22,8 @@ from tfrules.data.inventory import Inventory, inventory_of
 from tfrules.model.mapping import CheckedMapping
 from tfrules.model.schema import Schema, Table
 from tfrules.run.spark.errors import SparkRunError, spark_words
-from tfrules.run.spark.files import files_of, is_local_folder
+from tfrules.run.spark.files import files_of
+from tfrules.run.spark.locations import is_local_folder
 from tfrules.run.spark.mapped import Place
 
 if TYPE_CHECKING:
