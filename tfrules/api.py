@@ -386,7 +386,9 @@ def write_results(
     file or folder per table, or `catalog:DATABASE`) or a mapping of table
     names to Spark frames, and the results are Parquet (one file, or a folder
     of parts when there are more than two million households); the rows are
-    exactly the Polars engine's."""
+    exactly the Polars engine's. A council's own files at such a path are read
+    through `mapping` in Spark too; `connections` are not (Spark reads no
+    databases)."""
     target = args.output_path(out)
     job = _job(ruleset, data, as_of, rules, local, slices, reasons, mapping, connections, engine)
     return runner.write_results(job, target, engine=engine, on_progress=on_progress)

@@ -19,6 +19,7 @@ what to do instead.
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -55,6 +56,13 @@ from tfrules.run.spark.reading import CsvShape, ReadTask
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
+#: Characters Spark's readers take for a pattern in a path.
+_GLOB = re.compile(r"[\\\[\]{}*?]")
+
+
+def _escaped(found: re.Match[str]) -> str:
+    return "\\" + found.group(0)
+
 
 @attrs.frozen
 class Place:
@@ -70,6 +78,11 @@ class Place:
 
     def uri(self, name: str) -> str:
         return f"{self.location.rstrip('/')}/{name}"
+
+    def read_uri(self, name: str) -> str:
+        """How Spark's readers name the file: its name's glob characters escaped
+        (`Police [North].csv` is a file, not a pattern)."""
+        return self.uri(_GLOB.sub(_escaped, name))
 
     def path(self, name: str) -> Path | None:
         return (
@@ -202,7 +215,14 @@ def _csv(place: Place, name: str, spec: SourceSpec) -> _Opened:
         place.path(name),
         (delimiter, codec, spec.header_row),
     )
-    return _Opened(source, lines=csv_lines(place.spark, place.uri(name), shape))
+    from py4j.protocol import Py4JJavaError
+    from pyspark.errors import PySparkException
+
+    try:
+        lines = csv_lines(place.spark, place.read_uri(name), shape)
+    except (PySparkException, Py4JJavaError) as error:
+        raise SourceProblem(name, f"cannot be read: {spark_words(error)}") from None
+    return _Opened(source, lines=lines)
 
 
 def _parquet(place: Place, name: str, spec: SourceSpec) -> _Opened:
@@ -210,7 +230,7 @@ def _parquet(place: Place, name: str, spec: SourceSpec) -> _Opened:
     from pyspark.errors import PySparkException
 
     try:
-        frame = place.spark.read.parquet(place.uri(name))
+        frame = place.spark.read.parquet(place.read_uri(name))
         dtypes = polars_schema(frame)
     except (PySparkException, Py4JJavaError) as error:
         raise SourceProblem(name, f"cannot be read: {spark_words(error)}") from None
