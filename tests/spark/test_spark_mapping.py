@@ -263,3 +263,39 @@ def test_database_sources_are_refused_saying_what_to_do(spark: object, tmp_path:
         "the mapping reads persons from table people of database casework, and the Spark "
         "engine does not read databases"
     )
+
+
+def test_the_files_of_a_location_as_spark_sees_them(spark: object, tmp_path: Path) -> None:
+    """Listed as on one machine (hidden files and Spark's own left out, a folder of
+    Parquet parts one entry), and read through Spark's own file system."""
+    from tfrules.run.spark.files import HadoopFiles
+
+    write(
+        tmp_path,
+        {
+            "Families.csv": FAMILIES,
+            "police/North.csv": "a\n",
+            ".hidden.csv": "a\n",
+            "_SUCCESS": "",
+            "households.parquet/part-0.parquet": "",
+            "households.parquet/_SUCCESS": "",
+        },
+    )
+    (tmp_path / "big.csv").write_bytes(b"x" * 300_000)
+    files = HadoopFiles(_spark(), tmp_path.as_uri())
+    assert files.list() == ["Families.csv", "big.csv", "households.parquet", "police/North.csv"]
+    assert files.head("police/North.csv") == b"a\n"
+    assert len(files.head("big.csv")) == 256 * 1024
+    assert files.read("police/North.csv") == b"a\n"
+
+
+def test_a_mapping_beside_data_elsewhere_is_not_applied_unseen(
+    spark: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tfrules.run.spark import finders
+
+    folder = write(tmp_path / "data", {"Families.csv": FAMILIES, "People.csv": PEOPLE})
+    mapping(folder, BASIC_MAPPING, name="mapping.tfr")
+    monkeypatch.setattr(finders, "is_local_folder", lambda _: False)  # as if s3a://...
+    with pytest.raises(SparkRunError, match=r"has a mapping \(mapping.tfr\) beside its data"):
+        load_tables(_spark(), canonical(), REQUIRED, folder.as_uri())

@@ -18,7 +18,7 @@ import polars as pl
 
 from tfrules.data.csv_files import CsvProblem, duplicate_message, duplicates, header_of
 from tfrules.data.errors import DataProblem
-from tfrules.data.inventory import Inventory, inventory_of
+from tfrules.data.inventory import MAPPING_NAME, Inventory, inventory_of
 from tfrules.model.mapping import CheckedMapping
 from tfrules.model.schema import Schema, Table
 from tfrules.run.spark.errors import SparkRunError, spark_words
@@ -98,9 +98,14 @@ class PathFinder:
         self.files = files_of(spark, self.location)
         self.listing = self.files.list()
         self.inventory: Inventory = inventory_of(self.listing, schema, mapping)
-        self.place = Place(
-            spark, self.files, self.location, self.listing, is_local_folder(location)
-        )
+        local = is_local_folder(location)
+        self.place = Place(spark, self.files, self.location, self.listing, local)
+        if mapping is None and not local and MAPPING_NAME in self.listing:
+            raise SparkRunError(
+                f"{self.location} has a mapping ({MAPPING_NAME}) beside its data; give a copy "
+                "of it on this machine with --mapping (mapping= in Python), so that it is "
+                "checked and applied"
+            )
 
     def absent_message(self, table: Table) -> str:
         message = (
