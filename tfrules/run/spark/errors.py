@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 INSTALL_HINT = "pip install 'tfrules[spark]'"
 
 
@@ -11,9 +13,20 @@ class SparkRunError(Exception):
     ordinary condition, not a bug."""
 
 
+#: The last line of a Python traceback: the exception and its message.
+_RAISED = re.compile(r"^(?:[A-Za-z_][\w.]*\.)?(\w*(?:Error|Exception)): (.+)$")
+
+
 def spark_words(error: BaseException) -> str:
     """The first line of Spark's own words for a failure (a Java failure's
-    message, not the call that met it)."""
+    message, not the call that met it); for a failure in an executor's Python,
+    the message of the Python exception."""
     java = getattr(error, "java_exception", None)
     text = str(java.getMessage() if java is not None else error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
+    if not text:
+        return type(error).__name__
+    if "Traceback (most recent call last)" in text:
+        raised = [m.group(2) for m in map(_RAISED.match, text.splitlines()) if m]
+        if raised:
+            return raised[-1].strip()
+    return text.splitlines()[0]

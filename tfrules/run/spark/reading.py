@@ -153,7 +153,7 @@ def _parse(shape: CsvShape, table: pa.Table) -> pl.DataFrame | Unread:
     except (pl.exceptions.PolarsError, UnicodeDecodeError) as failure:
         found = _locate(shape, data, marks)
         if found is None:
-            raise RuntimeError(f"the CSV file cannot be read: {failure}") from None
+            raise RuntimeError(str(failure).strip().splitlines()[0]) from None
         return found
     return frame.rename(dict(zip(frame.columns, shape.headings, strict=True)))
 
