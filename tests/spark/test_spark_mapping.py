@@ -22,7 +22,6 @@ from tfrules.data.load import load_dataset
 from tfrules.data.synth import generate
 from tfrules.data.validate import validate
 from tfrules.run.spark.errors import SparkRunError
-from tfrules.run.spark.loading import spark_dataset
 from tfrules.run.spark.sources import load_tables
 from tfrules.run.spark.validate import validate_in_spark
 
@@ -62,6 +61,22 @@ def test_the_worked_example_in_spark(spark: object, tmp_path: Path) -> None:
     )
 
 
+def test_the_worked_example_reported_in_spark(spark: object, tmp_path: Path) -> None:
+    """`report` reads the example through the mapping beside it, in Spark too."""
+    common = ("report", "--data", ANYTOWN, "--as-of", "2015-03-31")
+    in_spark = expect_exit(run(*common, "--out", tmp_path / "spark", "--engine", "spark"), 0)
+    on_one_machine = expect_exit(run(*common, "--out", tmp_path / "polars"), 0)
+    assert "through its mapping" in in_spark.stderr
+    for name in ("dashboard.csv", "dashboard.md"):
+        assert (tmp_path / "spark" / name).read_text() == (tmp_path / "polars" / name).read_text()
+    assert "Sources of the data" in (tmp_path / "spark" / "dashboard.md").read_text()
+
+    def printed(result: object) -> list[str]:  # but where the files were written
+        return [line for line in result.stdout.splitlines() if str(tmp_path) not in line]
+
+    assert printed(in_spark) == printed(on_one_machine)
+
+
 def test_a_disguised_extract_gives_the_single_machine_results(
     spark: object, tmp_path: Path
 ) -> None:
@@ -75,11 +90,18 @@ def test_a_disguised_extract_gives_the_single_machine_results(
     text = write_extract(generate(40, seed=15), disguised, extract)
     (extract / "extract.tfr").write_text(text, encoding="utf-8")
     checked = tfrules.load_mapping(extract / "extract.tfr")
-    in_spark = spark_dataset(rulesets, str(extract), mapping=checked)
-    for ruleset in rulesets:
-        expected = tfrules.evaluate(ruleset, extract, "2015-03-31", mapping=checked)
-        found = tfrules.evaluate(ruleset, in_spark, "2015-03-31", engine="spark")
-        assert_frame_equal(found, expected.sort("household_id"))
+    phase1, leeds = rulesets
+    expected = tfrules.evaluate(phase1, extract, "2015-03-31", mapping=checked)
+    found = tfrules.evaluate(phase1, str(extract), "2015-03-31", engine="spark", mapping=checked)
+    assert_frame_equal(found, expected.sort("household_id"))
+    on_one_machine = tfrules.write_results(
+        leeds, extract, "2015-03-31", tmp_path / "polars.parquet", mapping=checked
+    )
+    in_spark = tfrules.write_results(
+        leeds, str(extract), "2015-03-31", tmp_path / "spark.parquet", engine="spark",
+        mapping=extract / "extract.tfr",
+    )  # fmt: skip
+    assert_frame_equal(in_spark.scan().collect(), on_one_machine.scan().collect())
 
 
 # -- bad data: the single-machine messages ----------------------------------------------
