@@ -61,3 +61,25 @@ def test_report_on_spark(spark: object, synthetic: Path, tmp_path: Path) -> None
         assert_frame_equal(
             pl.read_parquet(tmp_path / "spark" / results.name), pl.read_parquet(results)
         )
+
+
+def test_what_spark_cannot_do_is_refused_before_it_starts(tmp_path: Path) -> None:
+    """Refused with a reason and exit 2, before any Spark session or data is touched."""
+    data = tmp_path / "no-data-needed"
+    common = ("--data", data, "--as-of", "2014-06-30", "--engine", "spark")
+    cases = [
+        (("eval", "national.phase1", *common, "--out", tmp_path / "r.parquet",
+          "--audit-bundle", tmp_path / "bundle"), "hashes every input file"),
+        (("eval", "national.phase1", *common, "--out", tmp_path / "r.parquet", "--slices", "4"),
+         "Spark cuts the households into buckets"),
+        (("eval", "national.phase1", *common, "--out", tmp_path / "r.csv"), "writes Parquet"),
+        (("report", *common, "--out", tmp_path / "rep",
+          "--html", tmp_path / "d.html"), "run the report on one machine"),
+        (("eval", "national.phase1", "--data", data, "--as-of", "2014-06-30",
+          "--out", tmp_path / "r.parquet", "--spark-master", "local[2]"), "for --engine spark"),
+    ]  # fmt: skip
+    for arguments, reason in cases:
+        found = expect_exit(run(*arguments), 2)
+        assert reason in found.stderr, (arguments, found.stderr)
+        assert "Traceback" not in found.stderr
+    assert not (tmp_path / "r.parquet").exists() and not (tmp_path / "bundle").exists()

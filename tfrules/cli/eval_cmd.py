@@ -133,7 +133,10 @@ def evaluate(
     check_spark_options(engine, spark_master, out)
     on_spark = engine is EngineName.SPARK
     if on_spark and audit_bundle is not None:
-        fail("--audit-bundle is not available with --engine spark")
+        fail(
+            "--audit-bundle is not available with --engine spark: the bundle hashes every "
+            "input file on this machine; for an audited run, run on one machine (--engine polars)"
+        )
     if on_spark and slices:
         fail("--slices is for the polars engine: Spark cuts the households into buckets itself")
     folder = Path(data) if not on_spark or is_local_folder(data) else None

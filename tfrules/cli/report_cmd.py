@@ -301,7 +301,10 @@ def report(
 
     check_spark_options(engine, spark_master, None)
     if engine is EngineName.SPARK and (html is not None or audit_bundle is not None):
-        fail("--html and --audit-bundle are not available with --engine spark")
+        fail(
+            "--html and --audit-bundle are not available with --engine spark: run the report "
+            "on one machine (--engine polars) for the web page or an audit bundle"
+        )
     try:
         dates = parse_run_dates(as_of, PROGRAMMES)
     except RunDateError as exc:
