@@ -60,8 +60,10 @@ def mapped_input(
     expected: dict[str, str] = {}
     headings: dict[tuple[int, str], str] = {}
     large_columns: set[str] = set()
+    frames: list[pl.LazyFrame] = []
     for index, source in enumerate(sources):
         source_shown, source_values = [], []
+        stages: list[list[pl.Expr]] = []
         kinds = source.frame.collect_schema()
         for column in columns:
             found = _column_reading(table, column, mapping.columns.get(column.name), source, kinds)
@@ -79,13 +81,18 @@ def mapped_input(
                 large_columns.add(column.name)
             source_values.append(reading.value.alias(value_name(column.name)))
             source_shown.append(large.alias(large_name(column.name)))
+            for level, helpers in enumerate(reading.stages):
+                if level == len(stages):
+                    stages.append([])
+                stages[level].extend(helpers)
         shown.append(source_shown)
         values.append(source_values)
+        frames.append(_with_stages(source.frame, stages))
 
-    raw = _stack_for_validation(sources, shown, values)
+    raw = _stack_for_validation(sources, frames, shown, values)
     parts = [
-        source.frame.select([v.alias(c.name) for v, c in zip(vals, columns, strict=True)])
-        for source, vals in zip(sources, values, strict=True)
+        frame.select([v.alias(c.name) for v, c in zip(vals, columns, strict=True)])
+        for frame, vals in zip(frames, values, strict=True)
     ]
     evaluation = parts[0] if len(parts) == 1 else pl.concat(parts, how="vertical")
     return TableInput(
@@ -215,18 +222,33 @@ def _absent(column: Column) -> Reading:
     return Reading(null, pl.lit(None, dtype=pl.String), None, "")
 
 
+def _with_stages(frame: pl.LazyFrame, stages: list[list[pl.Expr]]) -> pl.LazyFrame:
+    """`frame` with the helper columns its readings need, one stage after another.
+
+    Each helper is bound to a column of its own (common sub-expressions are not
+    reliably computed once otherwise); the final selections drop them, and a
+    helper no selection reads is pruned from the plan."""
+    for helpers in stages:
+        frame = frame.with_columns(helpers)
+    return frame
+
+
 def _stack_for_validation(
-    sources: list[OpenSource], shown: list[list[pl.Expr]], values: list[list[pl.Expr]]
+    sources: list[OpenSource],
+    frames: list[pl.LazyFrame],
+    shown: list[list[pl.Expr]],
+    values: list[list[pl.Expr]],
 ) -> pl.LazyFrame:
-    """Every source's shown values, canonical values and locating columns, stacked.
+    """Every source's shown values, canonical values and locating columns, stacked
+    (`frames`: the sources' frames with their readings' helper columns).
 
     A column whose sources hold it in different dtypes is shown as text in all.
     A single source needs no locating columns: its lines follow the rows."""
     if len(sources) == 1:
-        return sources[0].frame.select(*shown[0], *values[0])
+        return frames[0].select(*shown[0], *values[0])
     parts = []
-    for index, source in enumerate(sources):
-        numbered = source.frame.with_row_index(LINE, offset=source.first_row)
+    for index, (source, frame) in enumerate(zip(sources, frames, strict=True)):
+        numbered = frame.with_row_index(LINE, offset=source.first_row)
         parts.append(
             numbered.select(
                 *shown[index],

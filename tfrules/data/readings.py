@@ -18,6 +18,7 @@ import attrs
 import polars as pl
 
 from tfrules.data.casts import EXPECTED, canonical_dtype, cast_value, parse_plain_decimal, too_large
+from tfrules.data.labels import LOOKUP_KINDS, read_labelled
 from tfrules.model.mapping import ColumnSource, LabelValue, fold
 from tfrules.model.schema import Column
 from tfrules.model.types import Kind
@@ -37,13 +38,16 @@ class Reading:
     `shown` is the raw value as errors show it (null where a label says the
     value is unknown, so that it is not taken for one that cannot be read);
     `too_large` is true on an amount too large to hold (None if not an amount);
-    `expected` says what a value should look like, for error messages.
+    `expected` says what a value should look like, for error messages;
+    `stages` are helper columns the other expressions read, added to the
+    source's frame first, one `with_columns` per stage (see `tfrules.data.labels`).
     """
 
     value: pl.Expr
     shown: pl.Expr
     too_large: pl.Expr | None
     expected: str
+    stages: tuple[tuple[pl.Expr, ...], ...] = ()
 
 
 def read_column(
@@ -58,9 +62,10 @@ def read_column(
     workbook's date cells are read)."""
     kind = column.type.kind
     target = canonical_dtype(column.type)
-    if kind is Kind.CATEGORY and dtype == pl.String and source is not None and source.labels:
-        own = {fold(value): value for value in column.type.values}
-        source = attrs.evolve(source, labels={**own, **source.labels})
+    if kind in LOOKUP_KINDS and source is not None and source.labels:
+        labelled = read_labelled(raw, dtype, column, source, target)
+        expected = describe(column, source)
+        return Reading(labelled.value, labelled.shown, None, expected, labelled.stages)
     dates_as_text = kind is Kind.DATE and dtype == pl.String
     plain = not dates_as_text and (
         source is None or not (source.labels or source.dates or source.excel_dates or source.amount)
