@@ -6,25 +6,27 @@ A labelled value is matched without regard to capitals or spaces at its ends
 looking it up) cost more than the rest of a run put together, so a row is read
 in two steps, each a Polars expression over the whole column:
 
-1. the raw text is compared with the labels exactly as the mapping writes them
-   (and, in a category, with the category's own values): a comparison of
-   short strings, about a nanosecond a row, which reads every row of an
+1. its raw text is compared with each label exactly as the mapping writes it
+   (and, in a category, with the values no label is written for): equality is
+   the cheapest thing Polars does to a string column, and reads every row of an
    extract written the way its mapping says;
 2. only the rows that step leaves unread are folded (the others are null by
-   then, which string functions skip) and looked up among the folded labels,
-   through an `Enum` of them.
+   then, which string functions skip) and looked up in an `Enum` of the folded
+   labels.
 
-Both steps give the index of a label (its *code*, in a helper column beside
-the source's own), and the value is the label's meaning at that index. A row
-no label reads keeps its text in a category or text column (the validator
-reports a category value with no label) and is null in a true/false column
-(reported as unreadable); a label meaning unknown gives null, and its row's
-shown value is null too, so that it is not reported as unreadable.
+Both give a row's *code*, the index of its label's meaning, held in helper
+columns beside the source's own (each bound once: common sub-expressions are
+not reliably computed once otherwise). A row neither reads keeps its text in a
+category or text column (the validator reports a category value with no label)
+and is null in a true/false column (reported as unreadable); a label meaning
+unknown gives null, and its row's shown value is null too, so that it is not
+reported as unreadable.
+
+Every expression is elementwise, so that filters on a table's other columns
+are still pushed into its scan.
 """
 
 from __future__ import annotations
-
-import itertools
 
 import attrs
 import polars as pl
@@ -34,7 +36,7 @@ from tfrules.model.schema import Column
 from tfrules.model.types import Kind
 
 #: Kinds whose every readable value is a label (or one of their own words):
-#: they are read through `Lookup`; other kinds' labels can only mean unknown.
+#: they are read here; other kinds' labels can only mean unknown.
 LOOKUP_KINDS = (Kind.CATEGORY, Kind.BOOL, Kind.TEXT)
 
 #: How a true/false column's values are read without labels (`casts.cast_value`).
@@ -51,11 +53,6 @@ def code_name(column: str) -> str:
     return f"__tfrules_code_{column}"
 
 
-def key_name(column: str) -> str:
-    """The helper column holding the index of the label a row read folded is."""
-    return f"__tfrules_key_{column}"
-
-
 def text_name(column: str) -> str:
     """The helper column holding a column's raw value as text, where it is not text."""
     return f"__tfrules_text_{column}"
@@ -65,34 +62,27 @@ def text_name(column: str) -> str:
 class Lookup:
     """The labels of one column of one source.
 
-    `keys` are folded and grouped by meaning: `meanings[j]` is the meaning of
-    the keys before `ends[j]` (and from `ends[j - 1]`); the keys from
-    `ends[-1]` on mean unknown. A row's code is the index of its meaning in
-    `meanings`, or `len(meanings)` for a label meaning unknown. `spellings`
-    maps a raw text compared exactly to its code."""
+    A meaning's code is its index in `meanings`; `unknown` (one past them) is
+    the code of a label meaning unknown. `spellings` maps each text compared
+    exactly to its code. `slots` are the folded labels as an `Enum` holds
+    them: in rounds of one slot for each code, a slot no label fills holding a
+    text no folded value can be (it starts with a space), so that a folded
+    label's index in the `Enum`, modulo `unknown + 1`, is its code.
+    """
 
-    keys: tuple[str, ...]
     meanings: tuple[LabelValue, ...]
-    ends: tuple[int, ...]
     spellings: tuple[tuple[str, int], ...]
+    slots: tuple[str, ...]
 
     @property
     def unknown(self) -> int:
-        """The code of a label meaning unknown."""
         return len(self.meanings)
 
     @property
     def says_unknown(self) -> bool:
-        return len(self.keys) > (self.ends[-1] if self.ends else 0)
-
-    @property
-    def codes_are_keys(self) -> bool:
-        """Whether each key's index is its code (one key for each meaning, and at
-        most one meaning unknown)."""
-        return (
-            self.ends == tuple(range(1, len(self.meanings) + 1))
-            and len(self.keys) <= len(self.meanings) + 1
-        )
+        """Whether a label means unknown."""
+        every = self.unknown + 1
+        return any(not slot.startswith(" ") for slot in self.slots[self.unknown :: every])
 
     @classmethod
     def of(cls, column: Column, source: ColumnSource, dtype: pl.DataType) -> Lookup:
@@ -108,22 +98,22 @@ class Lookup:
         groups: dict[LabelValue, list[str]] = {}
         for key, meaning in table.items():
             groups.setdefault(meaning, []).append(key)
-        unknown = groups.pop(None, [])
-        meanings = list(groups)
-        keys = [key for meaning in meanings for key in groups[meaning]] + unknown
-        ends = tuple(itertools.accumulate(len(groups[meaning]) for meaning in meanings))
-        code = {
-            key: meanings.index(table[key]) if table[key] is not None else len(meanings)
-            for key in keys
-        }
+        meanings = [meaning for meaning in groups if meaning is not None]
+        by_code = [groups[meaning] for meaning in meanings] + [groups.get(None, [])]
+        code = {key: number for number, keys in enumerate(by_code) for key in keys}
+        slots = [
+            keys[turn] if turn < len(keys) else f" {turn} {number}"
+            for turn in range(max(map(len, by_code)))
+            for number, keys in enumerate(by_code)
+        ]
         # Compared exactly: the labels as written, and a category's own values that
         # no label is written for (a value with labels is most likely written so).
         labelled = set(source.labels.values())
         written = [*source.spellings, *(value for value in own if value not in labelled)]
         if dtype != pl.String:  # a typed column's text is its canonical form: `true`, `1`
-            written += keys
+            written += list(table)
         spellings = {text: code[fold(text)] for text in written if fold(text) in code}
-        return cls(tuple(keys), tuple(meanings), ends, tuple(spellings.items()))
+        return cls(tuple(meanings), tuple(spellings.items()), tuple(slots))
 
 
 @attrs.frozen
@@ -138,10 +128,7 @@ class LabelReading:
 def read_labelled(
     raw: pl.Expr, dtype: pl.DataType, column: Column, source: ColumnSource, target: pl.DataType
 ) -> LabelReading:
-    """The reading of `raw` (held as `dtype`) through the labels of `source`.
-
-    Every expression is elementwise (no gather from a list of meanings), so
-    that filters on the table's other columns are still pushed into its scan."""
+    """The reading of `raw` (held as `dtype`) through the labels of `source`."""
     lookup = Lookup.of(column, source, dtype)
     name = column.name
     stages: list[tuple[pl.Expr, ...]] = []
@@ -155,24 +142,18 @@ def read_labelled(
     if lookup.spellings:
         (first, first_code), *rest = lookup.spellings
         chain = pl.when(text == first).then(pl.lit(first_code, kind))
-        for spelling, code in rest:
-            chain = chain.when(text == spelling).then(pl.lit(code, kind))
+        for spelling, number in rest:
+            chain = chain.when(text == spelling).then(pl.lit(number, kind))
         stages.append((chain.alias(exact_name(name)),))
         exact = pl.col(exact_name(name))
     unread = text if exact is None else pl.when(exact.is_null()).then(text)
     folded = unread.str.strip_chars().str.to_lowercase()
-    key = folded.cast(pl.Enum(lookup.keys), strict=False).to_physical()
-    if lookup.codes_are_keys:
-        found = key.cast(kind)
-    else:
-        stages.append((key.alias(key_name(name)),))
-        found = _code_of_key(pl.col(key_name(name)), lookup, kind)
+    index = folded.cast(pl.Enum(lookup.slots), strict=False).to_physical()
+    found = (index % (lookup.unknown + 1)).cast(kind)
     stages.append(((found if exact is None else exact.fill_null(found)).alias(code_name(name)),))
     code = pl.col(code_name(name))
-    if column.type.kind is Kind.BOOL:
-        value = _truth(code, lookup)
-    else:  # a category or text that no label reads keeps its text
-        value = _meant(code, text, lookup, target)
+    bool_kind = column.type.kind is Kind.BOOL
+    value = _truth(code, lookup) if bool_kind else _meant(code, text, lookup)
     shown = raw
     if lookup.says_unknown:
         shown = pl.when(code == lookup.unknown).then(pl.lit(None, dtype=dtype)).otherwise(raw)
@@ -185,15 +166,7 @@ def _code_dtype(largest: int) -> pl.DataType:
     return pl.UInt8 if largest < 2**8 else pl.UInt16 if largest < 2**16 else pl.UInt32
 
 
-def _code_of_key(key: pl.Expr, lookup: Lookup, kind: pl.DataType) -> pl.Expr:
-    """The code of a key's index: its meaning, from the range of keys it falls in."""
-    chain = pl.when(key < lookup.ends[0]).then(pl.lit(0, kind))
-    for index, end in enumerate(lookup.ends[1:], start=1):
-        chain = chain.when(key < end).then(pl.lit(index, kind))
-    return chain.when(key.is_not_null()).then(pl.lit(lookup.unknown, kind))
-
-
-def _meant(code: pl.Expr, text: pl.Expr, lookup: Lookup, target: pl.DataType) -> pl.Expr:
+def _meant(code: pl.Expr, text: pl.Expr, lookup: Lookup) -> pl.Expr:
     """A category or text column's value: its meaning, or its text where no label
     reads it (null where a label means unknown: its code is past the meanings).
 
