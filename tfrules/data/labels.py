@@ -28,6 +28,9 @@ are still pushed into its scan.
 
 from __future__ import annotations
 
+import functools
+import operator
+
 import attrs
 import polars as pl
 
@@ -51,6 +54,11 @@ def exact_name(column: str) -> str:
 def code_name(column: str) -> str:
     """The helper column holding the code of each row's label (null: none)."""
     return f"__tfrules_code_{column}"
+
+
+def unknown_name(column: str) -> str:
+    """The helper column true where a row is a label meaning unknown."""
+    return f"__tfrules_unknown_{column}"
 
 
 def text_name(column: str) -> str:
@@ -185,3 +193,20 @@ def _truth(code: pl.Expr, lookup: Lookup) -> pl.Expr:
     if True not in lookup.meanings:
         return pl.when(code < lookup.unknown).then(pl.lit(False))
     return pl.when(code < lookup.unknown).then(code == lookup.meanings.index(True))
+
+
+def said_unknown(text: pl.Expr, source: ColumnSource, name: str) -> tuple[pl.Expr, pl.Expr]:
+    """For a column whose labels can only mean unknown (a date, an amount): a
+    helper column true where a row (as `text`) is such a label, and the
+    expression reading it. Labels written as in the mapping are compared
+    exactly; other rows are folded (in such a column, most of them)."""
+    keys = [key for key, meaning in source.labels.items() if meaning is None]
+    written = [text == spelling for spelling in source.spellings if fold(spelling) in keys]
+    folded = text.str.strip_chars().str.to_lowercase()
+    if written:
+        exact = functools.reduce(operator.or_, written)
+        folded = pl.when(~exact).then(text).str.strip_chars().str.to_lowercase()
+        mask = exact | folded.is_in(keys)
+    else:
+        mask = folded.is_in(keys)
+    return mask.alias(unknown_name(name)), pl.col(unknown_name(name))
