@@ -1,7 +1,7 @@
 """What reading a council's extract through a mapping costs, against the same data
 in the canonical shape.
 
-    python bench/mapping.py [--households 1000000] [--repeat 3]
+    python bench/mapping.py [--households 1000000] [--repeat 3] [--canonical DIR]
 
 The canonical data is bench/run.py's (generated once into bench/data/). From it
 two extracts are made, both Parquet: one with every file and heading named the
@@ -44,10 +44,14 @@ KINDS = ("canonical", "renamed", "labelled")
 NOTE = """
 CPU seconds are the measure to read when the machine is shared: wall times vary with its
 load by more than the differences measured. A mapping of renames costs nothing measurable (its
-columns are the same expressions under other names, and a single source is read as it is).
-Labels cost string work on every row of every labelled column (spaces trimmed, capitals
-folded, the label looked up); reading labels through each column's distinct values and a join
-would cut that, and is not done yet.
+columns are the same expressions under other names, and a single source is read as it is); the
+extracts are written by Polars, and read a little faster than the generator's canonical files,
+which is why *renamed* can come out below canonical. Labels are read by comparing each value
+with the labels as the mapping writes them (about a nanosecond a row for each label), folding
+only the values no comparison reads (none here), and taking a category's text from an Enum of
+its values (`tfrules/data/labels.py`). What is left is those comparisons, and text read from the
+file where canonical data has true/false: eleven labelled columns, four of them over the 25
+million school-terms rows, which a run reads three times (validation once, the rules twice).
 """
 
 RUN = """
@@ -72,7 +76,8 @@ def heading(name: str) -> str:
 def make_extract(canonical: Path, target: Path, labelled: bool) -> Path:
     """The canonical data with the council's file names and headings (and labels)."""
     stamp = target / "made.json"
-    if stamp.exists():
+    made = {"labelled": labelled, "from": str(canonical.resolve())}
+    if stamp.exists() and json.loads(stamp.read_text()) == made:
         return target
     target.mkdir(parents=True, exist_ok=True)
     schema = tfrules.load("national.phase1").schema
@@ -104,7 +109,7 @@ def make_extract(canonical: Path, target: Path, labelled: bool) -> Path:
             exprs.append(expr.alias(heading(name)))
         frame.select(exprs).sink_parquet(target / file)
     (target / "bench.tfr").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    stamp.write_text(json.dumps({"labelled": labelled}))
+    stamp.write_text(json.dumps(made))
     return target
 
 
@@ -122,9 +127,23 @@ def main() -> None:
     options.add_argument("--repeat", type=int, default=3)
     options.add_argument("--data", type=Path, default=ROOT / "bench" / "data")
     options.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    options.add_argument(
+        "--canonical",
+        type=Path,
+        help="a folder of canonical Parquet data of --households households to use "
+        "instead of generating it into --data (the extracts are still made in --data)",
+    )
+    options.add_argument(
+        "--kinds",
+        nargs="+",
+        choices=KINDS,
+        default=list(KINDS),
+        help="the kinds of run to measure (canonical is always run: the others are compared "
+        "with it); the section is written only when all are measured",
+    )
     args = options.parse_args()
 
-    canonical = ensure_data(args.households, args.data)
+    canonical = args.canonical or ensure_data(args.households, args.data)
     folders = {
         "canonical": (canonical, None),
         "renamed": (
@@ -143,8 +162,9 @@ def main() -> None:
     runs: dict[str, list[dict[str, float]]] = {kind: [] for kind in KINDS}
     with tempfile.TemporaryDirectory() as scratch:
         outputs = {kind: Path(scratch) / f"{kind}.parquet" for kind in KINDS}
+        kinds = [kind for kind in KINDS if kind == "canonical" or kind in args.kinds]
         for number in range(args.repeat):
-            for kind in KINDS:
+            for kind in kinds:
                 folder, mapping = folders[kind]
                 result = measure(folder, mapping, outputs[kind])
                 runs[kind].append(result)
@@ -152,7 +172,12 @@ def main() -> None:
                     f"run {number + 1} {kind}: {result['wall']:.2f} s ({result['cpu']:.2f} CPU s)"
                 )
         expected = pl.read_parquet(outputs["canonical"])
-        same = {kind: pl.read_parquet(outputs[kind]).equals(expected) for kind in KINDS}
+        same = {kind: pl.read_parquet(outputs[kind]).equals(expected) for kind in kinds}
+    if len(kinds) < len(KINDS):
+        for kind in kinds:
+            cpu = statistics.median(r["cpu"] for r in runs[kind])
+            print(f"{kind}: median {cpu:.2f} CPU s, same output: {same[kind]}")
+        return
     write_section(args.out, args, runs, same)
 
 
@@ -168,7 +193,8 @@ def write_section(
         SECTION,
         "",
         "Written by `python bench/mapping.py "
-        f"--households {args.households} --repeat {args.repeat}` "
+        f"--households {args.households} --repeat {args.repeat}"
+        f"{' --canonical DIR' if args.canonical else ''}` "
         f"on {dt.date.today().isoformat()}, on a {platform.machine()} machine, Python "
         f"{platform.python_version()}, polars {pl.__version__}.",
         "",
@@ -180,17 +206,29 @@ def write_section(
         "true/false column written in the council's own words (`Domestic Abuse (code)`, `Yes`), "
         "mapped back by labels.",
         "",
-        "| data | wall s | CPU s | wall against canonical | CPU against canonical | same output |",
-        "|---|---:|---:|---:|---:|:---:|",
+        "| data | wall s | CPU s | CPU s of each run | wall against canonical "
+        "| CPU against canonical | same output |",
+        "|---|---:|---:|---:|---:|---:|:---:|",
     ]
     for kind in KINDS:
+        each = ", ".join(f"{r['cpu']:.2f}" for r in sorted(runs[kind], key=lambda r: r["cpu"]))
         lines.append(
-            f"| {kind} | {wall[kind]:.2f} | {cpu[kind]:.2f} | "
+            f"| {kind} | {wall[kind]:.2f} | {cpu[kind]:.2f} | {each} | "
             f"{wall[kind] / wall['canonical'] - 1:+.1%} | "
             f"{cpu[kind] / cpu['canonical'] - 1:+.1%} | "
             f"{'yes' if same[kind] else 'NO'} |"
         )
     lines += ["", NOTE.strip()]
+    against = {k: cpu[k] / cpu["canonical"] - 1 for k in KINDS}
+    verdict = {k: "met" if against[k] <= 0.10 else "not met" for k in KINDS}
+    lines += [
+        "",
+        f"Labels cost {cpu['labelled'] / cpu['renamed'] - 1:+.1%} CPU against *renamed* (the "
+        "same files, written the same way, without labels). The target of issue 10, a mapping "
+        f"at most 10% over canonical Parquet in CPU, is {verdict['renamed']} for renamed "
+        f"({against['renamed']:+.1%}) and {verdict['labelled']} for labelled "
+        f"({against['labelled']:+.1%}).",
+    ]
     section = "\n".join(lines) + "\n"
     text = out.read_text(encoding="utf-8") if out.exists() else "# Benchmarks\n"
     if SECTION in text:

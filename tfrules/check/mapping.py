@@ -239,6 +239,9 @@ class _MappingChecker:
             amount,
             labels,
             column_map.span,
+            spellings=tuple(
+                dict.fromkeys(text for label in column_map.labels for text in label.labels)
+            ),
         )
 
     def formats(self, column: Column, column_map: ast.ColumnMap) -> tuple[tuple, object]:

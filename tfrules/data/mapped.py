@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TypeVar
 
 import attrs
 import polars as pl
@@ -55,6 +56,9 @@ class Readings:
 
     shown: list[list[pl.Expr]]
     values: list[list[pl.Expr]]
+    #: per source, the helper columns its readings need, stage by stage
+    #: (`with_stages`): the shown and canonical values read them
+    stages: list[list[list[pl.Expr]]]
     problems: list[DataProblem]
     expected: dict[str, str]
     headings: dict[tuple[int, str], str]
@@ -66,9 +70,10 @@ def read_sources(
 ) -> Readings:
     """The readings of `columns` from each opened source (only the sources'
     headings and dtypes are looked at, not their rows)."""
-    found = Readings([], [], [], {}, {}, set())
+    found = Readings([], [], [], [], {}, {}, set())
     for index, source in enumerate(sources):
         source_shown, source_values = [], []
+        stages: list[list[pl.Expr]] = []
         kinds = source.frame.collect_schema()
         for column in columns:
             read = _column_reading(table, column, mapping.columns.get(column.name), source, kinds)
@@ -86,8 +91,13 @@ def read_sources(
                 found.large_columns.add(column.name)
             source_values.append(reading.value.alias(value_name(column.name)))
             source_shown.append(large.alias(large_name(column.name)))
+            for level, helpers in enumerate(reading.stages):
+                if level == len(stages):
+                    stages.append([])
+                stages[level].extend(helpers)
         found.shown.append(source_shown)
         found.values.append(source_values)
+        found.stages.append(stages)
     return found
 
 
@@ -103,10 +113,14 @@ def mapped_input(
     columns = needed_columns(table, names)
     sources = _open_sources(table, mapping, columns, folder, files, connections)
     readings = read_sources(table, mapping, columns, sources)
-    raw = _stack_for_validation(sources, readings.shown, readings.values)
+    frames = [
+        with_stages(source.frame, stages)
+        for source, stages in zip(sources, readings.stages, strict=True)
+    ]
+    raw = _stack_for_validation(sources, frames, readings.shown, readings.values)
     parts = [
-        source.frame.select([v.alias(c.name) for v, c in zip(vals, columns, strict=True)])
-        for source, vals in zip(sources, readings.values, strict=True)
+        frame.select([v.alias(c.name) for v, c in zip(vals, columns, strict=True)])
+        for frame, vals in zip(frames, readings.values, strict=True)
     ]
     evaluation = parts[0] if len(parts) == 1 else pl.concat(parts, how="vertical")
     return mapped_table_input(table, mapping, columns, sources, readings, raw, evaluation)
@@ -253,18 +267,36 @@ def _absent(column: Column) -> Reading:
     return Reading(null, pl.lit(None, dtype=pl.String), None, "")
 
 
+Frame = TypeVar("Frame", pl.LazyFrame, pl.DataFrame)
+
+
+def with_stages(frame: Frame, stages: list[list[pl.Expr]]) -> Frame:
+    """`frame` with the helper columns its readings need, one stage after another.
+
+    Each helper is bound to a column of its own (common sub-expressions are not
+    reliably computed once otherwise); the final selections drop them, and a
+    helper no selection reads is pruned from the plan."""
+    for helpers in stages:
+        frame = frame.with_columns(helpers)
+    return frame
+
+
 def _stack_for_validation(
-    sources: list[OpenSource], shown: list[list[pl.Expr]], values: list[list[pl.Expr]]
+    sources: list[OpenSource],
+    frames: list[pl.LazyFrame],
+    shown: list[list[pl.Expr]],
+    values: list[list[pl.Expr]],
 ) -> pl.LazyFrame:
-    """Every source's shown values, canonical values and locating columns, stacked.
+    """Every source's shown values, canonical values and locating columns, stacked
+    (`frames`: the sources' frames with their readings' helper columns).
 
     A column whose sources hold it in different dtypes is shown as text in all.
     A single source needs no locating columns: its lines follow the rows."""
     if len(sources) == 1:
-        return sources[0].frame.select(*shown[0], *values[0])
+        return frames[0].select(*shown[0], *values[0])
     parts = []
-    for index, source in enumerate(sources):
-        numbered = source.frame.with_row_index(LINE, offset=source.first_row)
+    for index, (source, frame) in enumerate(zip(sources, frames, strict=True)):
+        numbered = frame.with_row_index(LINE, offset=source.first_row)
         parts.append(
             numbered.select(
                 *shown[index],

@@ -7,18 +7,22 @@ Excel's day numbers, amounts written `£1,234.50`), then the canonical reading
 of `tfrules.data.casts`. ISO dates (`2013-01-15`, with or without a time, as
 Excel's own date cells are read) are always accepted. A value that none of
 these reads becomes null, and the validator reports its raw text.
+
+A category, true/false or text column with labels is read by
+`tfrules.data.labels`, which compares each row with the labels as written and
+folds only the rows that leaves; its helper columns come as `Reading.stages`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 
 import attrs
 import polars as pl
 
 from tfrules.data.casts import EXPECTED, canonical_dtype, cast_value, parse_plain_decimal, too_large
-from tfrules.model.mapping import ColumnSource, LabelValue, fold
+from tfrules.data.labels import LOOKUP_KINDS, read_labelled, said_unknown
+from tfrules.model.mapping import ColumnSource, fold
 from tfrules.model.schema import Column
 from tfrules.model.types import Kind
 from tfrules.semantics.pictures import AmountPicture, DatePicture
@@ -37,13 +41,16 @@ class Reading:
     `shown` is the raw value as errors show it (null where a label says the
     value is unknown, so that it is not taken for one that cannot be read);
     `too_large` is true on an amount too large to hold (None if not an amount);
-    `expected` says what a value should look like, for error messages.
+    `expected` says what a value should look like, for error messages;
+    `stages` are helper columns the other expressions read, added to the
+    source's frame first, one `with_columns` per stage (see `tfrules.data.labels`).
     """
 
     value: pl.Expr
     shown: pl.Expr
     too_large: pl.Expr | None
     expected: str
+    stages: tuple[tuple[pl.Expr, ...], ...] = ()
 
 
 def read_column(
@@ -54,13 +61,14 @@ def read_column(
     In a category column with labels, the category's own values are read
     without regard to capitals or spaces at the ends (`Burglary` is burglary),
     as its labels are (without labels they are read exactly, which costs
-    nothing); a date written as text may have a time after it (as a
-    workbook's date cells are read)."""
+    nothing; see `tfrules.data.labels`); a date written as text may have a
+    time after it (as a workbook's date cells are read)."""
     kind = column.type.kind
     target = canonical_dtype(column.type)
-    if kind is Kind.CATEGORY and dtype == pl.String and source is not None and source.labels:
-        own = {fold(value): value for value in column.type.values}
-        source = attrs.evolve(source, labels={**own, **source.labels})
+    if kind in LOOKUP_KINDS and source is not None and source.labels:
+        labelled = read_labelled(raw, dtype, column, source, target)
+        expected = describe(column, source)
+        return Reading(labelled.value, labelled.shown, None, expected, labelled.stages)
     dates_as_text = kind is Kind.DATE and dtype == pl.String
     plain = not dates_as_text and (
         source is None or not (source.labels or source.dates or source.excel_dates or source.amount)
@@ -92,13 +100,13 @@ def read_column(
         value = cast if cast is not None else pl.lit(None, dtype=target)
         large = too_large(trimmed, pl.String, kind)
     shown = raw
-    if source.labels:
-        value = _labelled(trimmed, value, source.labels, target)
-        unknown = [label for label, meaning in source.labels.items() if meaning is None]
-        if unknown:
-            said_unknown = trimmed.str.to_lowercase().is_in(unknown)
-            shown = pl.when(said_unknown).then(pl.lit(None, dtype=dtype)).otherwise(raw)
-    return Reading(value, shown, large, describe(column, source))
+    stages: tuple[tuple[pl.Expr, ...], ...] = ()
+    if source.labels:  # here they can only mean unknown (`tfrules.check.mapping`)
+        helper, unknown = said_unknown(text, source, column.name)
+        stages = ((helper,),)
+        value = pl.when(unknown).then(pl.lit(None, dtype=target)).otherwise(value)
+        shown = pl.when(unknown).then(pl.lit(None, dtype=dtype)).otherwise(raw)
+    return Reading(value, shown, large, describe(column, source), stages)
 
 
 def _typed(raw: pl.Expr, dtype: pl.DataType, column: Column, source: ColumnSource) -> Reading:
@@ -149,21 +157,6 @@ def normalise_amount(text: pl.Expr, picture: AmountPicture) -> pl.Expr:
         out = out.str.replace_all(picture.thousands, "", literal=True)
     if picture.decimal != ".":
         out = out.str.replace(picture.decimal, ".", literal=True)
-    return out
-
-
-def _labelled(
-    trimmed: pl.Expr, value: pl.Expr, labels: Mapping[str, LabelValue], target: pl.DataType
-) -> pl.Expr:
-    folded = trimmed.str.to_lowercase()
-    known = {label: meaning for label, meaning in labels.items() if meaning is not None}
-    unknown = [label for label, meaning in labels.items() if meaning is None]
-    out = value
-    if known:
-        meant = folded.replace_strict(known, default=None, return_dtype=target)
-        out = pl.when(folded.is_in(list(known))).then(meant).otherwise(out)
-    if unknown:
-        out = pl.when(folded.is_in(unknown)).then(pl.lit(None, dtype=target)).otherwise(out)
     return out
 
 

@@ -78,6 +78,9 @@ class ColumnSource:
     #: Labels, folded (spaces at the ends removed, lower case), and what each means.
     labels: Mapping[str, LabelValue] = attrs.field(factory=dict)
     span: Span = attrs.field(default=Span.unknown(), eq=False)
+    #: The labels as the mapping writes them: values written so are read by an
+    #: exact comparison, cheaper than folding (`tfrules.data.labels`).
+    spellings: tuple[str, ...] = ()
 
     @property
     def is_renamed(self) -> bool:

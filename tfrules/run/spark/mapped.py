@@ -43,6 +43,7 @@ from tfrules.data.mapped import (
     mapped_table_input,
     no_file,
     read_sources,
+    with_stages,
 )
 from tfrules.data.sources import OpenSource, SourceProblem, open_excel
 from tfrules.model.mapping import CSV_SUFFIXES, EXCEL_SUFFIXES, SourceSpec, TableMapping
@@ -121,10 +122,19 @@ def mapped_table(
     sources = [o.source for o in opened]
     readings = read_sources(table, mapping, columns, sources)
     tasks = [
-        ReadTask(tuple(readings.shown[i] + readings.values[i]), o.source.frame.collect_schema())
+        ReadTask(
+            tuple(readings.shown[i] + readings.values[i]),
+            o.source.frame.collect_schema(),
+            stages=tuple(tuple(helpers) for helpers in readings.stages[i]),
+        )
         for i, o in enumerate(opened)
     ]
-    kinds = [pl.DataFrame(schema=t.dtypes).select(*t.columns).schema for t in tasks]
+    kinds = [
+        with_stages(pl.DataFrame(schema=t.dtypes), [list(h) for h in t.stages])
+        .select(*t.columns)
+        .schema
+        for t in tasks
+    ]
     differing = differing_columns(kinds) if len(kinds) > 1 else set()
     frames: list[DataFrame] = []
     for index, (each, task) in enumerate(zip(opened, tasks, strict=True)):
@@ -133,10 +143,10 @@ def mapped_table(
         )
         if each.lines is not None:
             header_row = each.source.spec.header_row
-            frames.append(read_csv(each.lines, header_row, columns_read, index))
+            frames.append(read_csv(each.lines, header_row, columns_read, index, task.stages))
         else:
             assert each.frame is not None
-            read = _roots(columns_read)
+            read = _roots(columns_read, task.stages)
             dtypes = pl.Schema({n: d for n, d in task.dtypes.items() if n in read})
             task = attrs.evolve(task, columns=columns_read, dtypes=dtypes, source=index)
             frames.append(read_with(each.frame.select(*[f"`{n}`" for n in dtypes]), task))
@@ -147,9 +157,12 @@ def mapped_table(
     return MappedTable(inp, frame, tuple(o.lines for o in opened))
 
 
-def _roots(columns: tuple[pl.Expr, ...]) -> set[str]:
-    """The source's columns that `columns` read."""
-    return {name for column in columns for name in column.meta.root_names()}
+def _roots(columns: tuple[pl.Expr, ...], stages: tuple[tuple[pl.Expr, ...], ...]) -> set[str]:
+    """The source's columns that `columns` read, directly or through the
+    helper columns of `stages`."""
+    helpers = {e.meta.output_name() for stage in stages for e in stage}
+    every = [*columns, *(e for stage in stages for e in stage)]
+    return {name for e in every for name in e.meta.root_names()} - helpers
 
 
 def _open_all(place: Place, table: Table, mapping: TableMapping) -> list[_Opened]:

@@ -97,15 +97,19 @@ def csv_lines(spark: SparkSession, uri: str, shape: CsvShape) -> CsvLines:
 
 
 def read_csv(
-    lines: CsvLines, header_row: int, columns: tuple[pl.Expr, ...], source: int | None = None
+    lines: CsvLines,
+    header_row: int,
+    columns: tuple[pl.Expr, ...],
+    source: int | None = None,
+    stages: tuple[tuple[pl.Expr, ...], ...] = (),
 ) -> DataFrame:
     """The file's rows below its heading (line `header_row`), read as `columns`
-    over its headings."""
+    over its headings (and the helper columns of `stages`)."""
     from pyspark.sql import functions as F
 
     data = lines.lines.filter(F.col(LINE_MARK) >= F.lit(header_row))
     dtypes = pl.Schema(dict.fromkeys(lines.shape.headings, pl.String()))
-    return read_with(data, ReadTask(columns, dtypes, lines.shape, source))
+    return read_with(data, ReadTask(columns, dtypes, lines.shape, source, stages=stages))
 
 
 def sheet_frame(spark: SparkSession, rows: pl.DataFrame) -> DataFrame:

@@ -71,6 +71,9 @@ class ReadTask:
     source: int | None = None
     #: the output's columns as Arrow types, as Spark expects them
     output: pa.Schema | None = None
+    #: helper columns the output columns read, added stage by stage first
+    #: (`tfrules.data.mapped.with_stages`: a mapping's labels)
+    stages: tuple[tuple[pl.Expr, ...], ...] = ()
 
 
 def output_dtypes(task: ReadTask) -> pl.Schema:
@@ -79,6 +82,8 @@ def output_dtypes(task: ReadTask) -> pl.Schema:
 
 
 def _shaped(task: ReadTask, frame: pl.DataFrame) -> pl.DataFrame:
+    for helpers in task.stages:
+        frame = frame.with_columns(helpers)
     out = frame.select(*task.columns)
     if task.source is not None:
         out = out.with_columns(pl.lit(task.source, dtype=pl.Int32).alias(SOURCE))
