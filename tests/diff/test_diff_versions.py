@@ -186,13 +186,3 @@ def test_the_gate_exit_codes(limits: list[str], code: int) -> None:
         assert "Gate: FAILED" in found.stdout
     if code == 2:
         assert found.stderr.strip()
-
-
-def test_the_commands_defaults_are_the_apis() -> None:
-    from tfrules.cli import diff_cmd
-    from tfrules.diffing import compute
-
-    assert (diff_cmd.DEFAULT_SAMPLES, diff_cmd.DEFAULT_SEED) == (
-        compute.DEFAULT_SAMPLES,
-        compute.DEFAULT_SEED,
-    )

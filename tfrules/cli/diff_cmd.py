@@ -30,16 +30,12 @@ from tfrules.cli.common import (
 )
 from tfrules.cli.interrupts import in_worker
 from tfrules.cli.output import console
+from tfrules.diffing.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
 from tfrules.diffing.errors import DiffError
 
 if TYPE_CHECKING:
     from tfrules.diffing.gate import Verdict
     from tfrules.diffing.result import DiffResult
-
-# the defaults of tfrules.diffing.compute, written here so that --help imports
-# no Polars (tests/cli/test_startup.py); a test holds the two equal
-DEFAULT_SAMPLES = 3
-DEFAULT_SEED = 0
 
 
 class DiffFormat(enum.StrEnum):

@@ -10,6 +10,7 @@ from tfrules import api
 from tfrules.data.load import Dataset
 from tfrules.diffing import counts
 from tfrules.diffing.changes import Change
+from tfrules.diffing.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
 from tfrules.diffing.errors import DiffError
 from tfrules.diffing.plan import Pairing, compared_rules, paired_plan, pairings
 from tfrules.diffing.result import DiffResult, ParamChange, RulesetChanges
@@ -17,10 +18,6 @@ from tfrules.diffing.samples import explain_picks, pick
 from tfrules.diffing.versions import RulesetSource, Versions, load_versions
 from tfrules.interpret.explain import param_text
 from tfrules.run import arguments as args
-
-#: Sample households per rule and transition, unless told otherwise.
-DEFAULT_SAMPLES = 3
-DEFAULT_SEED = 0
 
 
 def diff(

@@ -31,6 +31,7 @@ import pyarrow.compute as pc
 
 from tfrules.data.csv_locate import first_ragged_record
 from tfrules.data.inputs import SOURCE
+from tfrules.data.mapped import with_stages
 
 #: A CSV file's lines, as the executors receive them: the place of each, and its bytes.
 LINE_MARK = "__tfrules_line_mark"
@@ -82,9 +83,7 @@ def output_dtypes(task: ReadTask) -> pl.Schema:
 
 
 def _shaped(task: ReadTask, frame: pl.DataFrame) -> pl.DataFrame:
-    for helpers in task.stages:
-        frame = frame.with_columns(helpers)
-    out = frame.select(*task.columns)
+    out = with_stages(frame, [list(helpers) for helpers in task.stages]).select(*task.columns)
     if task.source is not None:
         out = out.with_columns(pl.lit(task.source, dtype=pl.Int32).alias(SOURCE))
     if task.csv is not None:
