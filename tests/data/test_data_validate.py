@@ -143,6 +143,20 @@ def test_duplicated_id(tmp_path, fmt, table, column, values, rows):
     assert f"{column} must be unique" in p.message
 
 
+def test_repeated_ids_are_counted_exactly(tmp_path, monkeypatch):
+    """Ids are first counted by their hashes; two ids with the same hash (made
+    here by hashing every id alike) are counted again, by their text, and are
+    not reported as one id used twice. A true repeat is counted exactly."""
+    frames = clean_frames()
+    source = write_dir(tmp_path / "clean", frames, "parquet")
+    monkeypatch.setattr(pl.Expr, "hash", lambda self, *a, **k: self.len().cast(pl.UInt64))
+    validate(load_dataset(source, SCHEMA))  # every id hashed alike: still no repeat
+    _set(frames, "persons", "person_id", ["P1", "P2", "P1", "P1"])
+    problems = _problems(tmp_path, "parquet", frames)
+    repeated = [p for p in problems if p.column == "person_id" and "must be unique" in p.message]
+    assert [p.count for p in repeated] == [2]
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_person_whose_household_does_not_exist(tmp_path, fmt):
     frames = clean_frames()

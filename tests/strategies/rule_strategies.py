@@ -337,8 +337,12 @@ class RuleGen:
         otherwise = self.expr(type_, ctx, depth - 1)
         if self.chance(10):
             then = UNKNOWN  # `if not attached then unknown else ...`: the guard of results
+            if self.chance(2):
+                condition = self.attachment_guard(condition, unknown_when=True)
         elif self.chance(10):
             otherwise = UNKNOWN
+            if self.chance(2):
+                condition = self.attachment_guard(condition, unknown_when=False)
         elif self.chance(8):
             otherwise = then  # the same value both ways: known even when the condition is not
         parts = [condition, then, otherwise]
@@ -350,6 +354,25 @@ class RuleGen:
             cond_ok=False,
         )
         return attrs.evolve(found, null=then.null and otherwise.null)
+
+    def attachment_guard(self, condition: E, unknown_when: bool) -> E:
+        """A condition that says whether `attached_on` is known, so that the
+        branch it leaves for a value is needed only where the date is known (or,
+        with the condition it is given, only where that holds too)."""
+        other = need(condition, NOT)
+        if unknown_when:  # `if <guard> then unknown else X`: X where the guard is false
+            texts = (
+                "attached_on is unknown",
+                "not (attached_on is known)",
+                f"attached_on is unknown or {other.text}",
+            )
+        else:  # `if <guard> then X else unknown`: X where the guard is true
+            texts = ("attached_on is known", f"attached_on is known and {other.text}")
+        text = self.pick(texts)
+        if text.endswith(other.text) and text != other.text:
+            prec = OR if unknown_when else AND
+            return join([condition], text, prec, item_ok=False, cond_ok=False)
+        return join([], text, NOT if text.startswith("not") else CMP)
 
     def min_max(self, type_: str, ctx: Ctx, depth: int) -> E:
         args = [self.expr(type_, ctx, depth - 1) for _ in range(self.integer(2, 3))]

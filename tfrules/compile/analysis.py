@@ -8,7 +8,7 @@ import datetime as dt
 import attrs
 
 from tfrules.compile.facts import Facts
-from tfrules.model.ruleset import BuiltinRef, CategoryValue, ColumnRef, ParamRef
+from tfrules.model.ruleset import BuiltinRef, CategoryValue, ColumnRef, ParamRef, RuleRef
 from tfrules.model.schema import Level
 from tfrules.semantics.durations import duration_amount
 from tfrules.syntax import ast
@@ -134,3 +134,36 @@ def is_spell_end(facts: Facts, node: ast.Expr) -> bool:
         return False
     table = facts.schema.table(resolution.table)
     return table is not None and table.is_spell_end(resolution.column)
+
+
+def known_columns(facts: Facts, node: ast.Expr, wanted: bool, depth: int = 0) -> frozenset[str]:
+    """Household columns that are surely known wherever `node` is surely
+    `wanted` (true or false): `attached_on` where `attached_on is known` is
+    true, and through `not`, `and` (true), `or` (false) and the rules it names.
+    Conservative: what cannot be seen is left out."""
+    if depth > 32:
+        return frozenset()
+    if isinstance(node, ast.Not):
+        return known_columns(facts, node.operand, not wanted, depth + 1)
+    if isinstance(node, ast.And | ast.Or) and wanted == isinstance(node, ast.And):
+        # every operand is surely `wanted` wherever the whole is
+        found: frozenset[str] = frozenset()
+        for operand in node.operands:
+            found |= known_columns(facts, operand, wanted, depth + 1)
+        return found
+    if isinstance(node, ast.IsKnown) and wanted != node.negated:
+        if isinstance(node.operand, ast.Name):
+            resolution = facts.resolution_or_none(node.operand)
+            if (
+                isinstance(resolution, ColumnRef)
+                and resolution.table == facts.schema.households.name
+            ):
+                return frozenset({resolution.column})
+        return frozenset()
+    if isinstance(node, ast.Name):
+        resolution = facts.resolution_or_none(node)
+        if isinstance(resolution, RuleRef):
+            rule = facts.rules.get(resolution.name)
+            if rule is not None and rule.body is not None and rule.level is Level.HOUSEHOLD:
+                return known_columns(facts, rule.body, wanted, depth + 1)
+    return frozenset()

@@ -53,10 +53,16 @@ RefDate = FixedDate | UnknownDate | HouseholdDate | RowDate
 class Context:
     """A reference date, and a `domain`: a household column that is null for the
     households whose value is not needed (under `if C then unknown else X`, X is
-    needed only where C is false). Aggregates read only the domain's rows."""
+    needed only where C is false). Aggregates read only the domain's rows.
+
+    `known` names household columns that are known for every household of the
+    domain (`if not attached then unknown else …`, where `attached` is
+    `attached_on is known`): `x at attached_on` needs no half for households
+    whose date is unknown (see `lower_split_at`)."""
 
     date: RefDate
     domain: str | None = None
+    known: frozenset[str] = frozenset()
 
     @property
     def is_row_date(self) -> bool:
@@ -68,7 +74,10 @@ class Context:
 
     def at(self, date: RefDate) -> Context:
         """The same households, at another date (a row date needs no domain)."""
-        return Context(date, None if isinstance(date, RowDate) else self.domain)
+        if isinstance(date, RowDate):
+            return Context(date)
+        return Context(date, self.domain, self.known)
 
-    def within(self, domain: str | None) -> Context:
-        return attrs.evolve(self, domain=domain)
+    def within(self, domain: str | None, known: frozenset[str] = frozenset()) -> Context:
+        """The same date, for the households of `domain` (with `known` columns)."""
+        return attrs.evolve(self, domain=domain, known=known if domain is not None else frozenset())

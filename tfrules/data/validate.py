@@ -242,10 +242,21 @@ def _check_rows(
         if i not in on_orphans:
             aggregates.extend(_counted(check, i))
     if key is not None:
-        ids = pl.col(_cast(key))
-        aggregates.append((ids.count() - ids.drop_nulls().n_unique()).alias("duplicates"))
+        aggregates.append(_repeats(key, hashed=True).alias("duplicates"))
     summary = _collect(frame.select(aggregates), inp).row(0, named=True) if aggregates else {}
+    if summary.get("duplicates"):  # perhaps only ids whose hashes are the same: count again
+        summary["duplicates"] = _collect(frame.select(_repeats(key)), inp).item()
     return _Checked(inp, checks, frame, dict(summary), key, link, on_orphans)
+
+
+def _repeats(key: str | None, *, hashed: bool = False) -> pl.Expr:
+    """How many rows repeat an id of an earlier row. `hashed`: counted by the
+    ids' 64-bit hashes, twice as fast over millions of text ids; two ids with
+    the same hash count as a repeat, so this is never less than the true count,
+    and is 0 exactly when no id is repeated: a count above 0 is counted again."""
+    assert key is not None
+    ids = pl.col(_cast(key)).drop_nulls()
+    return pl.col(_cast(key)).count() - (ids.hash().n_unique() if hashed else ids.n_unique())
 
 
 def _counted(check: Check, i: int) -> list[pl.Expr]:

@@ -68,6 +68,8 @@ def lower_split_at(node: SplitAt, site: Site, lo: Lowering) -> pl.Expr:
     known = moved(node.date, site, lo)
     assert isinstance(known.date, HouseholdDate)
     at_known = lo.expr(node.operand, site.at(known))
+    if known.date.column in site.context.known:
+        return at_known  # every household that needs the value has its date
     at_unknown = lo.expr(node.operand, site.at(site.context.at(UnknownDate())))
     is_unknown = lo.col(site.frame, HOUSEHOLDS, known.date.column).is_null()
     return pl.when(is_unknown).then(at_unknown).otherwise(at_known)

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from tfrules.compile.analysis import constant_set, is_unknown
+from tfrules.compile.analysis import constant_set, is_unknown, known_columns
 from tfrules.compile.graph import HOUSEHOLDS
 from tfrules.compile.keys import DomainKey
 from tfrules.compile.lower.scalars import numeric_pair
@@ -73,7 +73,8 @@ def lower_narrowed(node: Narrowed, site: Site, lo: Lowering) -> pl.Expr:
 
     key = DomainKey(node.condition, node.wanted, context)
     domain = lo.derive(key, HOUSEHOLDS, build, "n")
-    return lo.expr(node.operand, site.at(context.within(domain.name)))
+    known = context.known | known_columns(lo.facts, node.condition, node.wanted)
+    return lo.expr(node.operand, site.at(context.within(domain.name, known)))
 
 
 def lower_compare(node: ast.Compare, site: Site, lo: Lowering) -> pl.Expr:
