@@ -229,3 +229,24 @@ def test_usage_problems_of_the_data_options(folders, tmp_path):
     )  # fmt: skip
     expect_exit(bad, 2)
     assert "--database takes NAME=ADDRESS" in bad.stderr
+
+
+def test_a_mapped_file_that_is_not_there_is_said_even_for_a_table_not_read(folders, tmp_path):
+    """The rules of phase 1 do not read housing, so its missing file stops
+    nothing; the mapping is wrong all the same, and eval says so."""
+    canonical, _, _ = folders
+    data = tmp_path / "data"
+    data.mkdir()
+    for path in canonical.iterdir():
+        if path.name != "housing.parquet":
+            (data / path.name).write_bytes(path.read_bytes())
+    mapping = tmp_path / "mapping.tfr"
+    mapping.write_text(
+        'mapping anytown "Anytown"\n\ntable housing\n    from "Rent Accounts.csv"\n',
+        encoding="utf-8",
+    )
+    command = ["eval", "national.phase1", "--data", data, "--mapping", mapping]
+    result = expect_exit(run(*command, "--as-of", AS_OF, "--out", tmp_path / "r.parquet", "-q"), 0)
+    said = " ".join(result.stderr.split())
+    assert 'the mapping gives "Rent Accounts.csv" for housing, but no file in' in said
+    assert "these rules do not read housing" in said

@@ -37,6 +37,16 @@ def data_warnings(dataset: Dataset, rulesets: Sequence[CheckedRuleset]) -> list[
             f"feed no table and were not read: {files}. Rename a file after its table, "
             "or say in a mapping where it belongs (or that it is to be ignored)"
         )
+    if inventory is not None:
+        # a file given for a table these rules read is an error when it is read;
+        # for the others, the mapping is wrong all the same, and says so here
+        for table, pattern in inventory.not_found:
+            if table not in dataset.inputs:
+                found.append(
+                    f'warning: the mapping gives "{pattern}" for {table}, but no file in '
+                    f"{dataset.source_description} is named so (these rules do not read "
+                    f"{table}; rules that do would stop at it)"
+                )
     missing = sorted(dataset.missing_tables)
     if missing:
         read_by = sorted({r.name for r in rulesets})

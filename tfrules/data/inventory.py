@@ -48,6 +48,8 @@ class Inventory:
     unmatched: tuple[Unmatched, ...]
     #: Tables of the schema that nothing supplies.
     not_supplied: tuple[str, ...]
+    #: (table, file name or pattern) of each file a mapping gives that is not there.
+    not_found: tuple[tuple[str, str], ...] = ()
 
 
 def list_files(folder: Path) -> list[str]:
@@ -90,6 +92,7 @@ def inventory_of(
     """The inventory of a location's files (relative POSIX paths), however listed."""
     claimed: set[str] = set()
     sources: dict[str, tuple[str, ...]] = {}
+    not_found: list[tuple[str, str]] = []
     for table in schema.tables:
         mapped = mapping.table(table.name) if mapping is not None else None
         if mapped is not None and mapped.sources:
@@ -99,6 +102,8 @@ def inventory_of(
                     found = matches(spec.target, files)
                     used += found
                     claimed |= set(found)
+                    if not found:
+                        not_found.append((table.name, spec.target))
                 else:
                     used.append(spec.describe())
             if used:
@@ -117,7 +122,7 @@ def inventory_of(
         and not any(matches(pattern, [path]) for pattern in ignored)
     ]
     missing = tuple(t.name for t in schema.tables if t.name not in sources)
-    return Inventory(sources, tuple(unmatched), missing)
+    return Inventory(sources, tuple(unmatched), missing, tuple(not_found))
 
 
 #: Words of file names, and the canonical table each usually means.
