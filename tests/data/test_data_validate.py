@@ -167,6 +167,16 @@ def test_person_whose_household_does_not_exist(tmp_path, fmt):
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
+def test_orphans_on_rows_side_by_side_are_each_counted(tmp_path, fmt):
+    """Ids are first looked up with a row repeating the one before it left out;
+    every orphan row is still counted, and the first is found."""
+    frames = clean_frames()
+    _set(frames, "offences", "person_id", ["P99", "P99"])
+    p = _one(tmp_path, fmt, frames)
+    assert (p.table, p.column, p.row, p.value, p.count) == ("offences", "person_id", 1, "P99", 2)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_event_whose_person_does_not_exist(tmp_path, fmt):
     frames = clean_frames()
     _set(frames, "offences", "person_id", ["P2", "P99"])

@@ -326,7 +326,46 @@ def _linked_rows(table: _Checked, index: int) -> pl.LazyFrame:
 
 def _orphans(group: list[_Checked]) -> None:
     """Count the orphans of each table of `group` (and make the checks left to
-    them) into its summary."""
+    them) into its summary.
+
+    First, which tables have one at all: their ids are looked up with each row
+    that repeats the id of the row before it left out. An extract usually keeps
+    a person's rows together, so few ids are left to look up (a sixth, over the
+    events of the synthetic data: 1.7 CPU s against 2.5 at a million
+    households); in any order the answer is the same. Rows are counted, and the
+    first found, only in the tables that have an orphan."""
+    first = group[0]
+    assert first.link is not None
+    column = _cast(first.link.column)
+    ids = pl.concat([_link_ids(table, i) for i, table in enumerate(group)])
+    lookup = ids.filter(pl.col(column).is_not_null()).join(
+        first.link.ids, on=column, how="anti", build_side="force_right"
+    )
+    having = set(lookup.select(pl.col(TABLE).unique()).collect()[TABLE].to_list())
+    for i, table in enumerate(group):
+        if i not in having:
+            table.summary["orphan_first"] = None
+            table.summary["orphans"] = 0
+            for index in table.on_orphans:
+                table.summary[f"first{index}"] = None
+                table.summary[f"count{index}"] = 0
+    if having:
+        _count_orphans([table for i, table in enumerate(group) if i in having])
+
+
+def _link_ids(table: _Checked, index: int) -> pl.LazyFrame:
+    """A table's owner ids, each row whose id is the row before's left out."""
+    assert table.link is not None
+    link = pl.col(_cast(table.link.column))
+    frame = _frame(table.inp, numbered=False)
+    return frame.select(pl.lit(index, pl.Int32).alias(TABLE), link).filter(
+        link.ne_missing(link.shift())
+    )
+
+
+def _count_orphans(group: list[_Checked]) -> None:
+    """The orphans of each table of `group`, counted, with the first of them and
+    the checks left to them."""
     first = group[0]
     assert first.link is not None
     column = _cast(first.link.column)
