@@ -136,16 +136,17 @@ class Graph:
         columns: set[str] | frozenset[str],
         start: pl.LazyFrame | None = None,
         present: set[str] | None = None,
-        *,
-        build_right: bool = False,
     ) -> pl.LazyFrame:
         """The frame's base table with just enough joins and row columns for
         `columns`; or `start`, which already has the columns in `present`, extended.
 
-        `build_right`: the joined results are the small side (they are about to
-        be filtered to a few households), so Polars builds its hash tables
-        from them straight away rather than first buffering millions of rows
-        of both sides to decide."""
+        Polars builds each join's hash table from the joined result straight
+        away, rather than first buffering rows of both sides to decide which is
+        smaller: a result has at most one row per key of the frame it is
+        joined to (a group_by into that frame, or a coarser frame brought
+        down), and buffering the frame's side cost a fifth to a third of the
+        whole plan's peak memory at a million households (1.9 to 2.0 GB
+        against 1.1 to 1.6 GB, the CPU time the same within the noise)."""
         have = set(present) if present is not None else set(self.base_columns[frame])
         needed_rows: list[str] = []
         joins: dict[int, _Joined] = {}
@@ -176,7 +177,7 @@ class Graph:
                     provider.result,
                     on=provider.on,
                     how="left",
-                    build_side="force_right" if build_right else "auto",
+                    build_side="force_right",
                 )
                 have.update(provider.result.collect_schema().names())
             remaining = [p for p in remaining if p not in ready]
@@ -289,7 +290,7 @@ class Graph:
             if require:
                 # a filter straight on joined columns: Polars turns the joins
                 # into inner joins and pushes the filter below them
-                rows = self.frame_with(source, set(require), build_right=True).filter(
+                rows = self.frame_with(source, set(require)).filter(
                     pl.all_horizontal([pl.col(c).is_not_null() for c in require])
                 )
                 present = self._closure(source, set(require))
