@@ -146,7 +146,10 @@ class Graph:
         joined to (a group_by into that frame, or a coarser frame brought
         down), and buffering the frame's side cost a fifth to a third of the
         whole plan's peak memory at a million households (1.9 to 2.0 GB
-        against 1.1 to 1.6 GB, the CPU time the same within the noise)."""
+        against 1.1 to 1.6 GB). It costs some CPU time where an event table is
+        smaller than the persons frame brought down to it (5 to 10% in all,
+        `bench/compare.py`); leaving those joins to Polars saved that time but
+        took the results cohort's peak to 2.7 to 2.9 GB."""
         have = set(present) if present is not None else set(self.base_columns[frame])
         needed_rows: list[str] = []
         joins: dict[int, _Joined] = {}
