@@ -11,7 +11,7 @@ down into each source's scan.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TypeVar
 
@@ -270,7 +270,7 @@ def _absent(column: Column) -> Reading:
 Frame = TypeVar("Frame", pl.LazyFrame, pl.DataFrame)
 
 
-def with_stages(frame: Frame, stages: list[list[pl.Expr]]) -> Frame:
+def with_stages(frame: Frame, stages: Iterable[Iterable[pl.Expr]]) -> Frame:
     """`frame` with the helper columns its readings need, one stage after another.
 
     Each helper is bound to a column of its own (common sub-expressions are not

@@ -250,7 +250,7 @@ def _check_rows(
         aggregates.append(_repeats(key, hashed=True).alias("duplicates"))
     query = _frame(inp, numbered=False).select(aggregates)
     summary = dict(_collect(query, inp).row(0, named=True)) if aggregates else {}
-    if summary.get("duplicates"):  # perhaps only ids whose hashes are the same: count again
+    if key is not None and summary["duplicates"]:  # perhaps only ids whose hashes are alike
         summary["duplicates"] = _collect(frame.select(_repeats(key)), inp).item()
     failed = [i for i in counted if summary[f"count{i}"]]
     if failed:
@@ -264,12 +264,11 @@ def _bad(check: Check) -> pl.Expr:
     return check.bad.fill_null(False)
 
 
-def _repeats(key: str | None, *, hashed: bool = False) -> pl.Expr:
+def _repeats(key: str, *, hashed: bool = False) -> pl.Expr:
     """How many rows repeat an id of an earlier row. `hashed`: counted by the
     ids' 64-bit hashes, twice as fast over millions of text ids; two ids with
     the same hash count as a repeat, so this is never less than the true count,
     and is 0 exactly when no id is repeated: a count above 0 is counted again."""
-    assert key is not None
     ids = pl.col(_cast(key)).drop_nulls()
     return pl.col(_cast(key)).count() - (ids.hash().n_unique() if hashed else ids.n_unique())
 

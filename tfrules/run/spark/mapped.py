@@ -130,9 +130,7 @@ def mapped_table(
         for i, o in enumerate(opened)
     ]
     kinds = [
-        with_stages(pl.DataFrame(schema=t.dtypes), [list(h) for h in t.stages])
-        .select(*t.columns)
-        .schema
+        with_stages(pl.DataFrame(schema=t.dtypes), t.stages).select(*t.columns).schema
         for t in tasks
     ]
     differing = differing_columns(kinds) if len(kinds) > 1 else set()

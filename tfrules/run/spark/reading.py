@@ -83,7 +83,7 @@ def output_dtypes(task: ReadTask) -> pl.Schema:
 
 
 def _shaped(task: ReadTask, frame: pl.DataFrame) -> pl.DataFrame:
-    out = with_stages(frame, [list(helpers) for helpers in task.stages]).select(*task.columns)
+    out = with_stages(frame, task.stages).select(*task.columns)
     if task.source is not None:
         out = out.with_columns(pl.lit(task.source, dtype=pl.Int32).alias(SOURCE))
     if task.csv is not None:
